@@ -1,0 +1,50 @@
+/**
+ * The one error catalog. Every failure that reaches a person or a client carries a stable `code`; the HTTP
+ * status and the RFC 6750 challenge are derived from the code here and nowhere else. `docs/errors.md` lists
+ * the same catalog and `errors.test.ts` keeps the two in agreement.
+ */
+export const ERROR_CATALOG = {
+  invalid_request: { status: 400, message: 'The request is malformed.' },
+  invalid_credentials: { status: 401, message: 'The email or password is incorrect.' },
+  token_expired: { status: 401, message: 'The access token has expired.' },
+  invalid_token: { status: 401, message: 'The access token is invalid.' },
+  invalid_grant: { status: 401, message: 'The refresh token is invalid, expired or revoked.' },
+  insufficient_scope: { status: 403, message: 'The access token does not grant this.' },
+  csrf_failed: { status: 403, message: 'The CSRF check failed.' },
+  not_found: { status: 404, message: 'Not found.' },
+  method_not_allowed: { status: 405, message: 'This method is not allowed here.' },
+  email_taken: { status: 409, message: 'An account with this email already exists.' },
+  payload_too_large: { status: 413, message: 'The request body is too large.' },
+  unsupported_media_type: { status: 415, message: 'Send the body as application/json.' },
+  rate_limited: { status: 429, message: 'Too many requests; try again later.' },
+  internal_error: { status: 500, message: 'Something went wrong on our side.' },
+  unavailable: { status: 503, message: 'A backing store is unavailable; try again shortly.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+/** Codes that come from a bad or missing Bearer token and so carry `WWW-Authenticate: Bearer …`. */
+export const BEARER_ERROR_CODES: ReadonlySet<ErrorCode> = new Set(['token_expired', 'invalid_token', 'insufficient_scope']);
+
+export class TesseraError extends Error {
+  override readonly name = 'TesseraError';
+  readonly code: ErrorCode;
+  readonly status: number;
+  /** Seconds until a retry may succeed (429). */
+  readonly retryAfter: number | undefined;
+
+  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown; retryAfter?: number }) {
+    super(message ?? ERROR_CATALOG[code].message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.status = ERROR_CATALOG[code].status;
+    this.retryAfter = options?.retryAfter;
+  }
+
+  toJSON(): { error: ErrorCode; message: string } {
+    return { error: this.code, message: this.message };
+  }
+}
+
+export function isTesseraError(value: unknown): value is TesseraError {
+  return value instanceof TesseraError;
+}

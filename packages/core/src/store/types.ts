@@ -1,0 +1,150 @@
+/**
+ * Storage interfaces. Every store (SQL on SQLite/PostgreSQL/MySQL, Redis, the in-memory test store) implements
+ * these and passes the one conformance suite in `@tessera/testing`. Conventions:
+ * - All instants are `Date`s; lifetimes are in seconds.
+ * - A lookup that finds nothing resolves to `null`; it never throws for "not found".
+ * - A store that cannot reach its backend rejects with `TesseraError('unavailable')`.
+ * - Every method is atomic on its own: a concurrent caller sees it either fully done or not at all.
+ */
+
+export interface UserRecord {
+  id: string;
+  /** Trimmed and lower-cased; unique. */
+  email: string;
+  name: string | null;
+  passwordHash: string;
+  roles: string[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface NewUser {
+  id: string;
+  email: string;
+  name: string | null;
+  passwordHash: string;
+  roles: string[];
+  createdAt: Date;
+}
+
+export interface UserStore {
+  /**
+   * Inserts the user. Resolves to `false`, writing nothing, when the email is already taken; the uniqueness
+   * check and the insert are one atomic step (a unique index), so two racing signups never both succeed.
+   */
+  createUser(user: NewUser): Promise<boolean>;
+  findUserById(id: string): Promise<UserRecord | null>;
+  /** `email` is already normalised by the caller. */
+  findUserByEmail(email: string): Promise<UserRecord | null>;
+  /** Newest first. */
+  listUsers(options?: { limit?: number; offset?: number }): Promise<UserRecord[]>;
+  /** Resolves to `false` when no such user exists. */
+  updatePasswordHash(userId: string, passwordHash: string, at: Date): Promise<boolean>;
+}
+
+export interface SessionRecord {
+  /** 22 base64url characters (128 random bits); the `sid` of the session's access tokens. */
+  id: string;
+  userId: string;
+  /** base64url SHA-256 of the current refresh secret. */
+  secretHash: string;
+  /** base64url SHA-256 of the secret the last rotation superseded, or null before the first rotation. */
+  previousSecretHash: string | null;
+  /** When the last rotation happened (the grace window is measured from here). */
+  rotatedAt: Date | null;
+  /** Random nonce of the last rotation; with the previous secret it re-derives the current one (grace answers). */
+  rotationNonce: string | null;
+  createdAt: Date;
+  lastUsedAt: Date;
+  /** Refresh (idle) expiry: pushed forward by each rotation. */
+  idleExpiresAt: Date;
+  /** Hard end of the session, never moved. */
+  absoluteExpiresAt: Date;
+  userAgent: string | null;
+  ip: string | null;
+  revokedAt: Date | null;
+  /** Why it was revoked: 'logout', 'logout_all', 'deleted', 'password_changed', 'reuse_detected', 'admin'. */
+  revokedReason: string | null;
+}
+
+export type NewSession = Omit<SessionRecord, 'previousSecretHash' | 'rotatedAt' | 'rotationNonce' | 'revokedAt' | 'revokedReason'>;
+
+export interface SessionRotation {
+  /** The secret hash the caller saw; the rotation only happens if it is still the current one. */
+  expectedSecretHash: string;
+  newSecretHash: string;
+  rotationNonce: string;
+  rotatedAt: Date;
+  idleExpiresAt: Date;
+}
+
+export interface RevokedSession {
+  id: string;
+  userId: string;
+  revokedAt: Date;
+}
+
+export interface SessionStore {
+  createSession(session: NewSession): Promise<void>;
+  /** Returns the session whether revoked or expired; the caller applies the rules. */
+  findSession(id: string): Promise<SessionRecord | null>;
+  /**
+   * Atomic compare-and-swap rotation: when the session is not revoked and its `secretHash` still equals
+   * `expectedSecretHash`, sets previousSecretHash ← secretHash, secretHash ← newSecretHash, rotationNonce,
+   * rotatedAt, lastUsedAt ← rotatedAt, idleExpiresAt, and resolves `true`. Otherwise changes nothing and
+   * resolves `false`. Of any number of concurrent calls with the same expected hash, exactly one wins.
+   */
+  rotateSession(id: string, rotation: SessionRotation): Promise<boolean>;
+  /** Updates lastUsedAt only (a grace-window refresh touches the session without rotating it). */
+  touchSession(id: string, at: Date): Promise<void>;
+  /** Live (not revoked, not expired at `now`) sessions of a user, newest first. */
+  listUserSessions(userId: string, now: Date): Promise<SessionRecord[]>;
+  /**
+   * Revokes one session if it is not revoked yet. Resolves to the revocation when this call revoked it,
+   * `null` when it did not exist or was already revoked.
+   */
+  revokeSession(id: string, at: Date, reason: string): Promise<RevokedSession | null>;
+  /**
+   * Revokes every live session of the user except `exceptSessionId`, atomically (one statement or
+   * transaction), and resolves to the sessions it revoked.
+   */
+  revokeUserSessions(userId: string, at: Date, reason: string, exceptSessionId?: string): Promise<RevokedSession[]>;
+  /** Sessions revoked at or after `since`: the server loads these at start into its in-memory deny set. */
+  listRevokedSince(since: Date): Promise<RevokedSession[]>;
+  /** Deletes sessions whose absolute or idle expiry is before `before` (housekeeping); resolves to the count. */
+  deleteExpiredSessions(before: Date): Promise<number>;
+}
+
+export type SigningAlg = 'ES256' | 'EdDSA' | 'RS256' | 'HS256';
+
+export interface StoredKey {
+  kid: string;
+  alg: SigningAlg;
+  /** The public JWK as JSON text (null for HS256, whose key is derived from the server secret). */
+  publicJwk: string | null;
+  /** The private key, encrypted with the key derived from the server secret (AES-256-GCM), base64url. */
+  privateKeyEncrypted: string | null;
+  createdAt: Date;
+  /** When it stopped signing; it stays published until retiredAt + the access lifetime. */
+  retiredAt: Date | null;
+}
+
+export interface KeyStore {
+  listKeys(): Promise<StoredKey[]>;
+  /**
+   * Inserts `key` and, in the same transaction, sets retiredAt = key.createdAt on every key that is not yet
+   * retired, so exactly one key signs at any moment.
+   */
+  addSigningKey(key: StoredKey): Promise<void>;
+  /** Deletes retired keys whose retiredAt is before `before`. */
+  deleteRetiredKeys(before: Date): Promise<number>;
+}
+
+/** Everything the auth core needs from storage. */
+export interface Stores {
+  users: UserStore;
+  sessions: SessionStore;
+  keys: KeyStore;
+  /** Releases connections. */
+  close(): Promise<void>;
+}
