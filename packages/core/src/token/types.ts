@@ -31,3 +31,29 @@ export interface VerificationKey {
   alg: SigningAlg;
   key: KeyObject;
 }
+
+/** The algorithms whose keys are key pairs (published in the JWKS); HS256 is the shared-secret one. */
+export type AsymmetricSigningAlg = Exclude<SigningAlg, 'HS256'>;
+
+/** What `createAccessTokenVerifier` needs; validated once, when the verifier is created. */
+export interface AccessTokenVerifierOptions {
+  /** The only accepted `iss`, compared exactly. */
+  issuer: string;
+  /** Accepted audiences; a token's `aud` must be one string equal to one of them. */
+  audience: string | readonly string[];
+  /** Exact-match key lookup (a Map.get); the key pins the algorithm. */
+  resolveKey: (kid: string) => VerificationKey | undefined;
+  /** Leeway for `exp`, `nbf` and `iat`, in seconds. Default 5, at most 60. */
+  clockToleranceSeconds?: number;
+  /** Milliseconds since the epoch. Default `Date.now`. */
+  now?: () => number;
+  /** True when the session (`sid`) has been revoked; checked on every call, cached or not. */
+  isSessionRevoked?: (sid: string) => boolean;
+  /** Verified tokens kept (oldest evicted first). Default 10000; 0 turns the cache off. */
+  cacheSize?: number;
+  /** Longer tokens are refused before any parsing. Default 8192 characters. */
+  maxTokenLength?: number;
+}
+
+/** Verifies one access token: returns its claims or throws `TesseraError` (`token_expired` or `invalid_token`). */
+export type VerifyAccessToken = (token: string) => AccessTokenClaims;

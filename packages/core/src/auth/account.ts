@@ -1,0 +1,29 @@
+import { TesseraError } from '../errors.js';
+import { hashPassword, verifyPassword } from '../password/hash.js';
+import { checkPasswordPolicy } from '../password/policy.js';
+import type { UserRecord } from '../store/types.js';
+import type { AccessTokenClaims } from '../token/types.js';
+import type { AuthContext } from './context.js';
+import { revokeAllUserSessions } from './revoke.js';
+
+/** The user an access token speaks for; a token for a deleted account is an invalid token. */
+export async function currentUser(ctx: AuthContext, claims: AccessTokenClaims): Promise<UserRecord> {
+  const user = await ctx.stores.users.findUserById(claims.sub);
+  if (!user) throw new TesseraError('invalid_token', 'The account of this token no longer exists.');
+  return user;
+}
+
+/**
+ * Changes the password after checking the current one, then revokes every other session: whoever else knew the
+ * old password (or holds a token from it) is out at once. The caller's own session stays.
+ */
+export async function changePassword(ctx: AuthContext, claims: AccessTokenClaims, currentPassword: string, newPassword: string): Promise<void> {
+  const user = await currentUser(ctx, claims);
+  // A wrong current password is a 400, not a 401: a client must not take it for a dead session and log out.
+  if (!(await verifyPassword(user.passwordHash, currentPassword))) {
+    throw new TesseraError('invalid_request', 'The current password is incorrect.');
+  }
+  checkPasswordPolicy(newPassword, 'new password');
+  await ctx.stores.users.updatePasswordHash(user.id, await hashPassword(newPassword), new Date(ctx.now()));
+  await revokeAllUserSessions(ctx, user.id, 'password_changed', claims.sid);
+}

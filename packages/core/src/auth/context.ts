@@ -1,0 +1,69 @@
+import type { DerivedKeys } from '../secrets.js';
+import type { RevokedSessions } from '../session/revoked-sessions.js';
+import type { Stores, UserRecord } from '../store/types.js';
+import type { AccessTokenClaims, SigningKey } from '../token/types.js';
+
+export interface AuthSettings {
+  issuer: string;
+  /** The first audience is written into new tokens; all are accepted on verification. */
+  audience: readonly string[];
+  accessTtlSeconds: number;
+  /** Idle lifetime: a refresh token unused for this long is dead. */
+  refreshTtlSeconds: number;
+  /** Absolute lifetime of a session, however often it is refreshed. */
+  sessionMaxAgeSeconds: number;
+  /** How long a just-rotated refresh token still answers as a concurrent refresh. */
+  refreshGraceSeconds: number;
+  clockToleranceSeconds: number;
+}
+
+/** Extra claims for a user's access tokens; may not override the registered ones. */
+export type ClaimsHook = (user: UserRecord) => Record<string, unknown>;
+
+/** Called after sessions are revoked, so a deployment can fan the ids out to other instances. */
+export type RevocationListener = (sessionIds: readonly string[], revokedAt: Date) => void;
+
+/**
+ * Everything an auth operation needs, passed in: storage, keys, the clock and the randomness. The operations
+ * themselves do no I/O of their own, which is what lets tests move a clock instead of sleeping.
+ */
+export interface AuthContext {
+  stores: Stores;
+  keys: { signingKey(): SigningKey };
+  derived: DerivedKeys;
+  settings: AuthSettings;
+  revoked: RevokedSessions;
+  verifyAccessToken: (token: string) => AccessTokenClaims;
+  now: () => number;
+  randomBytes: (size: number) => Uint8Array;
+  claimsHook?: ClaimsHook | undefined;
+  onRevoke?: RevocationListener | undefined;
+}
+
+/** A user as the API shows it: never the password hash. */
+export interface PublicUser {
+  id: string;
+  email: string;
+  name: string | null;
+  createdAt: string;
+}
+
+export function toPublicUser(user: UserRecord): PublicUser {
+  return { id: user.id, email: user.email, name: user.name, createdAt: user.createdAt.toISOString() };
+}
+
+/** What login, signup and refresh hand back to the HTTP layer. */
+export interface IssuedTokens {
+  accessToken: string;
+  expiresIn: number;
+  refreshToken: string;
+  /** Seconds the refresh token stays usable if idle (the cookie's Max-Age). */
+  refreshExpiresIn: number;
+  csrfToken: string;
+  sessionId: string;
+}
+
+export interface ClientInfo {
+  userAgent?: string | null | undefined;
+  ip?: string | null | undefined;
+}

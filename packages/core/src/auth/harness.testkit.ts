@@ -1,0 +1,38 @@
+// Test-only wiring: an auth core over the in-memory stores with a hand-moved clock. Not exported by index.ts.
+import { createMemoryStores, createFixedClock } from '@tessera/testing';
+import { deriveKeys } from '../secrets.js';
+import { generateSigningKey } from '../keys/generate.js';
+import type { VerificationKey } from '../token/types.js';
+import { createAuth, type Auth } from './create-auth.js';
+import type { AuthSettings } from './context.js';
+
+export const T0 = Date.UTC(2031, 0, 1, 12, 0, 0);
+
+export const SETTINGS: AuthSettings = {
+  issuer: 'https://auth.example.test',
+  audience: ['tessera'],
+  accessTtlSeconds: 900,
+  refreshTtlSeconds: 14 * 86400,
+  sessionMaxAgeSeconds: 30 * 86400,
+  refreshGraceSeconds: 10,
+  clockToleranceSeconds: 5,
+};
+
+export async function createTestAuth(overrides: Partial<AuthSettings> = {}) {
+  const clock = createFixedClock(T0);
+  const stores = createMemoryStores();
+  const key = generateSigningKey('ES256');
+  const verificationKey: VerificationKey = { kid: key.kid, alg: key.alg, key: key.publicKey };
+  const revokedEvents: string[][] = [];
+  const auth: Auth = await createAuth({
+    stores,
+    keys: { signingKey: () => key, resolve: (kid) => (kid === key.kid ? verificationKey : undefined) },
+    derived: deriveKeys(Buffer.alloc(32, 7)),
+    settings: { ...SETTINGS, ...overrides },
+    now: clock.now,
+    onRevoke: (ids) => revokedEvents.push([...ids]),
+  });
+  return { auth, clock, stores, key, revokedEvents };
+}
+
+export const PASSWORD = 'correct horse battery';

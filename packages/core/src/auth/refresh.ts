@@ -1,0 +1,109 @@
+import { TesseraError } from '../errors.js';
+import { isValidCsrfToken } from '../session/csrf.js';
+import { hashSecret, isAuthenticSecret, parseRefreshToken, sameHash, successorSecret, type ParsedRefreshToken } from '../session/refresh-token.js';
+import type { SessionRecord } from '../store/types.js';
+import type { AuthContext, IssuedTokens } from './context.js';
+import { issueTokens } from './issue-tokens.js';
+import { revokeOneSession } from './revoke.js';
+
+const NONCE_BYTES = 32;
+
+function invalidGrant(message: string): TesseraError {
+  return new TesseraError('invalid_grant', message);
+}
+
+/** Parses a refresh token and proves we issued it for its session; anything else is one `invalid_grant`. */
+export function readRefreshToken(ctx: AuthContext, token: string): ParsedRefreshToken {
+  const parsed = parseRefreshToken(token);
+  // Stops a forged or mangled token (or an access token sent as a refresh token) before any lookup.
+  if (!parsed || !isAuthenticSecret(ctx.derived.refresh, parsed.sessionId, parsed.secret)) {
+    throw invalidGrant('The refresh token is not valid.');
+  }
+  return parsed;
+}
+
+/**
+ * A request that relies on the refresh cookie must prove it was made by our own pages: the CSRF token is bound
+ * to the session, which a cross-site form cannot read. Checked before anything changes.
+ */
+export function checkRefreshCsrf(ctx: AuthContext, token: string, csrfToken: string | null | undefined): void {
+  const parsed = parseRefreshToken(token);
+  if (!parsed || !isValidCsrfToken(ctx.derived.csrf, parsed.sessionId, csrfToken)) {
+    throw new TesseraError('csrf_failed', 'The X-CSRF-Token header is missing or does not match this session.');
+  }
+}
+
+function isLive(ctx: AuthContext, session: SessionRecord): boolean {
+  const now = ctx.now();
+  return session.revokedAt === null && session.idleExpiresAt.getTime() > now && session.absoluteExpiresAt.getTime() > now;
+}
+
+/**
+ * Exchanges a refresh token for a new access token and the token's successor.
+ *
+ * - The current token rotates: one atomic compare-and-swap, so of any number of racing requests exactly one
+ *   rotates.
+ * - The token just superseded, presented within the grace window (a second tab, a retried request), gets a
+ *   fresh access token and the same successor the winner got — the session never forks and nobody is logged
+ *   out by a race.
+ * - Any other token we really issued for this session is a rotated-away token: somebody kept a copy. That is
+ *   reuse, and the whole session is revoked with its access tokens.
+ */
+export async function refresh(ctx: AuthContext, token: string): Promise<IssuedTokens> {
+  const { sessionId, secret } = readRefreshToken(ctx, token);
+  const presentedHash = hashSecret(secret);
+  let session = await ctx.stores.sessions.findSession(sessionId);
+  if (!session || !isLive(ctx, session)) throw invalidGrant('The session has ended; log in again.');
+
+  if (sameHash(presentedHash, session.secretHash)) {
+    const rotation = await rotate(ctx, session, secret);
+    if (rotation) return rotation;
+    // Lost the race to a concurrent refresh: the token is now the previous one; answer as a grace refresh.
+    session = await ctx.stores.sessions.findSession(sessionId);
+    if (!session || !isLive(ctx, session)) throw invalidGrant('The session has ended; log in again.');
+  }
+
+  if (withinGrace(ctx, session, presentedHash)) {
+    const successor = successorSecret(ctx.derived.refresh, sessionId, secret, Buffer.from(session.rotationNonce!, 'base64url'));
+    if (sameHash(hashSecret(successor), session.secretHash)) {
+      await ctx.stores.sessions.touchSession(sessionId, new Date(ctx.now()));
+      const user = await liveUser(ctx, session);
+      return issueTokens(ctx, user, session, successor);
+    }
+  }
+
+  await revokeOneSession(ctx, sessionId, 'reuse_detected');
+  throw invalidGrant('The refresh token was already used; the session has been revoked.');
+}
+
+function withinGrace(ctx: AuthContext, session: SessionRecord, presentedHash: string): boolean {
+  return (
+    session.rotatedAt !== null &&
+    session.rotationNonce !== null &&
+    sameHash(presentedHash, session.previousSecretHash) &&
+    ctx.now() - session.rotatedAt.getTime() <= ctx.settings.refreshGraceSeconds * 1000
+  );
+}
+
+async function rotate(ctx: AuthContext, session: SessionRecord, secret: Buffer): Promise<IssuedTokens | null> {
+  const now = ctx.now();
+  const nonce = Buffer.from(ctx.randomBytes(NONCE_BYTES));
+  const successor = successorSecret(ctx.derived.refresh, session.id, secret, nonce);
+  const idleExpiresAt = new Date(Math.min(now + ctx.settings.refreshTtlSeconds * 1000, session.absoluteExpiresAt.getTime()));
+  const won = await ctx.stores.sessions.rotateSession(session.id, {
+    expectedSecretHash: session.secretHash,
+    newSecretHash: hashSecret(successor),
+    rotationNonce: nonce.toString('base64url'),
+    rotatedAt: new Date(now),
+    idleExpiresAt,
+  });
+  if (!won) return null;
+  const user = await liveUser(ctx, session);
+  return issueTokens(ctx, user, { id: session.id, idleExpiresAt }, successor);
+}
+
+async function liveUser(ctx: AuthContext, session: SessionRecord) {
+  const user = await ctx.stores.users.findUserById(session.userId);
+  if (!user) throw invalidGrant('The account no longer exists.');
+  return user;
+}

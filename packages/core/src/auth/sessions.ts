@@ -1,0 +1,38 @@
+import { TesseraError } from '../errors.js';
+import type { AccessTokenClaims } from '../token/types.js';
+import type { AuthContext } from './context.js';
+import { revokeOneSession } from './revoke.js';
+
+export interface SessionView {
+  id: string;
+  current: boolean;
+  createdAt: string;
+  lastUsedAt: string;
+  userAgent: string | null;
+  ip: string | null;
+}
+
+/** The caller's live sessions, newest first; `current` marks the one the access token belongs to. */
+export async function listSessions(ctx: AuthContext, claims: AccessTokenClaims): Promise<SessionView[]> {
+  const sessions = await ctx.stores.sessions.listUserSessions(claims.sub, new Date(ctx.now()));
+  return sessions.map((session) => ({
+    id: session.id,
+    current: session.id === claims.sid,
+    createdAt: session.createdAt.toISOString(),
+    lastUsedAt: session.lastUsedAt.toISOString(),
+    userAgent: session.userAgent,
+    ip: session.ip,
+  }));
+}
+
+/**
+ * Revokes one of the caller's sessions. Somebody else's session answers exactly like a missing one (404), so
+ * the endpoint cannot be used to probe which session ids exist.
+ */
+export async function deleteSession(ctx: AuthContext, claims: AccessTokenClaims, sessionId: string): Promise<void> {
+  const session = await ctx.stores.sessions.findSession(sessionId);
+  if (!session || session.userId !== claims.sub || session.revokedAt !== null) {
+    throw new TesseraError('not_found', 'There is no such session.');
+  }
+  await revokeOneSession(ctx, sessionId, 'deleted');
+}

@@ -1,0 +1,27 @@
+import { createRefreshSecret, createSessionId, hashSecret } from '../session/refresh-token.js';
+import type { UserRecord } from '../store/types.js';
+import type { AuthContext, ClientInfo, IssuedTokens } from './context.js';
+import { issueTokens } from './issue-tokens.js';
+
+const USER_AGENT_MAX = 512;
+
+/** Opens a new session for a user who just proved who they are, and issues its first tokens. */
+export async function startSession(ctx: AuthContext, user: UserRecord, client: ClientInfo): Promise<IssuedTokens> {
+  const now = ctx.now();
+  const id = createSessionId(ctx.randomBytes);
+  const secret = createRefreshSecret(ctx.derived.refresh, id, ctx.randomBytes);
+  const absoluteExpiresAt = new Date(now + ctx.settings.sessionMaxAgeSeconds * 1000);
+  const idleExpiresAt = new Date(Math.min(now + ctx.settings.refreshTtlSeconds * 1000, absoluteExpiresAt.getTime()));
+  await ctx.stores.sessions.createSession({
+    id,
+    userId: user.id,
+    secretHash: hashSecret(secret),
+    createdAt: new Date(now),
+    lastUsedAt: new Date(now),
+    idleExpiresAt,
+    absoluteExpiresAt,
+    userAgent: client.userAgent ? client.userAgent.slice(0, USER_AGENT_MAX) : null,
+    ip: client.ip ?? null,
+  });
+  return issueTokens(ctx, user, { id, idleExpiresAt }, secret);
+}

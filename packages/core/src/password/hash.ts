@@ -1,0 +1,50 @@
+import * as argon2 from '@node-rs/argon2';
+import * as bcrypt from '@node-rs/bcrypt';
+
+/**
+ * argon2id with OWASP's minimum (m = 19 MiB, t = 2, p = 1). `@node-rs/argon2` hashes on libuv's thread pool,
+ * so a login never blocks the event loop.
+ */
+export const ARGON2_PARAMS = { memoryCost: 19456, timeCost: 2, parallelism: 1, algorithm: 2 as argon2.Algorithm } as const;
+
+export function hashPassword(password: string): Promise<string> {
+  return argon2.hash(password, ARGON2_PARAMS);
+}
+
+const BCRYPT_PREFIX = /^\$2[abxy]\$\d{2}\$/;
+
+/**
+ * Verifies a password against an argon2 hash or an imported bcrypt hash. A malformed hash is a mismatch,
+ * never an exception, so one corrupt row cannot turn a login into a 500.
+ */
+export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+  try {
+    if (passwordHash.startsWith('$argon2')) return await argon2.verify(passwordHash, password);
+    if (BCRYPT_PREFIX.test(passwordHash)) return await bcrypt.verify(password, passwordHash);
+    return false;
+  } catch {
+    return false;
+  }
+}
+
+/** True when a hash should be replaced by a fresh argon2id hash after a successful login (bcrypt, weaker params). */
+export function needsRehash(passwordHash: string): boolean {
+  if (!passwordHash.startsWith('$argon2id$')) return true;
+  try {
+    const params = argon2.parseOptions(passwordHash);
+    return params.memoryCost < ARGON2_PARAMS.memoryCost || params.timeCost < ARGON2_PARAMS.timeCost;
+  } catch {
+    return true;
+  }
+}
+
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * A real hash of a random password with the current parameters. Logins for an unknown email verify against it,
+ * so they take as long as a wrong password and the response time does not reveal which emails exist.
+ */
+export function dummyPasswordHash(): Promise<string> {
+  dummyHash ??= hashPassword(`dummy-${Math.random()}-${Date.now()}`);
+  return dummyHash;
+}
