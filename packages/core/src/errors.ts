@@ -9,12 +9,9 @@ export const ERROR_CATALOG = {
   token_expired: { status: 401, message: 'The access token has expired.' },
   invalid_token: { status: 401, message: 'The access token is invalid.' },
   invalid_grant: { status: 401, message: 'The refresh token is invalid, expired or revoked.' },
-  insufficient_scope: { status: 403, message: 'The access token does not grant this.' },
   csrf_failed: { status: 403, message: 'The CSRF check failed.' },
   not_found: { status: 404, message: 'Not found.' },
-  method_not_allowed: { status: 405, message: 'This method is not allowed here.' },
   email_taken: { status: 409, message: 'An account with this email already exists.' },
-  payload_too_large: { status: 413, message: 'The request body is too large.' },
   unsupported_media_type: { status: 415, message: 'Send the body as application/json.' },
   rate_limited: { status: 429, message: 'Too many requests; try again later.' },
   internal_error: { status: 500, message: 'Something went wrong on our side.' },
@@ -22,9 +19,6 @@ export const ERROR_CATALOG = {
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;
-
-/** Codes that come from a bad or missing Bearer token and so carry `WWW-Authenticate: Bearer …`. */
-export const BEARER_ERROR_CODES: ReadonlySet<ErrorCode> = new Set(['token_expired', 'invalid_token', 'insufficient_scope']);
 
 export class TesseraError extends Error {
   override readonly name = 'TesseraError';

@@ -1,0 +1,115 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { COMMANDS, main } from './main.js';
+
+let dataDir: string;
+let env: Record<string, string>;
+beforeEach(() => {
+  dataDir = mkdtempSync(path.join(tmpdir(), 'tessera-cli-'));
+  env = { TESSERA_DATA_DIR: dataDir, TESSERA_SECRET: 'd4'.repeat(32) };
+});
+
+async function run(argv: string[], stdin = '') {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l), env, cwd: dataDir, readStdin: async () => stdin });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('tessera CLI', () => {
+  it('has --help on every command, and the contract commands', async () => {
+    expect(COMMANDS.map((c) => c.name).sort()).toEqual(['keys', 'migrate', 'secret', 'serve', 'sessions', 'token', 'users']);
+    for (const command of COMMANDS) {
+      const result = await run([command.name, '--help']);
+      expect(result.code).toBe(0);
+      expect(result.out).toMatch(/^Usage: tessera /);
+    }
+    expect((await run(['--help'])).out).toMatch(/Commands:/);
+  });
+
+  it('fails with one clear line and a non-zero code on a bad call', async () => {
+    for (const argv of [['nope'], ['keys'], ['keys', 'spin'], ['token', 'decode'], ['users', 'create'], ['users', 'list', '--bogus']]) {
+      const result = await run(argv);
+      expect(result.code, argv.join(' ')).not.toBe(0);
+      expect(result.err.split('\n')).toHaveLength(1);
+      expect(result.err).toMatch(/^tessera/);
+    }
+  });
+
+  it('secret prints 64 fresh hex characters', async () => {
+    const a = await run(['secret']);
+    const b = await run(['secret']);
+    expect(a.out).toMatch(/^[0-9a-f]{64}$/);
+    expect(a.out).not.toBe(b.out);
+  });
+
+  it('refuses a bad configuration with the sentence that names the variable', async () => {
+    env.TESSERA_SECRET = 'short';
+    const result = await run(['users', 'list']);
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/^tessera: TESSERA_SECRET/);
+  });
+
+  it('migrate, users create/list, sessions list/revoke, keys list/rotate, token decode/verify', async () => {
+    expect((await run(['migrate'])).code).toBe(0);
+    const created = await run(['users', 'create', '--email', 'Ann@Example.test', '--name', 'Ann', '--password-stdin'], 'a good long password\n');
+    expect(created.code).toBe(0);
+    const user = JSON.parse(created.out) as { id: string; email: string };
+    expect(user.email).toBe('ann@example.test');
+    expect(created.out).not.toMatch(/argon2|password/i);
+    expect((await run(['users', 'create', '--email', 'ann@example.test', '--password', 'another password'])).code).toBe(1);
+    expect((await run(['users', 'list'])).out).toContain('ann@example.test');
+
+    // Sign a token through the same runtime the server uses, then inspect it with the CLI.
+    const { loadConfig, openRuntime } = await import('@tessera/server');
+    const runtime = await openRuntime(loadConfig(env, dataDir));
+    const { tokens } = await runtime.auth.login({ email: 'ann@example.test', password: 'a good long password' }, { userAgent: 'cli-test' });
+    await runtime.close();
+
+    const decoded = await run(['token', 'decode', tokens.accessToken]);
+    expect(decoded.code).toBe(0);
+    expect(decoded.out).toContain('"typ": "at+jwt"');
+    expect(decoded.out).toContain(`"sub": "${user.id}"`);
+    expect(decoded.out).toMatch(/NOT VERIFIED/);
+    const decodedJson = await run(['token', 'decode', '--json', tokens.accessToken]);
+    expect(JSON.parse(decodedJson.out)).toMatchObject({ verified: false, payload: { sub: user.id } });
+
+    expect((await run(['token', 'verify', tokens.accessToken])).code).toBe(0);
+    const tampered = tokens.accessToken.slice(0, -3) + (tokens.accessToken.endsWith('AAA') ? 'BBB' : 'AAA');
+    const bad = await run(['token', 'verify', tampered]);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/invalid_token/);
+
+    const sessions = await run(['sessions', 'list', 'ann@example.test', '--json']);
+    const [session] = JSON.parse(sessions.out) as { id: string }[];
+    expect(session!.id).toBe(tokens.sessionId);
+    expect((await run(['sessions', 'revoke', tokens.sessionId])).code).toBe(0);
+    expect((await run(['sessions', 'revoke', tokens.sessionId])).code).toBe(1);
+    expect((await run(['token', 'verify', tokens.accessToken])).code).toBe(1);
+
+    const before = JSON.parse((await run(['keys', 'list', '--json'])).out) as { kid: string; status: string }[];
+    expect(before.filter((k) => k.status === 'signing')).toHaveLength(1);
+    const rotated = await run(['keys', 'rotate']);
+    expect(rotated.code).toBe(0);
+    const after = JSON.parse((await run(['keys', 'list', '--json'])).out) as { kid: string; status: string }[];
+    expect(after.find((k) => k.kid === before[0]!.kid)!.status).toBe('verifying');
+    expect(after.filter((k) => k.status === 'signing')).toHaveLength(1);
+  });
+});
+
+describe('the built binary', () => {
+  const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+  it.runIf(existsSync(bin))('exits 0 on success and non-zero with one line on failure', async () => {
+    const exec = promisify(execFile);
+    const ok = await exec(process.execPath, [bin, 'secret']);
+    expect(ok.stdout.trim()).toMatch(/^[0-9a-f]{64}$/);
+    const failed = await exec(process.execPath, [bin, 'token', 'decode', 'not-a-token']).catch((error: { code: number; stderr: string }) => error);
+    expect((failed as { code: number }).code).toBe(1);
+    expect((failed as { stderr: string }).stderr.trim().split('\n')).toHaveLength(1);
+  });
+});

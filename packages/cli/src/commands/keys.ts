@@ -1,0 +1,42 @@
+import type { Command } from '../command.js';
+import { UsageError } from '../command.js';
+import { withRuntime } from '../runtime.js';
+
+export const keysCommand: Command = {
+  name: 'keys',
+  summary: 'list or rotate the signing keys',
+  usage:
+    'tessera keys list [--json]\ntessera keys rotate\n\n' +
+    'list    shows every stored key: which one signs, which are still published for verification.\n' +
+    'rotate  starts signing with a new key; the old one stays in the JWKS until every token it signed has expired.',
+  options: { json: { type: 'boolean' } },
+  async run({ values, positionals }, io) {
+    const action = positionals[0];
+    if (action === 'list') {
+      return withRuntime(io, async ({ stores, keys, config }) => {
+        const now = Date.now();
+        const signing = keys.signingKey().kid;
+        const rows = (await stores.keys.listKeys()).map((key) => {
+          const publishedUntil = key.retiredAt ? key.retiredAt.getTime() + config.accessTtlSeconds * 1000 : null;
+          const status = key.kid === signing ? 'signing' : publishedUntil !== null && publishedUntil > now ? 'verifying' : 'expired';
+          return { kid: key.kid, alg: key.alg, status, createdAt: key.createdAt.toISOString(), retiredAt: key.retiredAt?.toISOString() ?? null };
+        });
+        if (!rows.some((row) => row.kid === signing)) {
+          rows.unshift({ kid: signing, alg: keys.signingKey().alg, status: 'signing', createdAt: '-', retiredAt: null });
+        }
+        if (values.json) io.out(JSON.stringify(rows, null, 2));
+        else for (const row of rows) io.out(`${row.kid}  ${row.alg}  ${row.status}  created ${row.createdAt}${row.retiredAt ? `  retired ${row.retiredAt}` : ''}`);
+        return 0;
+      });
+    }
+    if (action === 'rotate') {
+      return withRuntime(io, async ({ keys }) => {
+        const previous = keys.signingKey().kid;
+        const key = await keys.rotate();
+        io.out(`Now signing with ${key.kid} (${key.alg}); ${previous} stays published until its tokens have expired.`);
+        return 0;
+      });
+    }
+    throw new UsageError(`"keys" needs "list" or "rotate" (see "tessera keys --help")`);
+  },
+};

@@ -1,0 +1,26 @@
+import { loadConfig, startServer } from '@tessera/server';
+import type { Command } from '../command.js';
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'start the auth server',
+  usage: 'tessera serve [--port N] [--host ADDRESS]\n\nConfigured by the environment (PORT, HOST, TESSERA_*); the flags override PORT and HOST.\nStops cleanly on Ctrl-C or SIGTERM.',
+  options: { port: { type: 'string', short: 'p' }, host: { type: 'string' } },
+  async run({ values }, io) {
+    const env = { ...io.env };
+    if (typeof values.port === 'string') env.PORT = values.port;
+    if (typeof values.host === 'string') env.HOST = values.host;
+    const config = loadConfig(env, io.cwd);
+    const server = await startServer(config, { log: io.err });
+    io.out(`Tessera is listening on ${server.url}`);
+    await new Promise<void>((resolve) => {
+      const stop = (signal: string) => {
+        io.err(`[tessera] ${signal} received, shutting down`);
+        server.close().then(resolve, resolve);
+      };
+      process.once('SIGINT', () => stop('SIGINT'));
+      process.once('SIGTERM', () => stop('SIGTERM'));
+    });
+    return 0;
+  },
+};

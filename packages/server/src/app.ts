@@ -1,0 +1,75 @@
+import { TesseraError, type Auth, type ClientInfo } from '@tessera/core';
+import { Hono, type Context } from 'hono';
+import { cors } from 'hono/cors';
+import type { ServerConfig } from './config.js';
+import { isSecureRequest, type CookiePolicy } from './http/cookies.js';
+import { errorResponse, toTesseraError } from './http/errors.js';
+import { clientIp } from './http/origin.js';
+import { authRoutes } from './routes/auth.js';
+import { demoApiRoutes } from './routes/demo-api.js';
+import { wellKnownRoutes } from './routes/well-known.js';
+
+export type ClientInfoReader = (c: Context) => ClientInfo;
+
+export interface AppOptions {
+  auth: Auth;
+  keys: { jwks(): { keys: readonly object[] } };
+  config: Pick<ServerConfig, 'issuer' | 'signingAlg' | 'corsOrigins' | 'trustProxy' | 'production'>;
+  /** The peer address of the connection (the Node entry passes it; a bare fetch handler has none). */
+  socketAddress?: (c: Context) => string | undefined;
+  /** Where internal errors are reported; never given tokens, passwords or keys. */
+  logError?: (message: string, error: unknown) => void;
+}
+
+/**
+ * The whole HTTP surface as a Web-standard fetch handler (`app.fetch`), mountable in any framework that speaks
+ * Request/Response. Routes are thin: the rules live in @tessera/core.
+ */
+export function createApp(options: AppOptions): Hono {
+  const { auth, config } = options;
+  const allowedOrigins = new Set([new URL(config.issuer).origin, ...config.corsOrigins]);
+  const cookies: CookiePolicy = { alwaysSecure: config.production, trustProxy: config.trustProxy !== null };
+  const clientInfo: ClientInfoReader = (c) => ({
+    userAgent: c.req.header('user-agent') ?? null,
+    ip: clientIp(c, config.trustProxy, options.socketAddress?.(c)),
+  });
+  const logError = options.logError ?? ((message, error) => console.error(`[tessera] ${message}`, error));
+
+  const app = new Hono();
+  app.use('*', async (c, next) => {
+    await next();
+    c.res.headers.set('x-content-type-options', 'nosniff');
+    if (isSecureRequest(c, cookies)) c.res.headers.set('strict-transport-security', 'max-age=31536000; includeSubDomains');
+    const path = c.req.path;
+    if (path.startsWith('/auth/') || path.startsWith('/api/')) {
+      // Tokens must never sit in a shared or browser cache, and the API is never framed (clickjacking).
+      c.res.headers.set('cache-control', 'no-store');
+      c.res.headers.set('content-security-policy', "frame-ancestors 'none'");
+      c.res.headers.set('referrer-policy', 'no-referrer');
+    }
+  });
+  // Credentials are only ever shared with exactly listed origins; any other origin gets no CORS headers at all.
+  const corsMiddleware = cors({
+    origin: (origin) => (config.corsOrigins.includes(origin) ? origin : null),
+    credentials: true,
+    allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
+    allowHeaders: ['Content-Type', 'Authorization', 'X-CSRF-Token'],
+    exposeHeaders: ['WWW-Authenticate', 'Retry-After'],
+    maxAge: 600,
+  });
+  app.use('/auth/*', corsMiddleware);
+  app.use('/api/*', corsMiddleware);
+
+  app.route('/auth', authRoutes({ auth, cookies, allowedOrigins, clientInfo }));
+  app.route('/api', demoApiRoutes(auth));
+  app.route('/.well-known', wellKnownRoutes({ issuer: config.issuer, signingAlg: config.signingAlg, jwks: () => options.keys.jwks() }));
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+
+  app.notFound(() => errorResponse(new TesseraError('not_found', 'There is nothing at this address.')));
+  app.onError((error) => {
+    const tessera = toTesseraError(error);
+    if (tessera.code === 'internal_error' || tessera.code === 'unavailable') logError(tessera.code, tessera.cause ?? error);
+    return errorResponse(tessera);
+  });
+  return app;
+}

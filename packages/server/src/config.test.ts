@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+const SECRET = 'c3'.repeat(32);
+
+function refusal(env: Record<string, string>): string {
+  try {
+    loadConfig(env, '/tmp');
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+describe('configuration', () => {
+  it('has the contract defaults', () => {
+    const config = loadConfig({}, '/srv/app');
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      databaseUrl: 'sqlite:/srv/app/data/tessera.db',
+      issuer: 'http://localhost:3000',
+      audience: ['tessera'],
+      accessTtlSeconds: 900,
+      refreshTtlSeconds: 14 * 86400,
+      refreshGraceSeconds: 10,
+      clockToleranceSeconds: 5,
+      signingAlg: 'ES256',
+      corsOrigins: [],
+      rateLimit: true,
+      trustProxy: null,
+      secret: null,
+    });
+    expect(loadConfig({ PORT: '0' }, '/tmp').issuer).toBe('http://localhost:0');
+  });
+
+  it.each([
+    [{ TESSERA_SECRET: 'too short' }, /TESSERA_SECRET/],
+    [{ TESSERA_SIGNING_ALG: 'none' }, /TESSERA_SIGNING_ALG.*ES256, EdDSA, RS256, HS256/],
+    [{ TESSERA_ACCESS_TTL: '15 minutes' }, /TESSERA_ACCESS_TTL.*duration/],
+    [{ TESSERA_REFRESH_TTL: '-1d' }, /TESSERA_REFRESH_TTL/],
+    [{ TESSERA_CLOCK_TOLERANCE: '2m' }, /TESSERA_CLOCK_TOLERANCE.*at most 60s/],
+    [{ TESSERA_DATABASE_URL: 'oracle://db' }, /TESSERA_DATABASE_URL/],
+    [{ TESSERA_DATABASE_URL: 'sqlite:' }, /TESSERA_DATABASE_URL/],
+    [{ TESSERA_DATABASE_URL: 'mysql://' }, /TESSERA_DATABASE_URL/],
+    [{ TESSERA_REDIS_URL: 'http://cache' }, /TESSERA_REDIS_URL.*redis:/],
+    [{ TESSERA_ISSUER: 'not a url' }, /TESSERA_ISSUER/],
+    [{ TESSERA_CORS_ORIGINS: '*' }, /TESSERA_CORS_ORIGINS/],
+    [{ TESSERA_CORS_ORIGINS: 'https://app.example/path' }, /TESSERA_CORS_ORIGINS.*bare origin/],
+    [{ PORT: 'eighty' }, /PORT/],
+    [{ TESSERA_RATE_LIMIT: 'maybe' }, /TESSERA_RATE_LIMIT/],
+    [{ TESSERA_TRUST_PROXY: 'yes' }, /TESSERA_TRUST_PROXY/],
+    [{ TESSERA_ACCESS_TTL: '14d', TESSERA_REFRESH_TTL: '1h' }, /TESSERA_ACCESS_TTL must be shorter/],
+  ])('refuses %o with a sentence naming the variable', (env, pattern) => {
+    expect(refusal(env)).toMatch(pattern);
+  });
+
+  it('in production: refuses to start without a secret, with an http issuer, or with rate limits off', () => {
+    expect(refusal({ NODE_ENV: 'production', TESSERA_ISSUER: 'https://auth.example' })).toMatch(/TESSERA_SECRET is required/);
+    expect(refusal({ NODE_ENV: 'production', TESSERA_SECRET: SECRET })).toMatch(/https:\/\//);
+    expect(refusal({ NODE_ENV: 'production', TESSERA_SECRET: SECRET, TESSERA_ISSUER: 'https://auth.example', TESSERA_RATE_LIMIT: 'off' })).toMatch(/refused/);
+    expect(loadConfig({ NODE_ENV: 'production', TESSERA_SECRET: SECRET, TESSERA_ISSUER: 'https://auth.example' }, '/tmp').production).toBe(true);
+  });
+
+  it('never echoes the secret in its refusal', () => {
+    const message = refusal({ TESSERA_SECRET: 'hunter2-short' });
+    expect(message).not.toContain('hunter2');
+  });
+});

@@ -1,0 +1,172 @@
+import path from 'node:path';
+import { parseDuration, parseSecret, SIGNING_ALGS, type SigningAlg } from '@tessera/core';
+import { DatabaseUrlError, parseDatabaseUrl } from '@tessera/store-sql';
+
+export interface ServerConfig {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  redisUrl: string | null;
+  /** Where the generated secret lives (and the SQLite file by default). */
+  dataDir: string;
+  issuer: string;
+  /** False when TESSERA_ISSUER is unset: the issuer then follows the port actually bound (PORT=0). */
+  issuerConfigured: boolean;
+  audience: string[];
+  accessTtlSeconds: number;
+  refreshTtlSeconds: number;
+  sessionMaxAgeSeconds: number;
+  refreshGraceSeconds: number;
+  clockToleranceSeconds: number;
+  signingAlg: SigningAlg;
+  /** TESSERA_SIGNING_KEY as given: a private JWK (JSON) or a PEM. */
+  signingKey: string | null;
+  /** TESSERA_SECRET decoded; null means "read or generate the one in the data dir". */
+  secret: Buffer | null;
+  corsOrigins: string[];
+  rateLimit: boolean;
+  trustProxy: number | null;
+  production: boolean;
+}
+
+/** A configuration mistake: the message is one sentence naming the variable and what to fix. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+function read(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function duration(env: Env, name: string, fallback: string, max?: number): number {
+  const text = read(env, name) ?? fallback;
+  let seconds: number;
+  try {
+    seconds = parseDuration(text);
+  } catch {
+    throw new ConfigError(`${name}="${text}" is not a duration; use a whole number with s, m, h or d, like 30s, 15m, 1h or 14d.`);
+  }
+  if (max !== undefined && seconds > max) throw new ConfigError(`${name}="${text}" is too long; it may be at most ${max}s.`);
+  return seconds;
+}
+
+function positiveDuration(env: Env, name: string, fallback: string): number {
+  const seconds = duration(env, name, fallback);
+  if (seconds <= 0) throw new ConfigError(`${name} must be longer than zero.`);
+  return seconds;
+}
+
+function parseUrl(name: string, text: string, protocols: readonly string[]): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ConfigError(`${name}="${text}" is not a URL; write it like ${protocols[0]}//host:port.`);
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw new ConfigError(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}; it starts with ${url.protocol}.`);
+  }
+  return url;
+}
+
+function databaseUrl(env: Env, dataDir: string): string {
+  const text = read(env, 'TESSERA_DATABASE_URL') ?? `sqlite:${path.join(dataDir, 'tessera.db')}`;
+  try {
+    parseDatabaseUrl(text);
+  } catch (error) {
+    if (error instanceof DatabaseUrlError) throw new ConfigError(error.message);
+    throw error;
+  }
+  return text;
+}
+
+function origin(name: string, text: string): string {
+  const url = parseUrl(name, text, ['http:', 'https:']);
+  if (url.origin !== text.replace(/\/$/, '')) {
+    throw new ConfigError(`${name} lists "${text}", which is not a bare origin; write scheme://host[:port] with no path.`);
+  }
+  return url.origin;
+}
+
+/**
+ * Reads and checks the whole configuration once, at start. Every mistake stops the server with a sentence that
+ * says which variable is wrong and how to fix it, rather than failing later on some request.
+ */
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): ServerConfig {
+  const production = env.NODE_ENV === 'production';
+  const portText = read(env, 'PORT') ?? '3000';
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65535) throw new ConfigError(`PORT="${portText}" is not a port number; use 0 to 65535 (0 picks a free port).`);
+  const host = read(env, 'HOST') ?? '127.0.0.1';
+  const dataDir = path.resolve(cwd, read(env, 'TESSERA_DATA_DIR') ?? 'data');
+
+  const issuer = read(env, 'TESSERA_ISSUER') ?? `http://localhost:${port}`;
+  parseUrl('TESSERA_ISSUER', issuer, ['http:', 'https:']);
+  if (production && !issuer.startsWith('https://')) {
+    throw new ConfigError('TESSERA_ISSUER must be an https:// URL when NODE_ENV=production.');
+  }
+  const audience = (read(env, 'TESSERA_AUDIENCE') ?? 'tessera').split(',').map((a) => a.trim());
+  if (audience.some((a) => a === '')) throw new ConfigError('TESSERA_AUDIENCE has an empty entry; list audiences separated by commas.');
+
+  const algText = read(env, 'TESSERA_SIGNING_ALG') ?? 'ES256';
+  if (!(SIGNING_ALGS as readonly string[]).includes(algText)) {
+    throw new ConfigError(`TESSERA_SIGNING_ALG="${algText}" is not supported; choose one of ${SIGNING_ALGS.join(', ')}.`);
+  }
+
+  const secretText = read(env, 'TESSERA_SECRET');
+  let secret: Buffer | null = null;
+  if (secretText !== undefined) {
+    try {
+      secret = parseSecret(secretText);
+    } catch (error) {
+      throw new ConfigError((error as Error).message + '.');
+    }
+  } else if (production) {
+    throw new ConfigError('TESSERA_SECRET is required when NODE_ENV=production; generate one with "npx tessera secret".');
+  }
+
+  const redisText = read(env, 'TESSERA_REDIS_URL');
+  if (redisText !== undefined) parseUrl('TESSERA_REDIS_URL', redisText, ['redis:', 'rediss:']);
+
+  const rateLimitText = (read(env, 'TESSERA_RATE_LIMIT') ?? 'on').toLowerCase();
+  if (rateLimitText !== 'on' && rateLimitText !== 'off') throw new ConfigError(`TESSERA_RATE_LIMIT="${rateLimitText}" must be on or off.`);
+  if (rateLimitText === 'off' && production) throw new ConfigError('TESSERA_RATE_LIMIT=off is refused when NODE_ENV=production; limits protect logins from guessing.');
+
+  const trustText = read(env, 'TESSERA_TRUST_PROXY');
+  if (trustText !== undefined && (!/^\d+$/.test(trustText) || Number(trustText) < 1 || Number(trustText) > 20)) {
+    throw new ConfigError(`TESSERA_TRUST_PROXY="${trustText}" must be the number of proxies in front (1 to 20).`);
+  }
+
+  const accessTtlSeconds = positiveDuration(env, 'TESSERA_ACCESS_TTL', '15m');
+  const refreshTtlSeconds = positiveDuration(env, 'TESSERA_REFRESH_TTL', '14d');
+  if (accessTtlSeconds >= refreshTtlSeconds) {
+    throw new ConfigError('TESSERA_ACCESS_TTL must be shorter than TESSERA_REFRESH_TTL, or refresh tokens would die before the access tokens they renew.');
+  }
+  const sessionMaxAgeSeconds = positiveDuration(env, 'TESSERA_SESSION_MAX_AGE', '30d');
+
+  return {
+    port,
+    host,
+    databaseUrl: databaseUrl(env, dataDir),
+    redisUrl: redisText ?? null,
+    dataDir,
+    issuer,
+    issuerConfigured: read(env, 'TESSERA_ISSUER') !== undefined,
+    audience,
+    accessTtlSeconds,
+    refreshTtlSeconds,
+    sessionMaxAgeSeconds: Math.max(sessionMaxAgeSeconds, refreshTtlSeconds),
+    refreshGraceSeconds: duration(env, 'TESSERA_REFRESH_GRACE', '10s', 300),
+    clockToleranceSeconds: duration(env, 'TESSERA_CLOCK_TOLERANCE', '5s', 60),
+    signingAlg: algText as SigningAlg,
+    signingKey: read(env, 'TESSERA_SIGNING_KEY') ?? null,
+    secret,
+    corsOrigins: (read(env, 'TESSERA_CORS_ORIGINS') ?? '').split(',').map((o) => o.trim()).filter((o) => o !== '').map((o) => origin('TESSERA_CORS_ORIGINS', o)),
+    rateLimit: rateLimitText === 'on',
+    trustProxy: trustText === undefined ? null : Number(trustText),
+    production,
+  };
+}

@@ -1,0 +1,48 @@
+// Test-only wiring for the HTTP layer: a full runtime on in-memory SQLite with a clock the test moves.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createFixedClock } from '@tessera/testing';
+import { createApp } from './app.js';
+import { loadConfig } from './config.js';
+import { openRuntime } from './runtime.js';
+
+export const TEST_SECRET = 'a1'.repeat(32);
+export const ORIGIN = 'http://localhost:3000';
+
+export async function createTestApp(env: Record<string, string> = {}) {
+  const clock = createFixedClock(Date.UTC(2031, 0, 1));
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'tessera-test-'));
+  const config = loadConfig({ TESSERA_DATABASE_URL: 'sqlite::memory:', TESSERA_SECRET: TEST_SECRET, TESSERA_DATA_DIR: dataDir, ...env }, dataDir);
+  const runtime = await openRuntime(config, { now: clock.now });
+  const app = createApp({ auth: runtime.auth, keys: runtime.keys, config, logError: () => {} });
+  const request = (pathname: string, init: RequestInit = {}) => app.request(`${ORIGIN}${pathname}`, init);
+  return { app, runtime, clock, config, request, close: () => runtime.close() };
+}
+
+export function json(body: unknown, headers: Record<string, string> = {}): RequestInit {
+  return { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
+}
+
+/** The `name=value` pairs a browser would send back, from a response's Set-Cookie headers. */
+export function cookieJar(response: Response): Record<string, string> {
+  const jar: Record<string, string> = {};
+  for (const line of response.headers.getSetCookie()) {
+    const [pair] = line.split(';');
+    const index = pair!.indexOf('=');
+    jar[pair!.slice(0, index)] = pair!.slice(index + 1);
+  }
+  return jar;
+}
+
+export function cookieHeader(jar: Record<string, string>): string {
+  return Object.entries(jar).map(([k, v]) => `${k}=${v}`).join('; ');
+}
+
+export const PASSWORD = 'correct horse battery';
+
+export async function signupWithCookie(request: (p: string, i?: RequestInit) => Response | Promise<Response>, email = 'ann@example.test') {
+  const response = await request('/auth/signup', json({ email, password: PASSWORD, name: 'Ann' }));
+  const body = (await response.json()) as { accessToken: string; csrfToken: string; user: { id: string } };
+  return { response, body, jar: cookieJar(response) };
+}

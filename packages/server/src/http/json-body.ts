@@ -1,0 +1,82 @@
+import { TesseraError } from '@tessera/core';
+
+export const MAX_BODY_BYTES = 16 * 1024;
+
+type FieldType = 'string' | 'boolean';
+export type FieldSpec = Record<string, { type: FieldType; required?: boolean; maxLength?: number; oneOf?: readonly string[] }>;
+type Parsed<S extends FieldSpec> = { [K in keyof S]?: S[K]['type'] extends 'boolean' ? boolean : string };
+
+/**
+ * Reads a JSON object body and checks it against a field list: wrong types, missing required fields and unknown
+ * fields are refused (a `roles` field in a signup is an error, never silently dropped). Only
+ * `application/json` is accepted, so an HTML form on another site cannot post here. An empty body with no
+ * content type counts as `{}` (a cookie refresh or logout carries nothing).
+ */
+export async function readJsonBody<S extends FieldSpec>(request: Request, spec: S): Promise<Parsed<S>> {
+  const contentType = request.headers.get('content-type');
+  const raw = await readLimitedText(request);
+  if (contentType === null && raw === '') return checkFields({}, spec);
+  if (contentType === null || !/^application\/json\s*(;|$)/i.test(contentType)) {
+    throw new TesseraError('unsupported_media_type', 'Send the body as application/json.');
+  }
+  let value: unknown;
+  try {
+    value = raw === '' ? {} : JSON.parse(raw);
+  } catch {
+    throw new TesseraError('invalid_request', 'The body is not valid JSON.');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TesseraError('invalid_request', 'The body must be a JSON object.');
+  }
+  return checkFields(value as Record<string, unknown>, spec);
+}
+
+async function readLimitedText(request: Request): Promise<string> {
+  const declared = request.headers.get('content-length');
+  if (declared !== null && Number(declared) > MAX_BODY_BYTES) throw tooLarge();
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    // Counted while streaming, so a chunked body without Content-Length cannot make us buffer megabytes.
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder('utf-8', { fatal: false }).decode(Buffer.concat(chunks));
+}
+
+function tooLarge(): TesseraError {
+  return new TesseraError('invalid_request', `The body is larger than ${MAX_BODY_BYTES / 1024} KiB.`);
+}
+
+function checkFields<S extends FieldSpec>(body: Record<string, unknown>, spec: S): Parsed<S> {
+  for (const name of Object.keys(body)) {
+    if (!Object.hasOwn(spec, name)) throw new TesseraError('invalid_request', `Unknown field "${name.slice(0, 40)}".`);
+  }
+  const result: Record<string, unknown> = {};
+  for (const [name, field] of Object.entries(spec)) {
+    const value = body[name];
+    if (value === undefined || (value === null && !field.required)) {
+      if (field.required) throw new TesseraError('invalid_request', `The field "${name}" is required.`);
+      continue;
+    }
+    if (typeof value !== field.type) throw new TesseraError('invalid_request', `The field "${name}" must be a ${field.type}.`);
+    if (typeof value === 'string') {
+      if (field.maxLength !== undefined && value.length > field.maxLength) {
+        throw new TesseraError('invalid_request', `The field "${name}" is too long.`);
+      }
+      if (field.oneOf && !field.oneOf.includes(value)) {
+        throw new TesseraError('invalid_request', `The field "${name}" must be one of ${field.oneOf.join(', ')}.`);
+      }
+    }
+    result[name] = value;
+  }
+  return result as Parsed<S>;
+}

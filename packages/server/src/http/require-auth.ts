@@ -1,0 +1,27 @@
+import type { AccessTokenClaims } from '@tessera/core';
+import { TesseraError } from '@tessera/core';
+import type { MiddlewareHandler } from 'hono';
+import { readBearer } from './bearer.js';
+import { errorResponse } from './errors.js';
+
+export type AuthVariables = { auth: AccessTokenClaims };
+
+/**
+ * Verifies the Bearer token and puts its claims on `c.var.auth`. Every failure answers 401 (or 400 for a
+ * malformed header) with the RFC 6750 challenge; the route behind never runs.
+ */
+export function requireAuth(verify: (token: string) => AccessTokenClaims): MiddlewareHandler<{ Variables: AuthVariables }> {
+  return async (c, next) => {
+    let tokenSent = false;
+    try {
+      const bearer = readBearer(c.req.header('authorization'));
+      if (bearer.kind === 'none') throw new TesseraError('invalid_token', 'This endpoint needs an access token in the Authorization header.');
+      tokenSent = true;
+      c.set('auth', verify(bearer.token));
+    } catch (error) {
+      const malformed = error instanceof TesseraError && error.code === 'invalid_request';
+      return errorResponse(error, { tokenSent: tokenSent || malformed });
+    }
+    await next();
+  };
+}

@@ -1,0 +1,23 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseSecret } from '@tessera/core';
+
+export const SECRET_FILE = 'secret';
+
+/**
+ * The server secret when TESSERA_SECRET is not set: generated once into the data dir (mode 0600, created
+ * exclusively so two instances starting together cannot write two different secrets) and read back on every
+ * later start, so sessions, CSRF tokens and stored keys survive restarts.
+ */
+export function loadOrCreateSecret(dataDir: string): { secret: Buffer; created: boolean } {
+  const file = path.join(dataDir, SECRET_FILE);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  try {
+    writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+    return { secret: parseSecret(readFileSync(file, 'utf8')), created: true };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  return { secret: parseSecret(readFileSync(file, 'utf8')), created: false };
+}

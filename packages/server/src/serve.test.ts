@@ -1,0 +1,121 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createRemoteJWKSet, exportJWK, jwtVerify } from 'jose';
+import { afterEach, describe, expect, it } from 'vitest';
+import { deriveKeys, parseSecret } from '@tessera/core';
+import { loadConfig } from './config.js';
+import { startServer, type RunningServer } from './serve.js';
+import { cookieHeader, cookieJar, PASSWORD } from './harness.testkit.js';
+
+const running: RunningServer[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((server) => server.close()));
+});
+
+async function start(env: Record<string, string>, dataDir = mkdtempSync(path.join(tmpdir(), 'tessera-serve-'))) {
+  const config = loadConfig({ PORT: '0', TESSERA_DATA_DIR: dataDir, TESSERA_RATE_LIMIT: 'off', ...env }, dataDir);
+  const server = await startServer(config, { log: () => {} });
+  running.push(server);
+  return { server, dataDir, url: server.url };
+}
+
+async function signup(url: string, email = 'ann@example.test') {
+  const response = await fetch(`${url}/auth/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: PASSWORD }),
+  });
+  expect(response.status).toBe(201);
+  return { body: (await response.json()) as { accessToken: string; csrfToken: string }, jar: cookieJar(response) };
+}
+
+describe('interop: any standard JOSE library verifies our tokens from the JWKS', () => {
+  for (const alg of ['ES256', 'EdDSA', 'RS256'] as const) {
+    it(`${alg}: jose + createRemoteJWKSet verifies an issued token`, async () => {
+      const { url } = await start({ TESSERA_SIGNING_ALG: alg });
+      const { body } = await signup(url);
+      const jwks = createRemoteJWKSet(new URL(`${url}/.well-known/jwks.json`));
+      const { payload, protectedHeader } = await jwtVerify(body.accessToken, jwks, { issuer: url, audience: 'tessera', typ: 'at+jwt', algorithms: [alg] });
+      expect(protectedHeader).toMatchObject({ alg, typ: 'at+jwt' });
+      expect(payload.sub).toBeTypeOf('string');
+    });
+  }
+
+  it('HS256: verifies with the key derived from TESSERA_SECRET, and the JWKS publishes no secret', async () => {
+    const secret = 'b2'.repeat(32);
+    const { url } = await start({ TESSERA_SIGNING_ALG: 'HS256', TESSERA_SECRET: secret });
+    const { body } = await signup(url);
+    await jwtVerify(body.accessToken, deriveKeys(parseSecret(secret)).hs256, { issuer: url, audience: 'tessera', typ: 'at+jwt', algorithms: ['HS256'] });
+    expect(await (await fetch(`${url}/.well-known/jwks.json`)).json()).toEqual({ keys: [] });
+  });
+
+  it('TESSERA_SIGNING_KEY works as a private JWK and as a PEM, and its public part is what the JWKS publishes', async () => {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const jwk = JSON.stringify(await exportJWK(privateKey));
+    const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    for (const text of [jwk, pem]) {
+      const { url } = await start({ TESSERA_SIGNING_KEY: text });
+      const { body } = await signup(url);
+      const published = (await (await fetch(`${url}/.well-known/jwks.json`)).json()) as { keys: { x: string; d?: string }[] };
+      expect(published.keys).toHaveLength(1);
+      expect(published.keys[0]!.x).toBe(JSON.parse(jwk).x);
+      expect(published.keys[0]!.d).toBeUndefined();
+      await jwtVerify(body.accessToken, createRemoteJWKSet(new URL(`${url}/.well-known/jwks.json`)), { issuer: url, audience: 'tessera' });
+    }
+  });
+});
+
+describe('a restart keeps users, sessions, revocations and keys', () => {
+  it('survives a restart on the same SQLite file and secret file', async () => {
+    // A fixed issuer: the second start binds another free port, and tokens name the issuer.
+    const env = { TESSERA_ISSUER: 'http://localhost:3999' };
+    const first = await start(env);
+    const secretFile = path.join(first.dataDir, 'secret');
+    expect(statSync(secretFile).mode & 0o777).toBe(0o600);
+    const kept = await signup(first.url);
+    const ended = await signup(first.url, 'bob@example.test');
+    const logout = await fetch(`${first.url}/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${ended.body.accessToken}` } });
+    expect(logout.status).toBe(204);
+    const jwksBefore = await (await fetch(`${first.url}/.well-known/jwks.json`)).json();
+    await first.server.close();
+    running.splice(running.indexOf(first.server), 1);
+
+    const second = await start(env, first.dataDir);
+    expect(await (await fetch(`${second.url}/.well-known/jwks.json`)).json()).toEqual(jwksBefore);
+    const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
+    expect((await fetch(`${second.url}/api/number`, bearer(kept.body.accessToken))).status).toBe(200);
+    const revoked = await fetch(`${second.url}/api/number`, bearer(ended.body.accessToken));
+    expect(revoked.status).toBe(401);
+    expect(await revoked.json()).toMatchObject({ error: 'invalid_token' });
+    const refreshed = await fetch(`${second.url}/auth/refresh`, { method: 'POST', headers: { cookie: cookieHeader(kept.jar), 'x-csrf-token': kept.body.csrfToken } });
+    expect(refreshed.status).toBe(200);
+    const login = await fetch(`${second.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'ann@example.test', password: PASSWORD }) });
+    expect(login.status).toBe(200);
+  });
+});
+
+describe('the Node listener', () => {
+  it('refuses two Authorization headers instead of picking one', async () => {
+    const { url } = await start({});
+    const { body } = await signup(url);
+    const { request } = await import('node:http');
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${url}/api/number`, { headers: [['authorization', `Bearer ${body.accessToken}`], ['authorization', 'Bearer x.y.z']] as unknown as Record<string, string> }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(400);
+  });
+
+  it('answers a 20 KB header with a 4xx, not a 5xx', async () => {
+    const { url } = await start({});
+    const response = await fetch(`${url}/api/number`, { headers: { authorization: `Bearer ${'a'.repeat(20 * 1024)}.b.c` } });
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.status).toBeLessThan(500);
+  });
+});

@@ -1,0 +1,111 @@
+import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+import { createAdaptorServer, type Http2Bindings, type HttpBindings } from '@hono/node-server';
+import { TesseraError } from '@tessera/core';
+import { createApp } from './app.js';
+import type { ServerConfig } from './config.js';
+import { errorResponse } from './http/errors.js';
+import { openRuntime, type Runtime } from './runtime.js';
+
+export interface RunningServer {
+  url: string;
+  runtime: Runtime;
+  close(): Promise<void>;
+}
+
+const REVOCATION_POLL_MS = 2_000;
+const KEY_RELOAD_MS = 30_000;
+const HOUSEKEEPING_MS = 60 * 60_000;
+
+/**
+ * Node keeps only the first of two Authorization headers, which would hide an ambiguous request; look at the
+ * raw headers and refuse it instead of guessing which credential was meant.
+ */
+function hasDuplicateAuthorization(incoming: Pick<IncomingMessage, 'rawHeaders'>): boolean {
+  let seen = 0;
+  for (let i = 0; i < incoming.rawHeaders.length; i += 2) {
+    if (incoming.rawHeaders[i]!.toLowerCase() === 'authorization' && ++seen > 1) return true;
+  }
+  return false;
+}
+
+/**
+ * Starts the auth server on Node. The port is bound first, so that with PORT=0 and no TESSERA_ISSUER the
+ * issuer written into tokens is the address actually served; requests that arrive before the runtime is open
+ * get a 503 rather than a half-built server.
+ */
+export async function startServer(config: ServerConfig, options: { log?: (line: string) => void } = {}): Promise<RunningServer> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  let handle: ((request: Request, env: HttpBindings | Http2Bindings) => Response | Promise<Response>) | undefined;
+  const server = createAdaptorServer({
+    fetch: (request: Request, env: HttpBindings | Http2Bindings) => {
+      if (hasDuplicateAuthorization(env.incoming)) {
+        return errorResponse(new TesseraError('invalid_request', 'Send one Authorization header, not several.'), { tokenSent: true });
+      }
+      return handle ? handle(request, env) : errorResponse(new TesseraError('unavailable', 'The server is still starting.'));
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' || config.host === '127.0.0.1' ? 'localhost' : config.host;
+  const url = `http://${host}:${address.port}`;
+  const effective: ServerConfig = config.issuerConfigured ? config : { ...config, issuer: url };
+
+  let runtime: Runtime;
+  try {
+    runtime = await openRuntime(effective);
+  } catch (error) {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    throw error;
+  }
+  const { auth, keys, stores } = runtime;
+  const app = createApp({
+    auth,
+    keys,
+    config: effective,
+    socketAddress: (c) => (c.env as HttpBindings | undefined)?.incoming?.socket.remoteAddress,
+  });
+  handle = (request, env) => app.fetch(request, env);
+
+  // Revocations made by another process on the same store (the CLI, another instance) reach this one's
+  // deny set within a couple of seconds; the Redis feed makes it immediate where configured.
+  let lastPoll = Date.now();
+  const background = (what: string, task: () => Promise<unknown>) => () => {
+    task().catch((error: unknown) => log(`[tessera] ${what} failed: ${error instanceof Error ? error.message : String(error)}`));
+  };
+  const timers = [
+    setInterval(background('revocation poll', async () => {
+      const since = lastPoll - REVOCATION_POLL_MS;
+      lastPoll = Date.now();
+      const revoked = await stores.sessions.listRevokedSince(new Date(since));
+      for (const session of revoked) auth.markRevoked([session.id], session.revokedAt.getTime());
+    }), REVOCATION_POLL_MS),
+    setInterval(background('key reload', () => keys.reload()), KEY_RELOAD_MS),
+    setInterval(background('housekeeping', () => stores.sessions.deleteExpiredSessions(new Date())), HOUSEKEEPING_MS),
+  ];
+  for (const timer of timers) timer.unref();
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    runtime,
+    close: () => {
+      closing ??= (async () => {
+        for (const timer of timers) clearInterval(timer);
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          // Idle keep-alive connections would hold the close open; in-flight requests still finish.
+          (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+        });
+        await runtime.close();
+      })();
+      return closing;
+    },
+  };
+}
