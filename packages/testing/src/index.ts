@@ -1,0 +1,5 @@
+export * from './clock.js';
+export * from './fixtures.js';
+export * from './services.js';
+export * from './memory/memory-stores.js';
+export * from './conformance/run-store-conformance.js';

@@ -1,0 +1,32 @@
+import type { KeyStore, StoredKey } from '@tessera/core';
+import { compare, copy } from './clone.js';
+
+/** Keys in a Map; `addSigningKey` retires and inserts in one synchronous step. */
+export function createMemoryKeyStore(): KeyStore {
+  const keys = new Map<string, StoredKey>();
+
+  return {
+    async listKeys() {
+      return [...keys.values()]
+        .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || compare(a.kid, b.kid))
+        .map(copy);
+    },
+    async addSigningKey(key) {
+      if (keys.has(key.kid)) throw new Error('A key with this kid already exists.');
+      for (const existing of keys.values()) {
+        if (existing.retiredAt === null) existing.retiredAt = new Date(key.createdAt.getTime());
+      }
+      keys.set(key.kid, copy(key));
+    },
+    async deleteRetiredKeys(before) {
+      let deleted = 0;
+      for (const [kid, key] of keys) {
+        if (key.retiredAt !== null && key.retiredAt < before) {
+          keys.delete(kid);
+          deleted += 1;
+        }
+      }
+      return deleted;
+    },
+  };
+}

@@ -1,0 +1,17 @@
+import type { Stores } from '@tessera/core';
+import { createMemoryKeyStore } from './key-store.js';
+import { createMemorySessionStore } from './session-store.js';
+import { createMemoryUserStore } from './user-store.js';
+
+/**
+ * A complete in-memory implementation of the stores, with the same semantics as the SQL and Redis ones (it
+ * passes the same conformance suite). For unit tests and single-process demos; nothing survives a restart.
+ */
+export function createMemoryStores(): Stores {
+  return {
+    users: createMemoryUserStore(),
+    sessions: createMemorySessionStore(),
+    keys: createMemoryKeyStore(),
+    async close() {},
+  };
+}
