@@ -1,20 +1,19 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+const packages = fileURLToPath(new URL('./packages/', import.meta.url));
 
-// Tests import workspace packages from their sources, so a test run never depends on a stale build.
+// Tests import workspace packages from their sources, so a test run never depends on a stale build:
+// `@tessera/x` → packages/x/src/index.ts, `@tessera/x/sub` → packages/x/src/sub.ts.
 export default defineConfig({
   resolve: {
-    alias: {
-      '@tessera/core': src('core'),
-      '@tessera/store-sql': src('store-sql'),
-      '@tessera/testing': src('testing'),
-      '@tessera/server': src('server'),
-    },
+    alias: [
+      { find: /^@tessera\/([a-z-]+)$/, replacement: `${packages}$1/src/index.ts` },
+      { find: /^@tessera\/([a-z-]+)\/([a-z-]+)$/, replacement: `${packages}$1/src/$2.ts` },
+    ],
   },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'e2e/**/*.test.ts', 'bench/src/**/*.test.ts'],
+    include: ['packages/*/src/**/*.test.ts', 'packages/*/src/**/*.test.tsx', 'e2e/**/*.test.ts', 'examples/*/src/**/*.test.ts', 'bench/src/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

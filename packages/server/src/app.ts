@@ -1,5 +1,5 @@
 import { TesseraError, type Auth, type ClientInfo } from '@tessera/core';
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import type { ServerConfig } from './config.js';
 import { isSecureRequest, type CookiePolicy } from './http/cookies.js';
@@ -17,6 +17,8 @@ export interface AppOptions {
   config: Pick<ServerConfig, 'issuer' | 'signingAlg' | 'corsOrigins' | 'trustProxy' | 'production'>;
   /** The peer address of the connection (the Node entry passes it; a bare fetch handler has none). */
   socketAddress?: (c: Context) => string | undefined;
+  /** Serves the demo's pages (the Node entry passes a static-file handler); runs after every API route. */
+  pages?: MiddlewareHandler;
   /** Where internal errors are reported; never given tokens, passwords or keys. */
   logError?: (message: string, error: unknown) => void;
 }
@@ -64,6 +66,15 @@ export function createApp(options: AppOptions): Hono {
   app.route('/api', demoApiRoutes(auth));
   app.route('/.well-known', wellKnownRoutes({ issuer: config.issuer, signingAlg: config.signingAlg, jwks: () => options.keys.jwks() }));
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  if (options.pages) {
+    const pages = options.pages;
+    app.use('*', async (c, next) => {
+      const response = await pages(c, next);
+      if (response instanceof Response) c.res = response;
+      // The pages load only their own scripts and talk only to this origin; nothing may frame them.
+      c.res.headers.set('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+    });
+  }
 
   app.notFound(() => errorResponse(new TesseraError('not_found', 'There is nothing at this address.')));
   app.onError((error) => {

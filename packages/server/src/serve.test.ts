@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createRemoteJWKSet, exportJWK, jwtVerify } from 'jose';
@@ -14,9 +14,9 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((server) => server.close()));
 });
 
-async function start(env: Record<string, string>, dataDir = mkdtempSync(path.join(tmpdir(), 'tessera-serve-'))) {
+async function start(env: Record<string, string>, dataDir = mkdtempSync(path.join(tmpdir(), 'tessera-serve-')), pagesDir?: string) {
   const config = loadConfig({ PORT: '0', TESSERA_DATA_DIR: dataDir, TESSERA_RATE_LIMIT: 'off', ...env }, dataDir);
-  const server = await startServer(config, { log: () => {} });
+  const server = await startServer(config, { log: () => {}, ...(pagesDir ? { pagesDir } : {}) });
   running.push(server);
   return { server, dataDir, url: server.url };
 }
@@ -117,5 +117,25 @@ describe('the Node listener', () => {
     const response = await fetch(`${url}/api/number`, { headers: { authorization: `Bearer ${'a'.repeat(20 * 1024)}.b.c` } });
     expect(response.status).toBeGreaterThanOrEqual(400);
     expect(response.status).toBeLessThan(500);
+  });
+});
+
+describe('the demo pages', () => {
+  it('serves the built app, falls back to index.html for client routes, and leaves the API alone', async () => {
+    const pagesDir = mkdtempSync(path.join(tmpdir(), 'tessera-pages-'));
+    mkdirSync(path.join(pagesDir, 'assets'));
+    writeFileSync(path.join(pagesDir, 'index.html'), '<!doctype html><title>demo</title>');
+    writeFileSync(path.join(pagesDir, 'assets', 'app.js'), 'console.log(1)');
+    const { url } = await start({}, undefined, pagesDir);
+    const home = await fetch(`${url}/`);
+    expect(await home.text()).toContain('<title>demo</title>');
+    expect(home.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'/);
+    expect(await (await fetch(`${url}/sessions`)).text()).toContain('<title>demo</title>');
+    expect(await (await fetch(`${url}/assets/app.js`)).text()).toBe('console.log(1)');
+    const missing = await fetch(`${url}/assets/nope.js`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ error: 'not_found' });
+    expect((await fetch(`${url}/api/number`)).status).toBe(401);
+    expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: 'ok' });
   });
 });

@@ -5,6 +5,7 @@ import { TesseraError } from '@tessera/core';
 import { createApp } from './app.js';
 import type { ServerConfig } from './config.js';
 import { errorResponse } from './http/errors.js';
+import { pagesHandler } from './pages.js';
 import { openRuntime, type Runtime } from './runtime.js';
 
 export interface RunningServer {
@@ -34,7 +35,7 @@ function hasDuplicateAuthorization(incoming: Pick<IncomingMessage, 'rawHeaders'>
  * issuer written into tokens is the address actually served; requests that arrive before the runtime is open
  * get a 503 rather than a half-built server.
  */
-export async function startServer(config: ServerConfig, options: { log?: (line: string) => void } = {}): Promise<RunningServer> {
+export async function startServer(config: ServerConfig, options: { log?: (line: string) => void; pagesDir?: string } = {}): Promise<RunningServer> {
   const log = options.log ?? ((line: string) => console.log(line));
   let handle: ((request: Request, env: HttpBindings | Http2Bindings) => Response | Promise<Response>) | undefined;
   const server = createAdaptorServer({
@@ -65,11 +66,13 @@ export async function startServer(config: ServerConfig, options: { log?: (line: 
     throw error;
   }
   const { auth, keys, stores } = runtime;
+  const pages = options.pagesDir === undefined ? undefined : pagesHandler(options.pagesDir);
   const app = createApp({
     auth,
     keys,
     config: effective,
     socketAddress: (c) => (c.env as HttpBindings | undefined)?.incoming?.socket.remoteAddress,
+    ...(pages ? { pages } : {}),
   });
   handle = (request, env) => app.fetch(request, env);
 

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { loadConfig, startServer } from '@tessera/server';
 import type { Command } from '../command.js';
 
@@ -11,7 +12,9 @@ export const serveCommand: Command = {
     if (typeof values.port === 'string') env.PORT = values.port;
     if (typeof values.host === 'string') env.HOST = values.host;
     const config = loadConfig(env, io.cwd);
-    const server = await startServer(config, { log: io.err });
+    // The demo app's build, when this runs from the repository (npm start builds it first).
+    const pagesDir = fileURLToPath(new URL('../../../../apps/demo/dist', import.meta.url));
+    const server = await startServer(config, { log: io.err, pagesDir });
     io.out(`Tessera is listening on ${server.url}`);
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
