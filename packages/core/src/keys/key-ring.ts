@@ -1,0 +1,97 @@
+import type { KeyStore, SigningAlg } from '../store/types.js';
+import type { SigningKey, VerificationKey } from '../token/types.js';
+import { generateSigningKey } from './generate.js';
+import { deriveHs256Key } from './hs256.js';
+import { buildState, fixedState, storedState, type RingState, type StoredStateOptions } from './ring-state.js';
+import { sealSigningKey } from './seal.js';
+import type { Jwks } from './types.js';
+
+export interface KeyRingOptions {
+  alg: SigningAlg;
+  /** `deriveKeys(secret).keyEncryption`: opens and seals stored private keys. */
+  encryptionKey: Buffer;
+  /** `deriveKeys(secret).hs256`: required when alg is HS256. */
+  hs256Key?: Buffer;
+  /** A key from TESSERA_SIGNING_KEY (`importSigningKey`): signs instead of stored keys; nothing is stored. */
+  configuredKey?: SigningKey;
+  /** Access token lifetime: a retired key stays usable and published this long after retirement. */
+  accessTtlSeconds: number;
+  now: () => number;
+}
+
+/**
+ * The signing key and every key tokens may still be verified with. `resolve` is one Map.get on an immutable
+ * map that is swapped whole on reload, rotation or when a retired key ages out.
+ */
+export class KeyRing {
+  #state: RingState;
+  readonly #store: KeyStore;
+  readonly #options: KeyRingOptions;
+  readonly #fixed: boolean;
+
+  private constructor(store: KeyStore, options: KeyRingOptions, state: RingState, fixed: boolean) {
+    this.#store = store;
+    this.#options = options;
+    this.#state = state;
+    this.#fixed = fixed;
+  }
+
+  static async load(store: KeyStore, options: KeyRingOptions): Promise<KeyRing> {
+    if (!Number.isFinite(options.accessTtlSeconds) || options.accessTtlSeconds <= 0) throw new RangeError('accessTtlSeconds must be a positive number');
+    const { configuredKey } = options;
+    if (configuredKey !== undefined) {
+      if (configuredKey.alg !== options.alg) throw new Error(`the configured signing key is ${configuredKey.alg} but the signing algorithm is ${options.alg}`);
+      return new KeyRing(store, options, fixedState(configuredKey), true);
+    }
+    if (options.alg === 'HS256') {
+      if (options.hs256Key === undefined) throw new Error('HS256 signing needs the derived hs256 key');
+      return new KeyRing(store, options, fixedState(deriveHs256Key(options.hs256Key)), true);
+    }
+    return new KeyRing(store, options, await storedState(store, storedOptions(options)), false);
+  }
+
+  /** Exact kid lookup (no normalisation; `__proto__` and friends are just unknown kids). */
+  readonly resolve = (kid: string): VerificationKey | undefined => this.#state.byKid.get(kid);
+
+  signingKey(): SigningKey {
+    this.#pruneIfDue();
+    return this.#state.signing;
+  }
+
+  /** Public keys of the signing key and of retired keys still within the access lifetime. Never HS256. */
+  jwks(): Jwks {
+    this.#pruneIfDue();
+    return this.#state.jwks;
+  }
+
+  /** Generates and stores a new key of the configured alg; the previous one keeps verifying for accessTtl. */
+  async rotate(): Promise<SigningKey> {
+    if (this.#options.configuredKey !== undefined) {
+      throw new Error('keys cannot be rotated while a signing key is configured (TESSERA_SIGNING_KEY); replace that key instead');
+    }
+    if (this.#options.alg === 'HS256') throw new Error('HS256 keys are derived from TESSERA_SECRET; rotate the secret instead');
+    const key = generateSigningKey(this.#options.alg);
+    await this.#store.addSigningKey(sealSigningKey(key, this.#options.encryptionKey, new Date(this.#options.now())));
+    await this.reload();
+    return key;
+  }
+
+  /** Re-reads the store, picking up keys rotated by another process. */
+  async reload(): Promise<void> {
+    if (this.#fixed) return;
+    this.#state = await storedState(this.#store, storedOptions(this.#options));
+  }
+
+  /** Drops retired keys whose tokens have all expired; a cheap comparison until one is due. */
+  #pruneIfDue(): void {
+    const state = this.#state;
+    const now = this.#options.now();
+    if (now < state.pruneAt) return;
+    this.#state = buildState(state.signing, state.entries, now, this.#options.accessTtlSeconds * 1000);
+  }
+}
+
+function storedOptions(options: KeyRingOptions): StoredStateOptions {
+  if (options.alg === 'HS256') throw new Error('HS256 keys are never stored');
+  return { alg: options.alg, encryptionKey: options.encryptionKey, accessTtlMs: options.accessTtlSeconds * 1000, now: options.now };
+}

@@ -1,0 +1,49 @@
+import { decodeJsonObject } from './decode-json.js';
+import { invalidToken } from './invalid-token.js';
+import type { AccessTokenClaims } from './types.js';
+
+export interface ClaimRules {
+  issuer: string;
+  audiences: ReadonlySet<string>;
+  toleranceSeconds: number;
+}
+
+/**
+ * Checks everything in the payload except expiry, which the caller checks last so that `token_expired` only
+ * ever describes a token whose one fault is its age. `nowSeconds` is whole seconds, as jose counts them.
+ */
+export function checkClaims(segment: string, rules: ClaimRules, nowSeconds: number): AccessTokenClaims {
+  const claims = decodeJsonObject(segment);
+  if (claims === undefined) throw invalidToken('the token payload is not a JSON object');
+  // Immortal tokens: a token without a finite exp would never expire.
+  if (!isFiniteNumber(claims.exp)) throw invalidToken('the token has no numeric exp claim');
+  if (!isFiniteNumber(claims.iat)) throw invalidToken('the token has no numeric iat claim');
+  // Pre-minted tokens: a token issued "in the future" (skewed or stolen signer) to be used later.
+  if (claims.iat > nowSeconds + rules.toleranceSeconds) throw invalidToken('the token iat is in the future');
+  if (Object.hasOwn(claims, 'nbf')) {
+    if (!isFiniteNumber(claims.nbf)) throw invalidToken('the token nbf claim is not a number');
+    // Early use: a token that says it is not valid yet must not be honoured yet.
+    if (claims.nbf > nowSeconds + rules.toleranceSeconds) throw invalidToken('the token is not valid yet (nbf is in the future)');
+  }
+  // Cross-issuer substitution: a token from another issuer that happens to share a key id.
+  if (claims.iss !== rules.issuer) throw invalidToken('the token was not issued by this issuer');
+  // Audience confusion: only one string audience, equal to one we serve. An array is refused even when it
+  // contains ours, since a token meant for several services can be replayed from any of them.
+  if (typeof claims.aud !== 'string') throw invalidToken('the token aud is not a single string');
+  if (!rules.audiences.has(claims.aud)) throw invalidToken('the token is meant for another audience');
+  // Identity confusion: an empty or non-string sub/sid/jti would match "no user" or "any session" downstream.
+  for (const name of ['sub', 'sid', 'jti'] as const) {
+    const value = claims[name];
+    if (typeof value !== 'string' || value.length === 0) throw invalidToken(`the token ${name} claim is missing or empty`);
+  }
+  // Privilege confusion: roles must be exactly a list of names, never a string that `includes()` would search.
+  const roles = claims.roles;
+  if (!Array.isArray(roles) || !roles.every((role) => typeof role === 'string')) {
+    throw invalidToken('the token roles claim is not an array of strings');
+  }
+  return claims as AccessTokenClaims;
+}
+
+function isFiniteNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}

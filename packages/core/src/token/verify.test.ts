@@ -1,0 +1,171 @@
+import * as jose from 'jose';
+import { describe, expect, it } from 'vitest';
+import { TesseraError } from '../errors.js';
+import { generateSigningKey } from '../keys/generate.js';
+import { deriveHs256Key } from '../keys/hs256.js';
+import { publicJwk } from '../keys/public-jwk.js';
+import { createJti } from './jti.js';
+import { signAccessToken } from './sign.js';
+import { createSignature } from './signature.js';
+import type { AccessTokenClaims, AccessTokenVerifierOptions, SigningKey, VerificationKey } from './types.js';
+import { createAccessTokenVerifier } from './verify.js';
+
+const ISS = 'https://auth.example';
+const AUD = 'tessera';
+const NOW = Date.UTC(2025, 0, 1, 12);
+const NOW_S = NOW / 1000;
+const KEYS = [generateSigningKey('ES256'), generateSigningKey('EdDSA'), generateSigningKey('RS256'), deriveHs256Key(Buffer.alloc(32, 5))];
+const ES = KEYS[0] as SigningKey;
+const byKid = new Map<string, VerificationKey>(KEYS.map((key) => [key.kid, { kid: key.kid, alg: key.alg, key: key.publicKey }]));
+
+const claims = (over: Record<string, unknown> = {}): AccessTokenClaims =>
+  ({ iss: ISS, aud: AUD, sub: 'user-1', sid: 'session-1', jti: createJti(), iat: NOW_S, exp: NOW_S + 900, roles: ['user'], ...over }) as AccessTokenClaims;
+
+function makeVerifier(over: Partial<AccessTokenVerifierOptions> = {}) {
+  const clock = { ms: NOW };
+  const verify = createAccessTokenVerifier({ issuer: ISS, audience: [AUD, 'other-api'], resolveKey: (kid) => byKid.get(kid), now: () => clock.ms, ...over });
+  return { clock, verify };
+}
+
+function refusal(run: () => unknown): TesseraError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof TesseraError) return error;
+    throw error;
+  }
+  throw new Error('the token was accepted');
+}
+
+/** Signs an arbitrary payload object (bypassing AccessTokenClaims typing) with the standard header. */
+function signRaw(key: SigningKey, payload: unknown): string {
+  const header = Buffer.from(JSON.stringify({ alg: key.alg, kid: key.kid, typ: 'at+jwt' })).toString('base64url');
+  const body = Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload)).toString('base64url');
+  return `${header}.${body}.${createSignature(key, `${header}.${body}`).toString('base64url')}`;
+}
+
+describe('signAccessToken + createAccessTokenVerifier', () => {
+  it.each(KEYS.map((key) => [key.alg, key] as const))('%s: signs with header exactly {alg, kid, typ}; we and jose (from the JWKS) verify it', async (alg, key) => {
+    const { verify } = makeVerifier();
+    const input = claims({ tenant: 'acme' });
+    const token = signAccessToken(key, input);
+    const header = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString()) as unknown;
+    expect(header).toStrictEqual({ alg, kid: key.kid, typ: 'at+jwt' });
+    expect(verify(token)).toEqual(input);
+    const joseKey = alg === 'HS256' ? key.publicKey : jose.createLocalJWKSet({ keys: [{ ...publicJwk(key) }] });
+    const result = await jose.jwtVerify(token, joseKey as Parameters<typeof jose.jwtVerify>[1], {
+      issuer: ISS, audience: AUD, algorithms: [alg], typ: 'at+jwt', currentDate: new Date(NOW), requiredClaims: ['exp', 'iat'],
+    });
+    expect(result.payload).toEqual(input);
+    expect(token.length).toBeLessThan(1024);
+  });
+
+  it('accepts any configured audience and refuses the others', () => {
+    const { verify } = makeVerifier();
+    expect(verify(signAccessToken(ES, claims({ aud: 'other-api' }))).aud).toBe('other-api');
+    expect(refusal(() => verify(signAccessToken(ES, claims({ aud: 'third' })))).message).toMatch(/another audience/);
+  });
+
+  it('applies the clock tolerance to exp exactly as jose does (exp <= now - tolerance is expired)', () => {
+    const { verify } = makeVerifier({ clockToleranceSeconds: 5 });
+    expect(verify(signAccessToken(ES, claims({ exp: NOW_S - 4 }))).sub).toBe('user-1');
+    expect(refusal(() => verify(signAccessToken(ES, claims({ exp: NOW_S - 5 })))).code).toBe('token_expired');
+  });
+
+  it('refuses malformed claims with invalid_token', () => {
+    const { verify } = makeVerifier();
+    const cases: [unknown, RegExp][] = [
+      [[1, 2], /payload is not a JSON object/],
+      ['"text"', /payload is not a JSON object/],
+      [claims({ exp: '9999999999' }), /no numeric exp/],
+      ['{"iss":"x","exp":1e999}', /no numeric exp/],
+      [claims({ iat: undefined }), /no numeric iat/],
+      [claims({ nbf: 'soon' }), /nbf claim is not a number/],
+      [claims({ nbf: null }), /nbf claim is not a number/],
+      [claims({ sub: '' }), /sub claim is missing or empty/],
+      [claims({ sid: undefined }), /sid claim is missing or empty/],
+      [claims({ jti: 7 }), /jti claim is missing or empty/],
+      [claims({ roles: 'admin' }), /roles claim is not an array of strings/],
+      [claims({ roles: ['user', 1] }), /roles claim is not an array of strings/],
+    ];
+    for (const [payload, message] of cases) {
+      const error = refusal(() => verify(signRaw(ES, payload)));
+      expect(error.code).toBe('invalid_token');
+      expect(error.message).toMatch(message);
+    }
+  });
+
+  it('refuses a header that is not well-formed UTF-8, and a non-string token', () => {
+    const { verify } = makeVerifier();
+    const token = signAccessToken(ES, claims());
+    const bad = Buffer.concat([Buffer.from('{"alg":"ES256","x":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]).toString('base64url');
+    expect(refusal(() => verify(`${bad}.${token.split('.').slice(1).join('.')}`)).message).toMatch(/header is not a JSON object/);
+    expect(refusal(() => verify(42 as unknown as string)).code).toBe('invalid_token');
+  });
+
+  it('validates its options once, at creation', () => {
+    const base: AccessTokenVerifierOptions = { issuer: ISS, audience: AUD, resolveKey: () => undefined };
+    expect(() => createAccessTokenVerifier({ ...base, issuer: '' })).toThrow(/issuer/);
+    expect(() => createAccessTokenVerifier({ ...base, issuer: undefined as unknown as string })).toThrow(/issuer/);
+    expect(() => createAccessTokenVerifier({ ...base, audience: [] })).toThrow(/audience/);
+    expect(() => createAccessTokenVerifier({ ...base, audience: undefined as unknown as string })).toThrow(/audience/);
+    expect(() => createAccessTokenVerifier({ ...base, resolveKey: undefined as unknown as () => undefined })).toThrow(/resolveKey/);
+    expect(() => createAccessTokenVerifier({ ...base, clockToleranceSeconds: 61 })).toThrow(/between 0 and 60/);
+    expect(() => createAccessTokenVerifier({ ...base, clockToleranceSeconds: -1 })).toThrow(/between 0 and 60/);
+    expect(() => createAccessTokenVerifier({ ...base, cacheSize: -1 })).toThrow(/cache size/);
+    expect(() => createAccessTokenVerifier({ ...base, maxTokenLength: 0 })).toThrow(/maximum token length/);
+    expect(() => createAccessTokenVerifier({ ...base, clockToleranceSeconds: 60 })).not.toThrow();
+  });
+
+  it('fails closed when the clock returns something that is not a number', () => {
+    const { verify } = makeVerifier({ now: () => Number.NaN });
+    expect(() => verify(signAccessToken(ES, claims({ exp: NOW_S - 3600 })))).toThrow(/finite number/);
+  });
+});
+
+describe('the verified-token cache', () => {
+  function counting(cacheSize: number) {
+    let lookups = 0;
+    const revoked = new Set<string>();
+    const { clock, verify } = makeVerifier({
+      cacheSize,
+      resolveKey: (kid) => (lookups++, byKid.get(kid)),
+      isSessionRevoked: (sid) => revoked.has(sid),
+    });
+    return { clock, verify, revoked, lookups: () => lookups };
+  }
+
+  it('returns the same deeply frozen claims on a hit without verifying again', () => {
+    const { verify, lookups } = counting(10);
+    const token = signAccessToken(ES, claims({ profile: { tier: 'gold' } }));
+    const first = verify(token);
+    expect(verify(token)).toBe(first);
+    expect(lookups()).toBe(1);
+    expect(Object.isFrozen(first) && Object.isFrozen(first.roles) && Object.isFrozen(first.profile)).toBe(true);
+    expect(() => first.roles.push('admin')).toThrow(TypeError);
+  });
+
+  it('evicts the oldest entry first when full', () => {
+    const { verify, lookups } = counting(2);
+    const [a, b, c] = [1, 2, 3].map((n) => signAccessToken(ES, claims({ sub: `user-${n}` }))) as [string, string, string];
+    verify(a), verify(b), verify(c);
+    expect(lookups()).toBe(3);
+    verify(c), verify(b);
+    expect(lookups()).toBe(3);
+    verify(a);
+    expect(lookups()).toBe(4);
+  });
+
+  it('keeps only fully verified tokens, and is off with cacheSize 0', () => {
+    const { verify, revoked, lookups } = counting(10);
+    const token = signAccessToken(ES, claims());
+    revoked.add('session-1');
+    expect(refusal(() => verify(token)).message).toMatch(/revoked/);
+    revoked.clear();
+    verify(token);
+    expect(lookups()).toBe(2);
+    const off = counting(0);
+    off.verify(token), off.verify(token);
+    expect(off.lookups()).toBe(2);
+  });
+});

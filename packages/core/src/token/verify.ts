@@ -1,0 +1,76 @@
+import { TesseraError } from '../errors.js';
+import { isCanonicalBase64url } from './base64url.js';
+import { checkClaims } from './check-claims.js';
+import { checkHeader } from './check-header.js';
+import { checkSignature } from './check-signature.js';
+import { deepFreeze } from './deep-freeze.js';
+import { invalidToken } from './invalid-token.js';
+import { TokenCache } from './token-cache.js';
+import type { AccessTokenClaims, AccessTokenVerifierOptions, VerifyAccessToken } from './types.js';
+import { resolveVerifierOptions } from './verifier-options.js';
+
+/**
+ * Builds the synchronous access-token verifier (the hot path). Options are validated here, once. The returned
+ * function throws `TesseraError('token_expired')` only for a token whose sole fault is its `exp`, and
+ * `TesseraError('invalid_token', …)` for everything else; messages never echo the token.
+ */
+export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): VerifyAccessToken {
+  const config = resolveVerifierOptions(options);
+  const { maxTokenLength, now, isSessionRevoked, toleranceSeconds } = config;
+  const cache = config.cacheSize > 0 ? new TokenCache(config.cacheSize) : undefined;
+
+  /** Checks that change with time or state; run on every call, including cache hits. */
+  function checkStillValid(token: string, claims: AccessTokenClaims, nowSeconds: number): AccessTokenClaims {
+    // Revoked sessions: logout, password change or refresh-token reuse must kill live access tokens at once.
+    if (isSessionRevoked !== undefined && isSessionRevoked(claims.sid)) {
+      cache?.delete(token);
+      throw invalidToken('the session has been revoked');
+    }
+    // Replay after expiry. Checked last, so token_expired always means "fine except for its age".
+    if (claims.exp <= nowSeconds - toleranceSeconds) {
+      cache?.delete(token);
+      throw new TesseraError('token_expired');
+    }
+    return claims;
+  }
+
+  function verifyUncached(token: string, nowSeconds: number): AccessTokenClaims {
+    const firstDot = token.indexOf('.');
+    const secondDot = firstDot < 0 ? -1 : token.indexOf('.', firstDot + 1);
+    // Serialization confusion: only the compact form is accepted — not the JWS JSON serialization, not a
+    // five-part JWE, not an opaque refresh token — so there is exactly one way to read a token.
+    if (secondDot < 0 || token.indexOf('.', secondDot + 1) >= 0) throw invalidToken('the token is not a compact JWS of three segments');
+    const header = token.slice(0, firstDot);
+    const payload = token.slice(firstDot + 1, secondDot);
+    const signature = token.slice(secondDot + 1);
+    // Malleability: see isCanonicalBase64url — one signed token must have exactly one spelling.
+    if (!isCanonicalBase64url(header)) throw notCanonical('header');
+    if (!isCanonicalBase64url(payload)) throw notCanonical('payload');
+    if (!isCanonicalBase64url(signature)) throw notCanonical('signature');
+    // Signature stripping: an empty signature is never "no signature needed".
+    if (signature.length === 0) throw invalidToken('the token has no signature');
+    const key = checkHeader(header, config.resolveKey);
+    checkSignature(key, token.slice(0, secondDot), signature);
+    const claims = checkClaims(payload, config, nowSeconds);
+    return checkStillValid(token, claims, nowSeconds);
+  }
+
+  return function verifyAccessToken(token: string): AccessTokenClaims {
+    if (typeof token !== 'string') throw invalidToken('the token is not a string');
+    // Resource exhaustion: an oversized token (huge header, deep JSON) is refused before any decoding.
+    if (token.length > maxTokenLength) throw invalidToken('the token is longer than the allowed maximum');
+    const nowSeconds = Math.floor(now() / 1000);
+    // Fail closed: with a clock that returns NaN, every exp/nbf/iat comparison would be false and pass.
+    if (!Number.isFinite(nowSeconds)) throw new TypeError('the verifier clock (now) must return milliseconds as a finite number');
+    const cached = cache?.get(token);
+    if (cached !== undefined) return checkStillValid(token, cached, nowSeconds);
+    const claims = deepFreeze(verifyUncached(token, nowSeconds));
+    // Only tokens that passed every check are cached.
+    cache?.add(token, claims);
+    return claims;
+  };
+}
+
+function notCanonical(segment: 'header' | 'payload' | 'signature'): TesseraError {
+  return invalidToken(`the token ${segment} is not canonical base64url`);
+}
