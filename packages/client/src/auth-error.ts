@@ -1,0 +1,58 @@
+/**
+ * Every failure the client reports. `code` and `status` come from the server's `{error, message}` body;
+ * a request that never got an answer is `network_error` with status 0. Messages are the server's sentences
+ * or fixed text of ours — never a token.
+ */
+export class AuthError extends Error {
+  override readonly name = 'AuthError';
+  readonly code: string;
+  readonly status: number;
+  /** Seconds from `Retry-After` on a 429, when the server sent it. */
+  readonly retryAfter: number | undefined;
+
+  constructor(code: string, status: number, message: string, options: { cause?: unknown; retryAfter?: number } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.status = status;
+    this.retryAfter = options.retryAfter;
+  }
+}
+
+/** Codes meaning "there is no usable session": restore() reports them as unauthenticated instead of failing. */
+export function endsSession(error: unknown): boolean {
+  return error instanceof AuthError && (error.code === 'invalid_grant' || error.code === 'invalid_token' || error.code === 'csrf_failed');
+}
+
+export function networkError(cause: unknown): AuthError {
+  return new AuthError('network_error', 0, 'The server could not be reached.', { cause });
+}
+
+/** Reads the contract's error body from a non-2xx response; anything else gets a generic code. */
+export async function readAuthError(response: Response): Promise<AuthError> {
+  const retryAfter = Number(response.headers.get('retry-after') ?? Number.NaN);
+  const extra = Number.isFinite(retryAfter) ? { retryAfter } : {};
+  const body = await readJson(response);
+  if (isRecord(body) && typeof body.error === 'string') {
+    const message = typeof body.message === 'string' ? body.message : `The server answered ${response.status}.`;
+    return new AuthError(body.error, response.status, message, extra);
+  }
+  return new AuthError('http_error', response.status, `The server answered ${response.status}.`, extra);
+}
+
+/** The `error` code of a JSON error body, read from a clone so the caller can still read the response. */
+export async function peekErrorCode(response: Response): Promise<string | null> {
+  const body = await readJson(response.clone());
+  return isRecord(body) && typeof body.error === 'string' ? body.error : null;
+}
+
+async function readJson(response: Response): Promise<unknown> {
+  try {
+    return await response.json();
+  } catch {
+    return null;
+  }
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

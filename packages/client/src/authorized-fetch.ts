@@ -1,0 +1,58 @@
+import { peekErrorCode } from './auth-error.js';
+import { resolveUrl } from './options.js';
+import type { RequestAuthorizer } from './request-authorizer.js';
+
+export type FetchLike = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+
+/**
+ * `client.fetch`: relative URLs resolve against `baseUrl`; requests to `apiOrigins` get `Authorization:
+ * Bearer`; a 401 `token_expired` leads to one shared refresh and one retry. The retry's answer goes back to
+ * the caller whatever it is — there is no second refresh and no loop. A request that already carries its own
+ * Authorization header, or goes to another origin, passes through untouched.
+ */
+export function createAuthorizedFetch(deps: { fetch: typeof fetch; baseUrl: string; authorizer: RequestAuthorizer }): {
+  fetch: FetchLike;
+  /** The same, for the auth server's own endpoints: always authorized, whatever `apiOrigins` says. */
+  fetchAlways: FetchLike;
+} {
+  const { authorizer } = deps;
+
+  async function run(input: RequestInfo | URL, init: RequestInit | undefined, always: boolean): Promise<Response> {
+    const isRequest = typeof Request !== 'undefined' && input instanceof Request;
+    const target: RequestInfo | URL = isRequest ? input : resolveUrl(deps.baseUrl, input instanceof URL ? input.href : String(input));
+    const url = isRequest ? (input as Request).url : (target as string);
+    if ((!always && !authorizer.appliesTo(url)) || headersOf(target, init).has('authorization')) return deps.fetch(target, init);
+
+    // A body stream can be read once: such a request is never retried (the 401 goes back to the caller).
+    const retryable = !(typeof ReadableStream !== 'undefined' && init?.body instanceof ReadableStream);
+    const spare = isRequest && retryable ? (input as Request).clone() : null;
+    const token = await authorizer.token();
+    const response = await send(target, init, token);
+    if (response.status !== 401 || token === null) return response;
+
+    const retryWith = await authorizer.recover(token, await peekErrorCode(response), true);
+    if (retryWith === null || !retryable) return response;
+    await response.body?.cancel().catch(() => undefined);
+    const retried = await send(spare ?? target, init, retryWith);
+    if (retried.status === 401) await authorizer.recover(retryWith, await peekErrorCode(retried), false);
+    return retried;
+  }
+
+  function send(target: RequestInfo | URL, init: RequestInit | undefined, token: string | null): Promise<Response> {
+    if (token === null) return deps.fetch(target, init);
+    const headers = headersOf(target, init);
+    headers.set('authorization', `Bearer ${token}`);
+    return deps.fetch(target, { ...init, headers });
+  }
+
+  return {
+    fetch: (input, init) => run(input, init, false),
+    fetchAlways: (input, init) => run(input, init, true),
+  };
+}
+
+/** The headers the request will carry: init's replace the Request's, as in `fetch` itself. */
+function headersOf(target: RequestInfo | URL, init: RequestInit | undefined): Headers {
+  if (init?.headers !== undefined) return new Headers(init.headers);
+  return new Headers(typeof Request !== 'undefined' && target instanceof Request ? target.headers : undefined);
+}

@@ -1,0 +1,159 @@
+import { createAuthApi, expectOk, readTokenBody, readUser } from './auth-api.js';
+import { AuthError, endsSession, isRecord, networkError } from './auth-error.js';
+import { createAuthorizedFetch } from './authorized-fetch.js';
+import { browserCredential, nativeCredential } from './credentials.js';
+import { registerInternals } from './internals.js';
+import { resolveOptions } from './options.js';
+import { createRefresher } from './refresher.js';
+import { createRequestAuthorizer } from './request-authorizer.js';
+import { SessionEngine } from './session-engine.js';
+import { createTabLock } from './tab-lock.js';
+import { openTabSync } from './tab-sync.js';
+import type { AuthClient, AuthClientOptions, AuthEvent, AuthSession, AuthState, AuthUser } from './types.js';
+
+/**
+ * Creates the client. Options are checked here, once. Browser mode keeps the access token in memory only and
+ * lets the httpOnly cookie carry the refresh token; native mode keeps the refresh token in `storage`.
+ */
+export function createAuthClient(options: AuthClientOptions): AuthClient {
+  const config = resolveOptions(options);
+  const api = createAuthApi(config);
+  const credential = config.mode === 'browser' ? browserCredential() : nativeCredential(config.storage);
+  const session = new SessionEngine({
+    credential,
+    clock: config.clock,
+    refreshLeewayMs: config.refreshLeewayMs,
+    openTabs: config.crossTab ? (onMessage) => openTabSync(onMessage) : null,
+    onRefreshDue: () => {
+      // Failures are already handled: an ended session is ended, anything else is an 'error' event.
+      refresher.refresh().catch(() => undefined);
+    },
+  });
+  const lock = createTabLock({ crossTab: config.crossTab, now: config.clock });
+  const refresher = createRefresher({ session, api, credential, lock });
+  const authorizer = createRequestAuthorizer({ session, refresher, apiOrigins: config.apiOrigins });
+  const http = createAuthorizedFetch({ fetch: config.fetch, baseUrl: config.baseUrl, authorizer });
+  const { store } = session;
+  let restoring: Promise<AuthState> | null = null;
+
+  /** A Bearer call to the auth server, with the same refresh-and-retry-once as client.fetch. */
+  async function authed(path: string, init: RequestInit = {}): Promise<unknown> {
+    let response: Response;
+    try {
+      response = await http.fetchAlways(`${config.baseUrl}${path}`, {
+        ...init,
+        headers: { accept: 'application/json', ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) },
+        credentials: config.mode === 'browser' ? 'include' : 'omit',
+      });
+    } catch (error) {
+      throw networkError(error);
+    }
+    return expectOk(response);
+  }
+
+  async function establish(path: string, fields: Record<string, unknown>): Promise<AuthUser> {
+    const response = await api(path, { method: 'POST', json: { ...fields, ...credential.loginFields } });
+    const body = readTokenBody(await expectOk(response));
+    if (body.user === null) throw new AuthError('invalid_response', response.status, 'The server answered without a user.');
+    await session.accept(body, 'login');
+    return body.user;
+  }
+
+  async function me(): Promise<AuthUser> {
+    const body = await authed('/auth/me');
+    const user = readUser(isRecord(body) ? body.user : undefined);
+    if (session.currentToken() !== null) store.setUser(user);
+    return user;
+  }
+
+  async function restore(): Promise<AuthState> {
+    try {
+      // A token already here (another tab shared one) only needs its user; me() refreshes it if it expired.
+      if (session.currentToken() === null) await refresher.refresh();
+      await me();
+    } catch (error) {
+      // "Not logged in" is an answer, not a failure: no cookie, no stored token, a dead or refused session.
+      if (!endsSession(error)) throw error;
+      if (store.status !== 'unauthenticated') store.clear('unauthenticated');
+    }
+    return store.getState();
+  }
+
+  const client: AuthClient = {
+    signup: ({ email, password, name }) => establish('/auth/signup', name === undefined ? { email, password } : { email, password, name }),
+    login: ({ email, password }) => establish('/auth/login', { email, password }),
+
+    async logout() {
+      const token = session.currentToken()?.value ?? null;
+      let failure: unknown = null;
+      try {
+        await expectOk(await api('/auth/logout', await credential.logoutRequest(token)));
+      } catch (error) {
+        failure = error;
+      }
+      // Local state goes whatever the server said: the user asked to be logged out of this device.
+      await session.end('user', true);
+      // An already dead session is what logout wants. Anything else (unreachable, csrf_failed) means the
+      // server may still hold the session, which the caller must hear about.
+      if (failure !== null && !(failure instanceof AuthError && (failure.code === 'invalid_grant' || failure.code === 'invalid_token'))) throw failure;
+    },
+
+    async logoutAll() {
+      await authed('/auth/logout-all', { method: 'POST' });
+      await session.end('user', true);
+    },
+
+    refresh: () => refresher.refresh(),
+
+    restore() {
+      if (store.status === 'authenticated') return Promise.resolve(store.getState());
+      if (restoring === null) {
+        const started = restore();
+        restoring = started;
+        const clear = () => {
+          if (restoring === started) restoring = null;
+        };
+        started.then(clear, clear);
+      }
+      return restoring;
+    },
+
+    me,
+
+    async sessions() {
+      const body = await authed('/auth/sessions');
+      const list = isRecord(body) && Array.isArray(body.sessions) ? body.sessions : null;
+      if (list === null) throw new AuthError('invalid_response', 200, 'The server answered without a session list.');
+      return list as AuthSession[];
+    },
+
+    async revokeSession(id) {
+      await authed(`/auth/sessions/${encodeURIComponent(id)}`, { method: 'DELETE' });
+      // Revoking the session this client runs on is a logout.
+      if (session.currentToken()?.sessionId === id) await session.end('user', true);
+    },
+
+    async changePassword({ currentPassword, newPassword }) {
+      await authed('/auth/password', { method: 'POST', body: JSON.stringify({ currentPassword, newPassword }) });
+    },
+
+    fetch: http.fetch,
+    getAccessToken: () => session.currentToken()?.value ?? null,
+    getState: () => store.getState(),
+    subscribe: (listener) => store.changes.add(listener),
+
+    on(event: AuthEvent, listener: (detail: unknown) => void) {
+      if (!Object.prototype.hasOwnProperty.call(session.events, event)) {
+        throw new TypeError(`Unknown event "${String(event)}"; use 'logout', 'refresh' or 'error'.`);
+      }
+      return session.events[event].add(listener);
+    },
+
+    destroy() {
+      session.close();
+      lock.close();
+    },
+  };
+  registerInternals(client, { authorizer });
+  return client;
+}

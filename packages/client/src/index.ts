@@ -1,0 +1,15 @@
+export { createAuthClient } from './create-auth-client.js';
+export { AuthError } from './auth-error.js';
+export { decodeClaims } from './decode-claims.js';
+export type {
+  AuthClient,
+  AuthClientOptions,
+  AuthEvent,
+  AuthSession,
+  AuthState,
+  AuthStatus,
+  AuthUser,
+  LogoutDetail,
+  RefreshDetail,
+  TokenStorage,
+} from './types.js';

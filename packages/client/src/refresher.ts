@@ -1,0 +1,71 @@
+import { expectOk, readTokenBody, type AuthApi } from './auth-api.js';
+import { AuthError } from './auth-error.js';
+import type { TabLock } from './broadcast-lock.js';
+import type { RefreshCredential } from './credentials.js';
+import type { SessionEngine } from './session-engine.js';
+
+export interface Refresher {
+  /** Single flight: every caller while a refresh runs shares it. Resolves the new access token. */
+  refresh(): Promise<string>;
+  /**
+   * For a request that failed with `stale`: when a newer token is already here (another request or tab
+   * refreshed meanwhile) it is used as is, otherwise this joins or starts the one refresh.
+   */
+  refreshAfter(stale: string | null): Promise<string>;
+}
+
+export function createRefresher(deps: { session: SessionEngine; api: AuthApi; credential: RefreshCredential; lock: TabLock }): Refresher {
+  const { session, api, credential, lock } = deps;
+  let flight: Promise<string> | null = null;
+
+  function refresh(): Promise<string> {
+    if (flight !== null) return flight;
+    const before = session.currentToken()?.value ?? null;
+    const started = lock.run(() => perform(before));
+    flight = started;
+    const clear = () => {
+      if (flight === started) flight = null;
+    };
+    started.then(clear, clear);
+    return started;
+  }
+
+  async function perform(before: string | null): Promise<string> {
+    // Another tab refreshed while this one waited for the lock: its token is as good as a new one, and
+    // refreshing again would only rotate the cookie under it.
+    const now = session.currentToken()?.value ?? null;
+    if (now !== null && now !== before) return now;
+    const epoch = session.epoch;
+    try {
+      const request = await credential.refreshRequest();
+      if (request === null) throw new AuthError('invalid_grant', 401, 'There is no refresh token; log in again.');
+      const body = readTokenBody(await expectOk(await api('/auth/refresh', request)));
+      if (!(await session.accept(body, 'refresh', epoch))) {
+        throw new AuthError('session_changed', 0, 'The session ended or changed while it was being refreshed.');
+      }
+      return body.accessToken;
+    } catch (error) {
+      await settleFailure(error, epoch);
+      throw error;
+    }
+  }
+
+  /** A refused refresh ends the session; anything else (network, 5xx, 429) leaves it and is reported. */
+  async function settleFailure(error: unknown, epoch: number): Promise<void> {
+    if (!(error instanceof AuthError)) return session.report(error);
+    if (error.code === 'session_changed' || epoch !== session.epoch) return;
+    // invalid_grant: the refresh token is unknown, expired, revoked or reused, so every tab's session is gone
+    // (the cookie is shared). csrf_failed: only this tab lacks the right CSRF token; the others may be fine.
+    if (error.code === 'invalid_grant') return session.end('session_ended', session.store.hasSession);
+    if (error.code === 'csrf_failed') return session.end('session_ended', false);
+    session.report(error);
+  }
+
+  return {
+    refresh,
+    refreshAfter(stale) {
+      const current = session.currentToken()?.value ?? null;
+      return current !== null && current !== stale ? Promise.resolve(current) : refresh();
+    },
+  };
+}

@@ -1,0 +1,113 @@
+import type { TokenBody } from './auth-api.js';
+import type { RefreshCredential } from './credentials.js';
+import { ListenerSet } from './emitter.js';
+import { createRefreshTimer, type RefreshTimer } from './refresh-timer.js';
+import { SessionStore, type AccessToken } from './session-store.js';
+import type { TabMessage, TabSync } from './tab-sync.js';
+import type { LogoutDetail, RefreshDetail } from './types.js';
+
+export interface SessionEngineOptions {
+  credential: RefreshCredential;
+  clock: () => number;
+  refreshLeewayMs: number;
+  /** Opens the tab channel (browser with crossTab), given the handler for incoming messages. */
+  openTabs: ((onMessage: (message: TabMessage) => void) => TabSync) | null;
+  /** Called when the proactive timer is due. */
+  onRefreshDue: () => void;
+}
+
+/**
+ * Where tokens arrive and sessions end. Every way a token comes in (login, refresh, another tab) and every
+ * way a session ends (logout, a refused token, another tab's logout) goes through here, so the credential,
+ * the timer, the tabs and the events stay in step.
+ */
+export class SessionEngine {
+  readonly store = new SessionStore();
+  readonly events = {
+    logout: new ListenerSet<LogoutDetail>(),
+    refresh: new ListenerSet<RefreshDetail>(),
+    error: new ListenerSet<unknown>(),
+  };
+  private readonly timer: RefreshTimer;
+  private readonly tabs: TabSync | null;
+  /** Bumped by every login and every end: an answer to a request made before it belongs to a past session. */
+  private generation = 0;
+  private closed = false;
+
+  constructor(private readonly options: SessionEngineOptions) {
+    this.timer = createRefreshTimer({ clock: options.clock, leewayMs: options.refreshLeewayMs, onDue: options.onRefreshDue });
+    this.tabs = options.openTabs ? options.openTabs((message) => this.fromOtherTab(message)) : null;
+  }
+
+  get epoch(): number {
+    return this.generation;
+  }
+
+  /**
+   * Takes the tokens of a login, signup or refresh answer. A refresh answer is dropped (false) when the session
+   * it was asked for has since ended or been replaced — a logout must not be undone by a late refresh.
+   */
+  async accept(body: TokenBody, kind: 'login' | 'refresh', epoch = this.generation): Promise<boolean> {
+    if (kind === 'refresh' && epoch !== this.generation) return false;
+    if (kind === 'login') this.generation += 1;
+    // Native: the rotated refresh token is stored before anything else, so a resolved refresh means it is kept.
+    await this.options.credential.keep(body);
+    if (kind === 'refresh' && epoch !== this.generation) return false;
+    const token = this.store.setToken(body.accessToken);
+    if (body.user !== null) this.store.setUser(body.user);
+    this.schedule(token);
+    this.tabs?.publish({ type: 'token', accessToken: token.value, csrfToken: this.options.credential.shareable(), user: this.store.user });
+    if (kind === 'refresh') this.events.refresh.emit({ source: 'network', expiresAt: token.expiresAt });
+    return true;
+  }
+
+  /** Ends the session locally. `broadcast` also ends it in the other tabs (they do not call the server). */
+  async end(reason: LogoutDetail['reason'], broadcast: boolean): Promise<void> {
+    const hadSession = this.store.hasSession;
+    this.generation += 1;
+    this.timer.cancel();
+    this.store.clear('unauthenticated');
+    if (broadcast) this.tabs?.publish({ type: 'logout' });
+    await this.options.credential.forget();
+    if (hadSession) this.events.logout.emit({ reason });
+  }
+
+  /** Reports a background failure (a refresh that failed for a reason other than an ended session). */
+  report(error: unknown): void {
+    this.events.error.emit(error);
+  }
+
+  currentToken(): AccessToken | null {
+    return this.store.accessToken;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.timer.cancel();
+    this.tabs?.close();
+    this.store.changes.clear();
+    for (const listeners of Object.values(this.events)) listeners.clear();
+  }
+
+  /** A destroyed client keeps answering calls but starts no timers of its own. */
+  private schedule(token: AccessToken): void {
+    if (!this.closed) this.timer.schedule(token);
+  }
+
+  private fromOtherTab(message: TabMessage): void {
+    if (message.type === 'logout') {
+      // A tab still finding out (unknown) learns the answer; one already logged out has nothing to do.
+      if (this.store.hasSession) void this.end('other_tab', false).catch((error: unknown) => this.report(error));
+      else if (this.store.status === 'unknown') this.store.clear('unauthenticated');
+      return;
+    }
+    if (this.store.accessToken?.value === message.accessToken) return;
+    // Another tab logged in or refreshed: its session is the one the shared cookie now belongs to.
+    this.generation += 1;
+    if (message.csrfToken !== null) this.options.credential.adopt(message.csrfToken);
+    const token = this.store.setToken(message.accessToken);
+    if (message.user !== null) this.store.setUser(message.user);
+    this.schedule(token);
+    this.events.refresh.emit({ source: 'other_tab', expiresAt: token.expiresAt });
+  }
+}

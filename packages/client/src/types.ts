@@ -1,0 +1,90 @@
+/** Where a native app keeps its refresh token (AsyncStorage, SecureStore, Keychain…). Sync or async. */
+export interface TokenStorage {
+  get(key: string): string | null | Promise<string | null>;
+  set(key: string, value: string): void | Promise<void>;
+  remove(key: string): void | Promise<void>;
+}
+
+export type AuthStatus = 'unknown' | 'authenticated' | 'unauthenticated';
+
+export interface AuthUser {
+  id: string;
+  email: string;
+  name: string | null;
+  createdAt: string;
+}
+
+/** `status` is `'authenticated'` only together with a `user`; the object is replaced, never mutated. */
+export interface AuthState {
+  status: AuthStatus;
+  user: AuthUser | null;
+}
+
+export interface AuthSession {
+  id: string;
+  current: boolean;
+  createdAt: string;
+  lastUsedAt: string;
+  userAgent: string | null;
+  ip: string | null;
+}
+
+export interface AuthClientOptions {
+  /** The auth server, e.g. `'http://localhost:3000'`; `''` = the page's own origin. */
+  baseUrl: string;
+  /** Default: `'browser'` when `globalThis.document` exists, else `'native'`. */
+  mode?: 'browser' | 'native';
+  /** Default: `globalThis.fetch` (bound). */
+  fetch?: typeof fetch;
+  /** Native mode: where the refresh token lives (key `tessera.refreshToken`). Default: in memory only. */
+  storage?: TokenStorage;
+  /** Milliseconds since the epoch. Default: `Date.now`. */
+  clock?: () => number;
+  /** Refresh this long before `exp` (capped at half the token's lifetime). Default 30. */
+  refreshLeewaySeconds?: number;
+  /** Browser: coordinate refreshes and logouts across tabs. Default: true when `BroadcastChannel` exists. */
+  crossTab?: boolean;
+  /** Origins `client.fetch` sends the access token to. Default: the origin of `baseUrl`. */
+  apiOrigins?: string[];
+}
+
+/** Why the client left the authenticated state; the detail of the `'logout'` event. */
+export interface LogoutDetail {
+  /** `user`: logout()/logoutAll(); `session_ended`: the server refused the session; `other_tab`: another tab logged out. */
+  reason: 'user' | 'session_ended' | 'other_tab';
+}
+
+/** The detail of the `'refresh'` event: a new access token is in place (never the token itself). */
+export interface RefreshDetail {
+  /** `network`: this client refreshed; `other_tab`: another tab did and shared the result. */
+  source: 'network' | 'other_tab';
+  /** The token's `exp`, in milliseconds, or null when it has none. */
+  expiresAt: number | null;
+}
+
+export type AuthEvent = 'logout' | 'refresh' | 'error';
+
+export interface AuthClient {
+  signup(input: { email: string; password: string; name?: string }): Promise<AuthUser>;
+  login(input: { email: string; password: string }): Promise<AuthUser>;
+  /** Revokes the session on the server, clears local state and tells other tabs. */
+  logout(): Promise<void>;
+  logoutAll(): Promise<void>;
+  /** Single flight: concurrent calls share one request. Resolves the new access token. */
+  refresh(): Promise<string>;
+  /** On app start: refresh (cookie or stored token), then `/auth/me`. Never rejects for "not logged in". */
+  restore(): Promise<AuthState>;
+  me(): Promise<AuthUser>;
+  sessions(): Promise<AuthSession[]>;
+  revokeSession(id: string): Promise<void>;
+  changePassword(input: { currentPassword: string; newPassword: string }): Promise<void>;
+  /** `fetch` that adds `Authorization: Bearer` for `apiOrigins` and refreshes once on `token_expired`. */
+  fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
+  getAccessToken(): string | null;
+  getState(): AuthState;
+  /** Fires on every change of `getState()`. */
+  subscribe(listener: (state: AuthState) => void): () => void;
+  on(event: AuthEvent, listener: (detail: unknown) => void): () => void;
+  /** Stops timers, closes tab channels and drops listeners. */
+  destroy(): void;
+}
