@@ -1,0 +1,56 @@
+import { TesseraError } from '../errors.js';
+
+/** Longest access token the verifiers read (core's default `maxTokenLength`). */
+export const MAX_TOKEN_LENGTH = 8192;
+/**
+ * Largest `Authorization` header read: far above any token we issue (< 1 KiB). A megabyte bearer string is
+ * resource exhaustion aimed at the parsers and the token cache, never a real client. Same limit, code and
+ * sentence as the server's credential-header limit, so a guard answers it exactly as the server does.
+ */
+export const MAX_AUTHORIZATION_HEADER_BYTES = 8 * 1024;
+
+/** The Bearer scheme, case-insensitively, alone or followed by whitespace. */
+const BEARER_SCHEME = /^bearer(\s|$)/i;
+/** RFC 6750 §2.1 b64token. */
+const BEARER = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i;
+
+export type BearerResult = { kind: 'none' } | { kind: 'token'; token: string };
+
+/**
+ * What an `Authorization` header carries: one value, or every value when the request had several (Node's
+ * `req.headersDistinct.authorization`). Several headers are never merged or picked from.
+ */
+export type AuthorizationHeader = string | readonly string[] | null | undefined;
+
+/**
+ * Reads `Authorization: Bearer <token>`. No header, or another scheme (Basic), is "no token" — a 401 without an
+ * error code. A malformed Bearer header (the scheme alone, two tokens, two headers folded by a proxy into one
+ * comma list, stray spaces) is a 400, so a sloppy client learns what is wrong instead of retrying forever.
+ * Several Authorization headers are a 400 too: picking one would hide which credential was meant.
+ */
+export function readBearer(header: AuthorizationHeader): BearerResult {
+  const value = single(header);
+  if (value === undefined || value === '') return { kind: 'none' };
+  if (!BEARER_SCHEME.test(value)) return { kind: 'none' };
+  if (Buffer.byteLength(value) > MAX_AUTHORIZATION_HEADER_BYTES) throw new TesseraError('invalid_request', 'The Authorization header is larger than 8 KiB.');
+  const match = BEARER.exec(value);
+  if (!match) throw new TesseraError('invalid_request', 'The Authorization header must be exactly "Bearer <token>".');
+  return { kind: 'token', token: match[1] as string };
+}
+
+/**
+ * Whether the request presented a Bearer credential at all, well-formed or not (or several Authorization
+ * headers). RFC 6750 §3.1: only then does the challenge carry an error code.
+ */
+export function presentsBearer(header: AuthorizationHeader): boolean {
+  if (typeof header !== 'string' && header !== null && header !== undefined && header.length > 1) return true;
+  const value = single(header);
+  return value !== undefined && BEARER_SCHEME.test(value);
+}
+
+function single(header: AuthorizationHeader): string | undefined {
+  if (header === null || header === undefined) return undefined;
+  if (typeof header === 'string') return header;
+  if (header.length > 1) throw new TesseraError('invalid_request', 'Send one Authorization header, not several.');
+  return header[0];
+}

@@ -1,0 +1,60 @@
+import { presentsBearer, renderError, type AccessTokenClaims, type AuthorizationHeader, type ErrorParts } from '@tessera/core';
+import type { Guard } from './create-guard.js';
+import { requireRoles, requireScopes } from './require-claims.js';
+
+/** What `requireAuth` checks beyond a valid token; every listed role and every listed scope is required. */
+export interface RequireAuthOptions {
+  roles?: readonly string[];
+  scopes?: readonly string[];
+}
+
+/** The framework-free result every adapter translates: the claims, or the status, headers and JSON body to send. */
+export type AuthOutcome = { ok: true; claims: AccessTokenClaims } | ({ ok: false } & ErrorParts);
+
+function names(value: unknown, option: 'roles' | 'scopes'): readonly string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || !value.every((name) => typeof name === 'string' && name.length > 0)) {
+    throw new TypeError(`requireAuth: "${option}" must be a list of non-empty strings.`);
+  }
+  return [...(value as string[])];
+}
+
+/**
+ * The whole of `requireAuth`, minus the framework: validates its options once, then for each request reads the
+ * Authorization header, verifies the token, checks roles and scopes, and on failure renders the error with
+ * core's `renderError` — the same status, JSON body and RFC 6750 challenge the auth server sends. Never rejects.
+ */
+export function createAuthorizer(guard: Guard, options: RequireAuthOptions = {}): (authorization: AuthorizationHeader) => Promise<AuthOutcome> {
+  if (typeof guard !== 'object' || guard === null || typeof guard.authenticate !== 'function') {
+    throw new TypeError('requireAuth: the first argument must be a guard from createGuard().');
+  }
+  const roles = names(options.roles, 'roles');
+  const scopes = names(options.scopes, 'scopes');
+  return async (authorization) => {
+    try {
+      const claims = await guard.authenticate(authorization);
+      if (roles.length > 0) requireRoles(claims, ...roles);
+      if (scopes.length > 0) requireScopes(claims, ...scopes);
+      return { ok: true, claims };
+    } catch (error) {
+      return { ok: false, ...renderError(error, { tokenSent: presentsBearer(authorization) }) };
+    }
+  };
+}
+
+/**
+ * The Authorization header of a Node request. Node's `headers.authorization` silently keeps only the first of
+ * several, which would hide an ambiguous request; so the raw headers are scanned, and every value is returned
+ * when there are several (which readBearer refuses). Cheaper than `headersDistinct`, which copies every header.
+ */
+export function nodeAuthorization(request: { headers: { authorization?: string | undefined }; rawHeaders?: readonly string[] }): AuthorizationHeader {
+  const first = request.headers.authorization;
+  const raw = request.rawHeaders;
+  if (first === undefined || raw === undefined) return first;
+  let values: string[] | undefined;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] as string;
+    if (name.length === 13 && name.toLowerCase() === 'authorization') (values ??= []).push(raw[i + 1] as string);
+  }
+  return values !== undefined && values.length > 1 ? values : first;
+}

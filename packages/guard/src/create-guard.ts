@@ -1,0 +1,107 @@
+import { createAccessTokenVerifier, readBearer, TesseraError, type AccessTokenClaims, type AuthorizationHeader, type VerifyAccessToken } from '@tessera/core';
+import { JwksKeySource, staticKeySource, type KeySource } from './key-source.js';
+import { resolveAlgorithms, resolveKeySource, resolveRevocation, rethrowAsGuardError, type GuardOptions } from './options.js';
+import { RevocationFeed } from './revocation-feed.js';
+import { importStaticKey } from './static-key.js';
+
+export interface Guard {
+  /** Verifies an access token: its claims, or a `TesseraError` (`token_expired`, `invalid_token`, `unavailable`). */
+  verify(token: string): Promise<AccessTokenClaims>;
+  /** Reads `Authorization: Bearer …` (one header value, or Node's list of them) and verifies the token. */
+  authenticate(authorization: AuthorizationHeader): Promise<AccessTokenClaims>;
+  /** Stops the revocation feed's connection. The guard refuses to verify afterwards. */
+  close(): Promise<void>;
+}
+
+/**
+ * Token verification for a service other than the auth server. Every option is checked here, once; a mistake
+ * throws a `TypeError` naming the option. Verification is core's strict synchronous verifier (with its cache of
+ * verified tokens) on keys from a cached JWKS or one fixed key; the only asynchronous steps are loading keys
+ * and, with `revocation`, waiting for the first resync of the revocation feed.
+ */
+export function createGuard(options: GuardOptions): Guard {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('createGuard: options are required: { issuer, audience, algorithms, and jwksUrl or key }.');
+  }
+  const algorithms = resolveAlgorithms(options.algorithms);
+  const keySource = resolveKeySource(options);
+  const revocation = resolveRevocation(options.revocation);
+
+  let keys: KeySource | undefined;
+  let feed: RevocationFeed | undefined;
+  let missedKid = false;
+  const verifierOptions = {
+    issuer: options.issuer,
+    audience: options.audience,
+    resolveKey: (kid: string) => {
+      const key = keys?.resolve(kid);
+      if (key === undefined) missedKid = true;
+      return key;
+    },
+    clockToleranceSeconds: options.clockToleranceSeconds,
+    now: options.now,
+    cacheSize: options.cacheSize,
+    isSessionRevoked: revocation === undefined ? undefined : (sid: string) => feed?.isRevoked(sid) ?? false,
+  };
+  const buildVerifier = (): VerifyAccessToken => {
+    try {
+      return createAccessTokenVerifier(verifierOptions);
+    } catch (error) {
+      return rethrowAsGuardError(error);
+    }
+  };
+  // Core validates issuer, audience, tolerance, now and cacheSize here, before any key is read or socket opened.
+  let verifySync = buildVerifier();
+  const now = options.now ?? Date.now;
+  const source: KeySource =
+    keySource.kind === 'key'
+      ? staticKeySource(importStaticKey(keySource.key, keySource.kid, algorithms))
+      : new JwksKeySource({ ...keySource, algorithms, now });
+  keys = source;
+  let generation = source.generation;
+  if (revocation !== undefined) feed = new RevocationFeed(revocation, now);
+  let closed = false;
+
+  /** One synchronous pass through core's verifier; `missedKid` tells an unknown kid from every other refusal. */
+  function attempt(token: string): AccessTokenClaims {
+    if (source.generation !== generation) {
+      // A key disappeared or changed: tokens cached as verified with it must be verified again, so start afresh.
+      generation = source.generation;
+      verifySync = buildVerifier();
+    }
+    missedKid = false;
+    return verifySync(token);
+  }
+
+  async function verify(token: string): Promise<AccessTokenClaims> {
+    if (closed) throw new TesseraError('unavailable', 'The guard has been closed.');
+    if (feed !== undefined && !feed.synced) await feed.whenSynced();
+    if (source.stale) await source.refresh('stale');
+    try {
+      return attempt(token);
+    } catch (error) {
+      if (!missedKid) throw error;
+    }
+    // An unknown kid: the issuer may have rotated its key. Refetch (at most once per cooldown) and retry once.
+    await source.refresh('unknown-kid');
+    try {
+      return attempt(token);
+    } catch (error) {
+      if (missedKid && source.failing) throw new TesseraError('unavailable', 'The signing keys could not be fetched; try again shortly.', { cause: error });
+      throw error;
+    }
+  }
+
+  return {
+    verify,
+    async authenticate(authorization) {
+      const bearer = readBearer(authorization);
+      if (bearer.kind === 'none') throw new TesseraError('invalid_token', 'This endpoint needs an access token in the Authorization header.');
+      return verify(bearer.token);
+    },
+    async close() {
+      closed = true;
+      await feed?.close();
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import type { AccessTokenClaims } from '@tessera/core';
+import type { RequestHandler } from 'express';
+import { createAuthorizer, nodeAuthorization, type RequireAuthOptions } from './authorize.js';
+import type { Guard } from './create-guard.js';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** The verified access-token claims, set by `requireAuth`. */
+      auth?: AccessTokenClaims;
+    }
+  }
+}
+
+export type { RequireAuthOptions };
+
+/** Express middleware: verifies the Bearer token, sets `req.auth`, or answers the error as the auth server would. */
+export function requireAuth(guard: Guard, options?: RequireAuthOptions): RequestHandler {
+  const authorize = createAuthorizer(guard, options);
+  return (req, res, next) => {
+    authorize(nodeAuthorization(req))
+      .then((outcome) => {
+        if (!outcome.ok) {
+          res.status(outcome.status).set(outcome.headers).json(outcome.body);
+          return;
+        }
+        req.auth = outcome.claims;
+        next();
+      })
+      .catch(next);
+  };
+}
