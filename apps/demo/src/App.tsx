@@ -1,0 +1,61 @@
+import { useEffect, type ReactNode } from 'react';
+import { RequireAuth, useAuth, useRestore } from '@tessera/react';
+import { Unreachable } from './components.js';
+import { Layout } from './Layout.js';
+import { navigate, usePath } from './router.js';
+import { LoginPage } from './pages/LoginPage.js';
+import { SignupPage } from './pages/SignupPage.js';
+import { ProfilePage } from './pages/ProfilePage.js';
+import { NumberPage } from './pages/NumberPage.js';
+import { SessionsPage } from './pages/SessionsPage.js';
+import { PasswordPage } from './pages/PasswordPage.js';
+import { NotFoundPage } from './pages/NotFoundPage.js';
+
+interface Route {
+  title: string;
+  page: () => ReactNode;
+  /** Only for a signed-in user; anyone else is sent to the login page and comes back after. */
+  protected: boolean;
+}
+
+const ROUTES: Record<string, Route> = {
+  '/login': { title: 'Log in', page: LoginPage, protected: false },
+  '/signup': { title: 'Sign up', page: SignupPage, protected: false },
+  '/profile': { title: 'Profile', page: ProfilePage, protected: true },
+  '/number': { title: 'Get number', page: NumberPage, protected: true },
+  '/sessions': { title: 'Sessions', page: SessionsPage, protected: true },
+  '/password': { title: 'Change password', page: PasswordPage, protected: true },
+};
+
+export function App() {
+  const path = usePath();
+  const { status } = useAuth();
+  const restore = useRestore();
+  const route = ROUTES[path];
+  // The session could not be restored (server unreachable): nobody knows who is signed in, so offer the login.
+  const offline = status === 'unknown' && restore.error !== null;
+
+  useEffect(() => {
+    document.title = `${route?.title ?? 'Not found'} · Tessera demo`;
+  }, [route]);
+  useEffect(() => {
+    if (path === '/' && status !== 'unknown') navigate(status === 'authenticated' ? '/profile' : '/login', { replace: true });
+    if (offline && (path === '/' || route?.protected)) navigate(path === '/' ? '/login' : `/login?next=${encodeURIComponent(path)}`, { replace: true });
+  }, [path, status, offline, route]);
+
+  if (offline && route && !route.protected) {
+    const Page = route.page;
+    return <Layout><Unreachable error={restore.error} onRetry={restore.retry} /><Page /></Layout>;
+  }
+  if (status === 'unknown' || path === '/') return <Layout><p className="muted center" data-testid="loading">Loading…</p></Layout>;
+  if (!route) return <Layout><NotFoundPage /></Layout>;
+  const Page = route.page;
+  if (!route.protected) return <Layout><Page /></Layout>;
+  return (
+    <Layout>
+      <RequireAuth onUnauthenticated={() => navigate(`/login?next=${encodeURIComponent(path)}`, { replace: true })}>
+        <Page />
+      </RequireAuth>
+    </Layout>
+  );
+}

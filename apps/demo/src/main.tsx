@@ -1,0 +1,19 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { createAuthClient } from '@tessera/client';
+import { AuthProvider } from '@tessera/react';
+import { App } from './App.js';
+import { apiBaseUrl } from './config.js';
+import './styles.css';
+
+const baseUrl = apiBaseUrl();
+// Browser mode: the access token stays in memory, the refresh token in an httpOnly cookie, tabs stay in step.
+const client = createAuthClient({ baseUrl, mode: 'browser', apiOrigins: [new URL(baseUrl).origin] });
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <AuthProvider client={client}>
+      <App />
+    </AuthProvider>
+  </StrictMode>,
+);

@@ -1,0 +1,35 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { useAuth } from '@tessera/react';
+import { Alert, Field, useAction } from '../components.js';
+import { Link, navigate, safeNext, useSearchParam } from '../router.js';
+
+export function LoginPage() {
+  const { status, login } = useAuth();
+  const next = safeNext(useSearchParam('next'), '/profile');
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const { busy, error, run } = useAction();
+
+  useEffect(() => {
+    if (status === 'authenticated') navigate(next, { replace: true });
+  }, [status, next]);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void run(() => login({ email, password }));
+  };
+
+  return (
+    <section className="card narrow">
+      <h1>Log in</h1>
+      <p className="muted">Welcome back. You stay logged in on this device until you log out.</p>
+      <form onSubmit={submit} noValidate>
+        <Field label="Email" type="email" name="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+        <Field label="Password" type="password" name="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+        <Alert>{error}</Alert>
+        <button type="submit" className="button-primary wide" disabled={busy}>{busy ? 'Logging in…' : 'Log in'}</button>
+      </form>
+      <p className="switch">No account yet? <Link to={next === '/profile' ? '/signup' : `/signup?next=${encodeURIComponent(next)}`}>Sign up</Link></p>
+    </section>
+  );
+}

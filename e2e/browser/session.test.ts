@@ -1,0 +1,165 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { countRequests, createAccount, DESKTOP, launchChromium, logIn, navTo, requireBuild, screenshot, startTessera, stopTimers, type Tessera } from './harness.js';
+
+// "Stay logged in without noticing", in a real Chromium against the real server (3-second access tokens).
+
+const IPHONE_UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+
+let tessera: Tessera;
+let browser: Browser;
+
+beforeAll(async () => {
+  requireBuild();
+  [tessera, browser] = await Promise.all([startTessera(), launchChromium()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await tessera?.stop();
+});
+
+const numberCount = (page: Page) => page.getByTestId('number-count');
+
+async function newContext(options: { userAgent?: string } = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: DESKTOP, ...options });
+  // Fail with Playwright's own message (what it was waiting for) well before the test's timeout.
+  context.setDefaultTimeout(10_000);
+  return context;
+}
+
+describe('the demo in Chromium', () => {
+  test('five quick presses with an expired access token send exactly one refresh; a reload stays logged in', async () => {
+    const account = await createAccount(tessera.url);
+    const context = await newContext();
+    const refreshes = countRequests(context, '/auth/refresh');
+    const page = await context.newPage();
+    const numbers: number[] = [];
+    page.on('response', (response) => {
+      if (new URL(response.url()).pathname === '/api/number') numbers.push(response.status());
+    });
+    // The page's timers run on a clock the test can stop: a laptop lid closed, a tab frozen in the background.
+    await page.clock.install();
+    await logIn(page, tessera.url, account);
+    await navTo(page, 'Get number');
+    await page.getByRole('button', { name: 'Get number' }).waitFor();
+
+    // Stop the page's clock (so no timer refreshes the token ahead of time), then let the token expire for real.
+    // The clock stays stopped during the presses: only the requests themselves can discover the expiry.
+    await stopTimers(page);
+    await new Promise((resolve) => setTimeout(resolve, 3_600));
+    refreshes.reset();
+
+    const button = page.getByRole('button', { name: 'Get number' });
+    for (let i = 0; i < 5; i++) await button.click();
+    await expect.poll(() => numberCount(page).textContent(), { timeout: 10_000 }).toBe('5 numbers received');
+    await page.clock.resume();
+    expect(refreshes.count).toBe(1);
+    expect(numbers.filter((status) => status === 200)).toHaveLength(5);
+    // The token really had expired: the server answered token_expired (401) at least once, and nothing else failed.
+    expect(numbers.filter((status) => status !== 200).length).toBeGreaterThanOrEqual(1);
+    expect(numbers.every((status) => status === 200 || status === 401)).toBe(true);
+    const value = Number(await page.getByTestId('number').textContent());
+    expect(value).toBeGreaterThanOrEqual(1);
+    expect(value).toBeLessThanOrEqual(10);
+    await expect.poll(() => page.getByRole('alert').count()).toBe(0);
+
+    // A reload forgets the in-memory access token; the httpOnly cookie brings the session back.
+    await page.reload();
+    await page.getByRole('button', { name: 'Get number' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/number');
+    expect(await page.getByTestId('current-user').textContent()).toBe(account.email);
+    await page.getByRole('button', { name: 'Get number' }).click();
+    await expect.poll(() => numberCount(page).textContent()).toBe('1 number received');
+    await context.close();
+  });
+
+  test('stays logged in while idle: background refreshes keep the token fresh', async () => {
+    const account = await createAccount(tessera.url);
+    const context = await newContext();
+    const refreshes = countRequests(context, '/auth/refresh');
+    const page = await context.newPage();
+    await logIn(page, tessera.url, account);
+    await navTo(page, 'Get number');
+    refreshes.reset();
+    await page.waitForTimeout(7_000); // more than two access-token lifetimes
+    expect(refreshes.count).toBeGreaterThanOrEqual(2);
+    // exp is in whole seconds, so a 3 s token is renewed about once a second: a steady pace, never a storm.
+    expect(refreshes.count).toBeLessThanOrEqual(10);
+    await page.getByRole('button', { name: 'Get number' }).click();
+    await expect.poll(() => numberCount(page).textContent()).toBe('1 number received');
+    await context.close();
+  });
+
+  test('two tabs: logging out in one logs the other out within 2 seconds', async () => {
+    const account = await createAccount(tessera.url);
+    const context = await newContext();
+    const tabA = await context.newPage();
+    await logIn(tabA, tessera.url, account);
+    const tabB = await context.newPage();
+    await tabB.goto(`${tessera.url}/number`);
+    await tabB.getByRole('button', { name: 'Get number' }).waitFor();
+
+    await tabA.getByRole('button', { name: 'Log out' }).click();
+    await tabA.waitForURL(/\/login/);
+    await tabB.waitForURL(/\/login/, { timeout: 2_000 });
+    await tabB.getByRole('button', { name: 'Log in' }).waitFor({ timeout: 1_000 });
+    await context.close();
+  });
+
+  test('"Log out everywhere" on one device sends the other device to the login page on its next call', async () => {
+    const account = await createAccount(tessera.url);
+    const laptop = await newContext();
+    const phone = await newContext({ userAgent: IPHONE_UA });
+    const tabA = await laptop.newPage();
+    const tabB = await phone.newPage();
+    await tabB.clock.install();
+    await logIn(tabA, tessera.url, account);
+    await logIn(tabB, tessera.url, account);
+    await navTo(tabB, 'Get number');
+    // The phone's background refresh would find out on its own within a second; stop it, so that what sends
+    // the phone to the login page is its next call.
+    await stopTimers(tabB);
+    await tabB.getByRole('button', { name: 'Get number' }).click();
+    await expect.poll(() => numberCount(tabB).textContent()).toBe('1 number received');
+
+    await navTo(tabA, 'Sessions');
+    await expect.poll(() => tabA.getByTestId('session').count()).toBe(2);
+    await expect.poll(() => tabA.getByText('Safari on iPhone').count()).toBe(1);
+    await expect.poll(() => tabA.getByText('This device').count()).toBe(1);
+    await screenshot(tabA, 'desktop-sessions-two-devices');
+    await tabA.getByRole('button', { name: 'Log out everywhere' }).click();
+    await tabA.getByRole('button', { name: 'Yes, log out everywhere' }).click();
+    await tabA.waitForURL(/\/login/);
+
+    await tabB.getByRole('button', { name: 'Get number' }).click();
+    await tabB.waitForURL(/\/login/, { timeout: 5_000 });
+    await tabB.getByRole('button', { name: 'Log in' }).waitFor();
+    await laptop.close();
+    await phone.close();
+  });
+
+  test('revoking one session from the list ends it for that device only', async () => {
+    const account = await createAccount(tessera.url);
+    const laptop = await newContext();
+    const phone = await newContext({ userAgent: IPHONE_UA });
+    const tabA = await laptop.newPage();
+    const tabB = await phone.newPage();
+    await tabB.clock.install();
+    await logIn(tabA, tessera.url, account);
+    await logIn(tabB, tessera.url, account);
+    await navTo(tabB, 'Get number');
+    await stopTimers(tabB); // as above: the phone learns of the revocation from its next call
+    await navTo(tabA, 'Sessions');
+    await expect.poll(() => tabA.getByTestId('session').count()).toBe(2);
+    await tabA.getByRole('button', { name: 'Revoke Safari on iPhone session' }).click();
+    await expect.poll(() => tabA.getByTestId('session').count()).toBe(1);
+
+    await tabB.getByRole('button', { name: 'Get number' }).click();
+    await tabB.waitForURL(/\/login/, { timeout: 5_000 });
+    await navTo(tabA, 'Get number');
+    await tabA.getByRole('button', { name: 'Get number' }).click();
+    await expect.poll(() => numberCount(tabA).textContent()).toBe('1 number received');
+    await laptop.close();
+    await phone.close();
+  });
+});

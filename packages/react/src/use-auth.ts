@@ -1,0 +1,27 @@
+import { useMemo, useSyncExternalStore } from 'react';
+import type { AuthClient, AuthState } from '@tessera/client';
+import { useAuthContext } from './context.js';
+
+export interface UseAuth extends AuthState {
+  login: AuthClient['login'];
+  signup: AuthClient['signup'];
+  logout: AuthClient['logout'];
+}
+
+/**
+ * The auth state (`status`, `user`) and the actions that change it. Re-renders only when status or user change;
+ * the functions keep their identity for the life of the client.
+ */
+export function useAuth(): UseAuth {
+  const { client, store } = useAuthContext('useAuth');
+  const state = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
+  const actions = useMemo(
+    () => ({
+      login: (credentials: Parameters<AuthClient['login']>[0]) => client.login(credentials),
+      signup: (input: Parameters<AuthClient['signup']>[0]) => client.signup(input),
+      logout: () => client.logout(),
+    }),
+    [client],
+  );
+  return useMemo(() => ({ status: state.status, user: state.user, ...actions }), [state, actions]);
+}
