@@ -1,9 +1,10 @@
-import { TesseraError, type Auth, type ClientInfo } from '@tessera/core';
+import { TesseraError, type Auth, type AuthEventListener, type ClientInfo } from '@tessera/core';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import type { ServerConfig } from './config.js';
 import { isSecureRequest, type CookiePolicy } from './http/cookies.js';
 import { errorResponse, toTesseraError } from './http/errors.js';
+import { limitCredentialHeaders } from './http/header-limits.js';
 import { clientIp } from './http/origin.js';
 import { authRoutes } from './routes/auth.js';
 import { demoApiRoutes } from './routes/demo-api.js';
@@ -19,6 +20,11 @@ export interface AppOptions {
   socketAddress?: (c: Context) => string | undefined;
   /** Serves the demo's pages (the Node entry passes a static-file handler); runs after every API route. */
   pages?: MiddlewareHandler;
+  /**
+   * Also receives the auth core's audit events (added to `auth`'s listeners; the runtime's `onEvent` option is the
+   * other way in). Give a listener to one of the two, or it hears every event twice.
+   */
+  onEvent?: AuthEventListener;
   /** Where internal errors are reported; never given tokens, passwords or keys. */
   logError?: (message: string, error: unknown) => void;
 }
@@ -37,6 +43,8 @@ export function createApp(options: AppOptions): Hono {
   });
   const logError = options.logError ?? ((message, error) => console.error(`[tessera] ${message}`, error));
 
+  if (options.onEvent) auth.onEvent(options.onEvent);
+
   const app = new Hono();
   app.use('*', async (c, next) => {
     await next();
@@ -50,6 +58,7 @@ export function createApp(options: AppOptions): Hono {
       c.res.headers.set('referrer-policy', 'no-referrer');
     }
   });
+  app.use('*', limitCredentialHeaders());
   // Credentials are only ever shared with exactly listed origins; any other origin gets no CORS headers at all.
   const corsMiddleware = cors({
     origin: (origin) => (config.corsOrigins.includes(origin) ? origin : null),

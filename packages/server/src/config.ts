@@ -7,6 +7,8 @@ export interface ServerConfig {
   host: string;
   databaseUrl: string;
   redisUrl: string | null;
+  /** TESSERA_REDIS_PREFIX: prefix of every Redis key and channel (default `tessera:`); guards must use the same. */
+  redisPrefix: string;
   /** Where the generated secret lives (and the SQLite file by default). */
   dataDir: string;
   issuer: string;
@@ -27,7 +29,12 @@ export interface ServerConfig {
   rateLimit: boolean;
   trustProxy: number | null;
   production: boolean;
+  /** TESSERA_LOG_LEVEL: the level of the structured (pino) log, audit events included. */
+  logLevel: LogLevel;
 }
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** A configuration mistake: the message is one sentence naming the variable and what to fix. */
 export class ConfigError extends Error {
@@ -135,6 +142,11 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   if (rateLimitText !== 'on' && rateLimitText !== 'off') throw new ConfigError(`TESSERA_RATE_LIMIT="${rateLimitText}" must be on or off.`);
   if (rateLimitText === 'off' && production) throw new ConfigError('TESSERA_RATE_LIMIT=off is refused when NODE_ENV=production; limits protect logins from guessing.');
 
+  const logLevelText = (read(env, 'TESSERA_LOG_LEVEL') ?? 'info').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevelText)) {
+    throw new ConfigError(`TESSERA_LOG_LEVEL="${logLevelText}" is not a level; choose one of ${LOG_LEVELS.join(', ')}.`);
+  }
+
   const trustText = read(env, 'TESSERA_TRUST_PROXY');
   if (trustText !== undefined && (!/^\d+$/.test(trustText) || Number(trustText) < 1 || Number(trustText) > 20)) {
     throw new ConfigError(`TESSERA_TRUST_PROXY="${trustText}" must be the number of proxies in front (1 to 20).`);
@@ -152,6 +164,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     host,
     databaseUrl: databaseUrl(env, dataDir),
     redisUrl: redisText ?? null,
+    redisPrefix: read(env, 'TESSERA_REDIS_PREFIX') ?? 'tessera:',
     dataDir,
     issuer,
     issuerConfigured: read(env, 'TESSERA_ISSUER') !== undefined,
@@ -168,5 +181,6 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     rateLimit: rateLimitText === 'on',
     trustProxy: trustText === undefined ? null : Number(trustText),
     production,
+    logLevel: logLevelText as LogLevel,
   };
 }

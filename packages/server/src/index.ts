@@ -5,3 +5,6 @@ export * from './serve.js';
 export * from './secret-file.js';
 export { errorResponse, bearerChallenge } from './http/errors.js';
 export { readBearer, MAX_TOKEN_LENGTH } from './http/bearer.js';
+export { createRateLimits, RATE_LIMITS, type LimitRule, type RateLimitOptions, type RateLimitRules } from './limits/rate-limits.js';
+export { limitKeyForIp } from './limits/ip-key.js';
+export { createAuditLog, createLogger, type AuditLogOptions } from './audit/audit-log.js';

@@ -1,7 +1,9 @@
-import { createAuth, deriveKeys, importSigningKey, KeyRing, type Auth } from '@tessera/core';
+import { createAuth, deriveKeys, importSigningKey, KeyRing, type Auth, type AuthEventListener } from '@tessera/core';
 import { createSqlStores, type SqlStores } from '@tessera/store-sql';
 import { ConfigError, type ServerConfig } from './config.js';
 import { loadOrCreateSecret } from './secret-file.js';
+import { createRateLimits, type RateLimitOptions } from './limits/rate-limits.js';
+import { openRedisRuntime, type RedisRuntime } from './redis-runtime.js';
 
 export interface Runtime {
   config: ServerConfig;
@@ -9,13 +11,29 @@ export interface Runtime {
   keys: KeyRing;
   auth: Auth;
   close(): Promise<void>;
+  /**
+   * Only with TESSERA_REDIS_URL: tells every running server that `kid` now signs, so they reload their keys at
+   * once (`tessera keys rotate`). Resolves false when Redis can't be reached; servers then catch up within 30 s.
+   */
+  announceKeyRotation?: (kid: string) => Promise<boolean>;
+}
+
+export interface RuntimeOptions {
+  now?: () => number;
+  /** Receives every audit event of the auth core (signup, login_failed, lockout, reuse_detected, …). */
+  onEvent?: AuthEventListener;
+  /** An ioredis connection for the rate-limit counters, shared by every instance on it; memory otherwise. */
+  redis?: RateLimitOptions['redis'];
+  /** Where background trouble (a lost Redis connection) is reported; standard error by default. */
+  log?: (line: string) => void;
 }
 
 /**
  * Opens everything a Tessera process needs from a checked configuration: the secret, the stores (running
- * migrations), the key ring and the auth core. Shared by `tessera serve` and the CLI's other commands.
+ * migrations), the key ring and the auth core with its rate limits (unless TESSERA_RATE_LIMIT=off). Shared by
+ * `tessera serve` and the CLI's other commands.
  */
-export async function openRuntime(config: ServerConfig, options: { now?: () => number } = {}): Promise<Runtime> {
+export async function openRuntime(config: ServerConfig, options: RuntimeOptions = {}): Promise<Runtime> {
   const now = options.now ?? Date.now;
   const secret = config.secret ?? loadOrCreateSecret(config.dataDir).secret;
   const derived = deriveKeys(secret);
@@ -27,7 +45,16 @@ export async function openRuntime(config: ServerConfig, options: { now?: () => n
       throw new ConfigError(`TESSERA_SIGNING_KEY cannot be used: ${(error as Error).message}`);
     }
   }
-  const stores = await createSqlStores(config.databaseUrl);
+  const sqlStores = await createSqlStores(config.databaseUrl);
+  // With Redis, sessions (and their revocations) live there; users and keys stay in SQL.
+  let redis: RedisRuntime | undefined;
+  try {
+    if (config.redisUrl !== null) redis = await openRedisRuntime(config.redisUrl, config.redisPrefix, options.log ?? ((line) => console.error(line)));
+  } catch (error) {
+    await sqlStores.close();
+    throw error;
+  }
+  const stores: SqlStores = redis ? withRedisSessions(sqlStores, redis) : sqlStores;
   try {
     const keys = await KeyRing.load(stores.keys, {
       alg: config.signingAlg,
@@ -42,6 +69,8 @@ export async function openRuntime(config: ServerConfig, options: { now?: () => n
       keys,
       derived,
       now,
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      ...(config.rateLimit ? { limits: createRateLimits({ redis: options.redis ?? redis?.redis, keyPrefix: `${config.redisPrefix}rl` }) } : {}),
       settings: {
         issuer: config.issuer,
         audience: config.audience,
@@ -52,9 +81,22 @@ export async function openRuntime(config: ServerConfig, options: { now?: () => n
         clockToleranceSeconds: config.clockToleranceSeconds,
       },
     });
-    return { config, stores, keys, auth, close: () => stores.close() };
+    // No onRevoke above: the Redis store publishes each revocation itself, in the same step that records it.
+    if (redis) await redis.follow(auth, keys, (config.accessTtlSeconds + config.clockToleranceSeconds) * 1000);
+    return { config, stores, keys, auth, close: () => stores.close(), ...(redis ? { announceKeyRotation: redis.announceKeyRotation } : {}) };
   } catch (error) {
     await stores.close();
     throw error;
   }
+}
+
+function withRedisSessions(sql: SqlStores, redis: RedisRuntime): SqlStores {
+  return {
+    ...sql,
+    sessions: redis.sessions,
+    async close() {
+      await redis.close();
+      await sql.close();
+    },
+  };
 }

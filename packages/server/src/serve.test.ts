@@ -16,7 +16,7 @@ afterEach(async () => {
 
 async function start(env: Record<string, string>, dataDir = mkdtempSync(path.join(tmpdir(), 'tessera-serve-')), pagesDir?: string) {
   const config = loadConfig({ PORT: '0', TESSERA_DATA_DIR: dataDir, TESSERA_RATE_LIMIT: 'off', ...env }, dataDir);
-  const server = await startServer(config, { log: () => {}, ...(pagesDir ? { pagesDir } : {}) });
+  const server = await startServer(config, { log: () => {}, onEvent: () => {}, ...(pagesDir ? { pagesDir } : {}) });
   running.push(server);
   return { server, dataDir, url: server.url };
 }

@@ -2,7 +2,9 @@ import type { AddressInfo } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import { createAdaptorServer, type Http2Bindings, type HttpBindings } from '@hono/node-server';
 import { TesseraError } from '@tessera/core';
+import type { AuthEventListener } from '@tessera/core';
 import { createApp } from './app.js';
+import { createAuditLog } from './audit/audit-log.js';
 import type { ServerConfig } from './config.js';
 import { errorResponse } from './http/errors.js';
 import { pagesHandler } from './pages.js';
@@ -30,13 +32,21 @@ function hasDuplicateAuthorization(incoming: Pick<IncomingMessage, 'rawHeaders'>
   return false;
 }
 
+export interface StartServerOptions {
+  log?: (line: string) => void;
+  pagesDir?: string;
+  /** Receives the audit events; by default each is one JSON line on standard output (pino, TESSERA_LOG_LEVEL). */
+  onEvent?: AuthEventListener;
+}
+
 /**
  * Starts the auth server on Node. The port is bound first, so that with PORT=0 and no TESSERA_ISSUER the
  * issuer written into tokens is the address actually served; requests that arrive before the runtime is open
  * get a 503 rather than a half-built server.
  */
-export async function startServer(config: ServerConfig, options: { log?: (line: string) => void; pagesDir?: string } = {}): Promise<RunningServer> {
+export async function startServer(config: ServerConfig, options: StartServerOptions = {}): Promise<RunningServer> {
   const log = options.log ?? ((line: string) => console.log(line));
+  const onEvent = options.onEvent ?? createAuditLog({ level: config.logLevel });
   let handle: ((request: Request, env: HttpBindings | Http2Bindings) => Response | Promise<Response>) | undefined;
   const server = createAdaptorServer({
     fetch: (request: Request, env: HttpBindings | Http2Bindings) => {
@@ -60,7 +70,7 @@ export async function startServer(config: ServerConfig, options: { log?: (line: 
 
   let runtime: Runtime;
   try {
-    runtime = await openRuntime(effective);
+    runtime = await openRuntime(effective, { onEvent, log });
   } catch (error) {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     throw error;
@@ -77,18 +87,19 @@ export async function startServer(config: ServerConfig, options: { log?: (line: 
   handle = (request, env) => app.fetch(request, env);
 
   // Revocations made by another process on the same store (the CLI, another instance) reach this one's
-  // deny set within a couple of seconds; the Redis feed makes it immediate where configured.
+  // deny set within a couple of seconds; with Redis the feed (subscribed by openRuntime) makes it immediate
+  // and replaces the poll.
   let lastPoll = Date.now();
   const background = (what: string, task: () => Promise<unknown>) => () => {
     task().catch((error: unknown) => log(`[tessera] ${what} failed: ${error instanceof Error ? error.message : String(error)}`));
   };
   const timers = [
-    setInterval(background('revocation poll', async () => {
+    ...(effective.redisUrl !== null ? [] : [setInterval(background('revocation poll', async () => {
       const since = lastPoll - REVOCATION_POLL_MS;
       lastPoll = Date.now();
       const revoked = await stores.sessions.listRevokedSince(new Date(since));
       for (const session of revoked) auth.markRevoked([session.id], session.revokedAt.getTime());
-    }), REVOCATION_POLL_MS),
+    }), REVOCATION_POLL_MS)]),
     setInterval(background('key reload', () => keys.reload()), KEY_RELOAD_MS),
     setInterval(background('housekeeping', () => stores.sessions.deleteExpiredSessions(new Date())), HOUSEKEEPING_MS),
   ];

@@ -30,9 +30,10 @@ export const keysCommand: Command = {
       });
     }
     if (action === 'rotate') {
-      return withRuntime(io, async ({ keys }) => {
+      return withRuntime(io, async ({ keys, announceKeyRotation }) => {
         const previous = keys.signingKey().kid;
         const key = await keys.rotate();
+        await announceKeyRotation?.(key.kid); // with Redis: running servers reload their keys now, not in 30 s
         io.out(`Now signing with ${key.kid} (${key.alg}); ${previous} stays published until its tokens have expired.`);
         return 0;
       });

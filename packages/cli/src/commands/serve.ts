@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { loadConfig, startServer } from '@tessera/server';
+import { createAuditLog, loadConfig, startServer } from '@tessera/server';
 import type { Command } from '../command.js';
 
 export const serveCommand: Command = {
@@ -14,7 +14,9 @@ export const serveCommand: Command = {
     const config = loadConfig(env, io.cwd);
     // The demo app's build, when this runs from the repository (npm start builds it first).
     const pagesDir = fileURLToPath(new URL('../../../../apps/demo/dist', import.meta.url));
-    const server = await startServer(config, { log: io.err, pagesDir });
+    // Audit events: one JSON line each on standard output (TESSERA_LOG_LEVEL=warn keeps only the alarming ones).
+    const onEvent = createAuditLog({ level: config.logLevel, destination: { write: (line: string) => io.out(line.replace(/\n$/, '')) } });
+    const server = await startServer(config, { log: io.err, pagesDir, onEvent });
     io.out(`Tessera is listening on ${server.url}`);
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {

@@ -2,6 +2,8 @@ import type { DerivedKeys } from '../secrets.js';
 import type { RevokedSessions } from '../session/revoked-sessions.js';
 import type { Stores, UserRecord } from '../store/types.js';
 import type { AccessTokenClaims, SigningKey } from '../token/types.js';
+import type { AuthEventListener } from './events.js';
+import type { AbuseLimits } from './limits.js';
 
 export interface AuthSettings {
   issuer: string;
@@ -38,6 +40,10 @@ export interface AuthContext {
   randomBytes: (size: number) => Uint8Array;
   claimsHook?: ClaimsHook | undefined;
   onRevoke?: RevocationListener | undefined;
+  /** Receives the audit events (signup, login_failed, reuse_detected, …); see events.ts. */
+  onEvent?: AuthEventListener | undefined;
+  /** Rate limits and account lockout; without them nothing is limited (see limits.ts). */
+  limits?: AbuseLimits | undefined;
 }
 
 /** A user as the API shows it: never the password hash. */

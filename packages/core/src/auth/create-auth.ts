@@ -6,6 +6,8 @@ import { createAccessTokenVerifier } from '../token/verify.js';
 import type { AccessTokenClaims, SigningKey, VerificationKey } from '../token/types.js';
 import { changePassword, currentUser } from './account.js';
 import type { AuthContext, AuthSettings, ClaimsHook, ClientInfo, RevocationListener } from './context.js';
+import type { AuthEvent, AuthEventListener } from './events.js';
+import type { AbuseLimits } from './limits.js';
 import { login, type LoginInput } from './login.js';
 import { logoutAll, logoutWithAccessToken, logoutWithRefreshToken } from './logout.js';
 import { checkRefreshCsrf, refresh } from './refresh.js';
@@ -21,6 +23,10 @@ export interface CreateAuthOptions {
   randomBytes?: (size: number) => Uint8Array;
   claimsHook?: ClaimsHook;
   onRevoke?: RevocationListener;
+  /** Audit events (never carrying tokens, passwords or hashes); more listeners can be added with `auth.onEvent`. */
+  onEvent?: AuthEventListener;
+  /** Rate limits and lockout (the server supplies them over rate-limiter-flexible); none when absent. */
+  limits?: AbuseLimits;
   /** Verified-token cache entries (0 turns the cache off). */
   verifyCacheSize?: number;
 }
@@ -46,6 +52,8 @@ export async function createAuth(options: CreateAuthOptions): Promise<Auth> {
     isSessionRevoked: (sid) => revoked.has(sid),
     ...(options.verifyCacheSize === undefined ? {} : { cacheSize: options.verifyCacheSize }),
   });
+  const listeners = new Set<AuthEventListener>();
+  if (options.onEvent) listeners.add(options.onEvent);
   const ctx: AuthContext = {
     stores: options.stores,
     keys: options.keys,
@@ -57,26 +65,47 @@ export async function createAuth(options: CreateAuthOptions): Promise<Auth> {
     randomBytes: options.randomBytes ?? cryptoRandomBytes,
     claimsHook: options.claimsHook,
     onRevoke: options.onRevoke,
+    onEvent: (event) => deliver(listeners, event),
+    limits: options.limits,
   };
-  return bindAuth(ctx);
+  return bindAuth(ctx, listeners);
 }
 
-function bindAuth(ctx: AuthContext) {
+/**
+ * A listener that throws must not undo what already happened (a session was created, a token rotated): the
+ * event is an after-the-fact record, so its failure is contained here.
+ */
+function deliver(listeners: ReadonlySet<AuthEventListener>, event: AuthEvent): void {
+  for (const listener of listeners) {
+    try {
+      listener(event);
+    } catch {
+      // Deliberately ignored; see above. Listeners that can fail (a network sink) should queue and report themselves.
+    }
+  }
+}
+
+function bindAuth(ctx: AuthContext, listeners: Set<AuthEventListener>) {
   return {
     context: ctx,
     verifyAccessToken: ctx.verifyAccessToken,
     signup: (input: SignupInput, client: ClientInfo) => signup(ctx, input, client),
     login: (input: LoginInput, client: ClientInfo) => login(ctx, input, client),
-    refresh: (token: string) => refresh(ctx, token),
+    refresh: (token: string, client?: ClientInfo) => refresh(ctx, token, client),
     checkRefreshCsrf: (token: string, csrfToken: string | null | undefined) => checkRefreshCsrf(ctx, token, csrfToken),
-    logoutWithRefreshToken: (token: string) => logoutWithRefreshToken(ctx, token),
-    logoutWithAccessToken: (claims: AccessTokenClaims) => logoutWithAccessToken(ctx, claims),
-    logoutAll: (claims: AccessTokenClaims) => logoutAll(ctx, claims),
+    logoutWithRefreshToken: (token: string, client?: ClientInfo) => logoutWithRefreshToken(ctx, token, client),
+    logoutWithAccessToken: (claims: AccessTokenClaims, client?: ClientInfo) => logoutWithAccessToken(ctx, claims, client),
+    logoutAll: (claims: AccessTokenClaims, client?: ClientInfo) => logoutAll(ctx, claims, client),
     currentUser: (claims: AccessTokenClaims) => currentUser(ctx, claims),
     listSessions: (claims: AccessTokenClaims) => listSessions(ctx, claims),
-    deleteSession: (claims: AccessTokenClaims, sessionId: string) => deleteSession(ctx, claims, sessionId),
-    changePassword: (claims: AccessTokenClaims, currentPassword: string, newPassword: string) =>
-      changePassword(ctx, claims, currentPassword, newPassword),
+    deleteSession: (claims: AccessTokenClaims, sessionId: string, client?: ClientInfo) => deleteSession(ctx, claims, sessionId, client),
+    changePassword: (claims: AccessTokenClaims, currentPassword: string, newPassword: string, client?: ClientInfo) =>
+      changePassword(ctx, claims, currentPassword, newPassword, client),
+    /** Adds an audit-event listener; returns the function that removes it. */
+    onEvent: (listener: AuthEventListener): (() => void) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     /** Marks sessions revoked elsewhere (another instance, the CLI) in this process's deny set. */
     markRevoked: (sessionIds: readonly string[], revokedAt: number) => {
       for (const id of sessionIds) ctx.revoked.add(id, revokedAt);

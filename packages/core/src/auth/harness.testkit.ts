@@ -3,7 +3,7 @@ import { createMemoryStores, createFixedClock } from '@tessera/testing';
 import { deriveKeys } from '../secrets.js';
 import { generateSigningKey } from '../keys/generate.js';
 import type { VerificationKey } from '../token/types.js';
-import { createAuth, type Auth } from './create-auth.js';
+import { createAuth, type Auth, type CreateAuthOptions } from './create-auth.js';
 import type { AuthSettings } from './context.js';
 
 export const T0 = Date.UTC(2031, 0, 1, 12, 0, 0);
@@ -18,7 +18,7 @@ export const SETTINGS: AuthSettings = {
   clockToleranceSeconds: 5,
 };
 
-export async function createTestAuth(overrides: Partial<AuthSettings> = {}) {
+export async function createTestAuth(overrides: Partial<AuthSettings> = {}, options: Pick<CreateAuthOptions, 'limits' | 'onEvent'> = {}) {
   const clock = createFixedClock(T0);
   const stores = createMemoryStores();
   const key = generateSigningKey('ES256');
@@ -31,6 +31,7 @@ export async function createTestAuth(overrides: Partial<AuthSettings> = {}) {
     settings: { ...SETTINGS, ...overrides },
     now: clock.now,
     onRevoke: (ids) => revokedEvents.push([...ids]),
+    ...options,
   });
   return { auth, clock, stores, key, revokedEvents };
 }

@@ -3,6 +3,8 @@ import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from '..
 import { normalizeEmail } from '../password/policy.js';
 import type { UserRecord } from '../store/types.js';
 import type { AuthContext, ClientInfo, IssuedTokens } from './context.js';
+import { emitEvent } from './events.js';
+import { startPasswordAttempt } from './limit-checks.js';
 import { startSession } from './start-session.js';
 
 export interface LoginInput {
@@ -13,17 +15,25 @@ export interface LoginInput {
 /**
  * Checks the password and opens a session. An unknown email is verified against a dummy hash, so it costs the
  * same time as a wrong password and gets the same error: neither the body nor the timing tells an attacker
- * which emails have accounts.
+ * which emails have accounts. Failures are counted per account and per address whether or not the account
+ * exists (so a 429 says nothing about existence either), and refused before any hashing once used up.
  */
 export async function login(ctx: AuthContext, input: LoginInput, client: ClientInfo): Promise<{ user: UserRecord; tokens: IssuedTokens }> {
   const email = normalizeEmail(input.email);
+  const attempt = await startPasswordAttempt(ctx, 'login', { email, userId: null }, client);
   const user = await ctx.stores.users.findUserByEmail(email);
   const matches = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password);
-  if (!user || !matches) throw new TesseraError('invalid_credentials');
+  if (!user || !matches) {
+    emitEvent(ctx, client, { type: 'login_failed', email, userId: user?.id ?? null, reason: user ? 'wrong_password' : 'unknown_email' });
+    attempt.failed();
+    throw new TesseraError('invalid_credentials');
+  }
+  await attempt.succeeded();
   if (needsRehash(user.passwordHash)) {
     // Imported bcrypt hashes (and older parameters) are upgraded the first time the password is seen.
     await ctx.stores.users.updatePasswordHash(user.id, await hashPassword(input.password), new Date(ctx.now()));
   }
   const tokens = await startSession(ctx, user, client);
+  emitEvent(ctx, client, { type: 'login_succeeded', userId: user.id, email, sessionId: tokens.sessionId });
   return { user, tokens };
 }

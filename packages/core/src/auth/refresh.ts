@@ -2,8 +2,10 @@ import { TesseraError } from '../errors.js';
 import { isValidCsrfToken } from '../session/csrf.js';
 import { hashSecret, isAuthenticSecret, parseRefreshToken, sameHash, successorSecret, type ParsedRefreshToken } from '../session/refresh-token.js';
 import type { SessionRecord } from '../store/types.js';
-import type { AuthContext, IssuedTokens } from './context.js';
+import type { AuthContext, ClientInfo, IssuedTokens } from './context.js';
+import { emitEvent } from './events.js';
 import { issueTokens } from './issue-tokens.js';
+import { hitLimit } from './limit-checks.js';
 import { revokeOneSession } from './revoke.js';
 
 const NONCE_BYTES = 32;
@@ -49,7 +51,8 @@ function isLive(ctx: AuthContext, session: SessionRecord): boolean {
  * - Any other token we really issued for this session is a rotated-away token: somebody kept a copy. That is
  *   reuse, and the whole session is revoked with its access tokens.
  */
-export async function refresh(ctx: AuthContext, token: string): Promise<IssuedTokens> {
+export async function refresh(ctx: AuthContext, token: string, client: ClientInfo = {}): Promise<IssuedTokens> {
+  await hitLimit(ctx, 'refresh', client);
   const { sessionId, secret } = readRefreshToken(ctx, token);
   const presentedHash = hashSecret(secret);
   let session = await ctx.stores.sessions.findSession(sessionId);
@@ -57,7 +60,10 @@ export async function refresh(ctx: AuthContext, token: string): Promise<IssuedTo
 
   if (sameHash(presentedHash, session.secretHash)) {
     const rotation = await rotate(ctx, session, secret);
-    if (rotation) return rotation;
+    if (rotation) {
+      emitEvent(ctx, client, { type: 'refresh', userId: session.userId, sessionId, grace: false });
+      return rotation;
+    }
     // Lost the race to a concurrent refresh: the token is now the previous one; answer as a grace refresh.
     session = await ctx.stores.sessions.findSession(sessionId);
     if (!session || !isLive(ctx, session)) throw invalidGrant('The session has ended; log in again.');
@@ -68,11 +74,13 @@ export async function refresh(ctx: AuthContext, token: string): Promise<IssuedTo
     if (sameHash(hashSecret(successor), session.secretHash)) {
       await ctx.stores.sessions.touchSession(sessionId, new Date(ctx.now()));
       const user = await liveUser(ctx, session);
+      emitEvent(ctx, client, { type: 'refresh', userId: session.userId, sessionId, grace: true });
       return issueTokens(ctx, user, session, successor);
     }
   }
 
   await revokeOneSession(ctx, sessionId, 'reuse_detected');
+  emitEvent(ctx, client, { type: 'reuse_detected', userId: session.userId, sessionId, sessionRevoked: true });
   throw invalidGrant('The refresh token was already used; the session has been revoked.');
 }
 

@@ -12,11 +12,16 @@ export function applyRevocations(ctx: AuthContext, revoked: readonly RevokedSess
 }
 
 export async function revokeOneSession(ctx: AuthContext, sessionId: string, reason: string): Promise<boolean> {
+  return (await revokeSessionRecord(ctx, sessionId, reason)) !== null;
+}
+
+/** Revokes one session; resolves to it (with its user) when this call revoked it, null when it was already gone. */
+export async function revokeSessionRecord(ctx: AuthContext, sessionId: string, reason: string): Promise<RevokedSession | null> {
   const revoked = await ctx.stores.sessions.revokeSession(sessionId, new Date(ctx.now()), reason);
   // Even when another request revoked it first, make sure this instance refuses its tokens too.
   ctx.revoked.add(sessionId, revoked?.revokedAt.getTime() ?? ctx.now());
   if (revoked) applyRevocations(ctx, [revoked]);
-  return revoked !== null;
+  return revoked;
 }
 
 export async function revokeAllUserSessions(ctx: AuthContext, userId: string, reason: string, exceptSessionId?: string): Promise<number> {

@@ -1,6 +1,7 @@
 import { TesseraError } from '../errors.js';
 import type { AccessTokenClaims } from '../token/types.js';
-import type { AuthContext } from './context.js';
+import type { AuthContext, ClientInfo } from './context.js';
+import { emitEvent } from './events.js';
 import { revokeOneSession } from './revoke.js';
 
 export interface SessionView {
@@ -29,10 +30,12 @@ export async function listSessions(ctx: AuthContext, claims: AccessTokenClaims):
  * Revokes one of the caller's sessions. Somebody else's session answers exactly like a missing one (404), so
  * the endpoint cannot be used to probe which session ids exist.
  */
-export async function deleteSession(ctx: AuthContext, claims: AccessTokenClaims, sessionId: string): Promise<void> {
+export async function deleteSession(ctx: AuthContext, claims: AccessTokenClaims, sessionId: string, client: ClientInfo = {}): Promise<void> {
   const session = await ctx.stores.sessions.findSession(sessionId);
   if (!session || session.userId !== claims.sub || session.revokedAt !== null) {
     throw new TesseraError('not_found', 'There is no such session.');
   }
-  await revokeOneSession(ctx, sessionId, 'deleted');
+  if (await revokeOneSession(ctx, sessionId, 'deleted')) {
+    emitEvent(ctx, client, { type: 'session_revoked', userId: claims.sub, sessionId, reason: 'deleted' });
+  }
 }

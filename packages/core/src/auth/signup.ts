@@ -3,6 +3,8 @@ import { hashPassword } from '../password/hash.js';
 import { checkPasswordPolicy, normalizeEmail, normalizeName } from '../password/policy.js';
 import type { UserRecord } from '../store/types.js';
 import type { AuthContext, ClientInfo, IssuedTokens } from './context.js';
+import { emitEvent } from './events.js';
+import { hitLimit } from './limit-checks.js';
 import { startSession } from './start-session.js';
 
 export interface SignupInput {
@@ -20,13 +22,18 @@ export function createUserId(randomBytes: (size: number) => Uint8Array): string 
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-/** Creates the account (roles are never taken from the request) and opens its first session. */
+/**
+ * Creates the account (roles are never taken from the request) and opens its first session. Counted per client
+ * address: the 409 for a taken email is the one answer that says an account exists, so probing it is limited.
+ */
 export async function signup(ctx: AuthContext, input: SignupInput, client: ClientInfo): Promise<{ user: UserRecord; tokens: IssuedTokens }> {
+  await hitLimit(ctx, 'signup', client);
   const email = normalizeEmail(input.email);
-  checkPasswordPolicy(input.password);
+  checkPasswordPolicy(input.password, 'password', email);
   const name = normalizeName(input.name);
   const user = await createUser(ctx, { email, password: input.password, name, roles: [] });
   const tokens = await startSession(ctx, user, client);
+  emitEvent(ctx, client, { type: 'signup', userId: user.id, email, sessionId: tokens.sessionId });
   return { user, tokens };
 }
 
@@ -36,7 +43,7 @@ export async function createUser(
   input: { email: string; password: string; name: string | null; roles: string[] },
 ): Promise<UserRecord> {
   const email = normalizeEmail(input.email);
-  checkPasswordPolicy(input.password);
+  checkPasswordPolicy(input.password, 'password', email);
   const now = new Date(ctx.now());
   const user: UserRecord = {
     id: createUserId(ctx.randomBytes),

@@ -1,4 +1,5 @@
 import { TesseraError } from '@tessera/core';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
@@ -19,6 +20,7 @@ export async function readJsonBody<S extends FieldSpec>(request: Request, spec: 
   if (contentType === null || !/^application\/json\s*(;|$)/i.test(contentType)) {
     throw new TesseraError('unsupported_media_type', 'Send the body as application/json.');
   }
+  if (nestsDeeperThan(raw)) throw new TesseraError('invalid_request', `The body is nested more than ${MAX_JSON_DEPTH} levels deep.`);
   let value: unknown;
   try {
     value = raw === '' ? {} : JSON.parse(raw);

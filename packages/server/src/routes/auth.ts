@@ -63,12 +63,12 @@ export function authRoutes(options: AuthRoutesOptions): Hono<{ Variables: AuthVa
 
   app.post('/refresh', async (c) => {
     const body = await readJsonBody(c.req.raw, refreshFields);
-    if (body.refreshToken !== undefined) return tokenResponse(c, await auth.refresh(body.refreshToken), 'body');
+    if (body.refreshToken !== undefined) return tokenResponse(c, await auth.refresh(body.refreshToken, options.clientInfo(c)), 'body');
     const cookie = readRefreshCookie(c);
     if (cookie === undefined) throw new TesseraError('invalid_grant', 'No refresh token was sent; log in again.');
     checkCookieRequest(c, cookie);
     try {
-      return tokenResponse(c, await auth.refresh(cookie), 'cookie');
+      return tokenResponse(c, await auth.refresh(cookie, options.clientInfo(c)), 'cookie');
     } catch (error) {
       // A dead refresh cookie is useless to the browser: drop it so the client stops sending it.
       const response = errorResponse(error);
@@ -85,15 +85,15 @@ export function authRoutes(options: AuthRoutesOptions): Hono<{ Variables: AuthVa
     const cookie = readRefreshCookie(c);
     const authorization = c.req.header('authorization');
     if (body.refreshToken !== undefined) {
-      await auth.logoutWithRefreshToken(body.refreshToken);
+      await auth.logoutWithRefreshToken(body.refreshToken, options.clientInfo(c));
     } else if (cookie !== undefined && (c.req.header('x-csrf-token') !== undefined || authorization === undefined)) {
       checkCookieRequest(c, cookie);
-      await auth.logoutWithRefreshToken(cookie);
+      await auth.logoutWithRefreshToken(cookie, options.clientInfo(c));
     } else if (authorization !== undefined) {
       const token = readBearer(authorization);
       if (token.kind === 'token') {
         try {
-          await auth.logoutWithAccessToken(auth.verifyAccessToken(token.token));
+          await auth.logoutWithAccessToken(auth.verifyAccessToken(token.token), options.clientInfo(c));
         } catch (error) {
           return errorResponse(error, { tokenSent: true });
         }
@@ -104,7 +104,7 @@ export function authRoutes(options: AuthRoutesOptions): Hono<{ Variables: AuthVa
   });
 
   app.post('/logout-all', bearer, async (c) => {
-    await auth.logoutAll(c.var.auth);
+    await auth.logoutAll(c.var.auth, options.clientInfo(c));
     clearSessionCookies(c, cookies);
     return c.body(null, 204);
   });
@@ -114,13 +114,13 @@ export function authRoutes(options: AuthRoutesOptions): Hono<{ Variables: AuthVa
   app.get('/sessions', bearer, async (c) => c.json({ sessions: await auth.listSessions(c.var.auth) }));
 
   app.delete('/sessions/:id', bearer, async (c) => {
-    await auth.deleteSession(c.var.auth, c.req.param('id'));
+    await auth.deleteSession(c.var.auth, c.req.param('id'), options.clientInfo(c));
     return c.body(null, 204);
   });
 
   app.post('/password', bearer, async (c) => {
     const body = await readJsonBody(c.req.raw, passwordFields);
-    await auth.changePassword(c.var.auth, body.currentPassword!, body.newPassword!);
+    await auth.changePassword(c.var.auth, body.currentPassword!, body.newPassword!, options.clientInfo(c));
     return c.body(null, 204);
   });
 

@@ -1,0 +1,29 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from './main.js';
+
+async function run(argv: string[], stdin: string) {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'tessera-cli-policy-'));
+  const env = { TESSERA_DATA_DIR: dataDir, TESSERA_SECRET: 'd4'.repeat(32) };
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l), env, cwd: dataDir, readStdin: async () => stdin });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('tessera users create applies the password policy', () => {
+  it('refuses one of the most common passwords, saying why, in one line', async () => {
+    const result = await run(['users', 'create', '--email', 'ann@example.test', '--password-stdin'], 'iloveyou\n');
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/most common passwords/);
+    expect(result.err.split('\n')).toHaveLength(1);
+  });
+
+  it('refuses the email address as the password', async () => {
+    const result = await run(['users', 'create', '--email', 'annabelle@example.test', '--password-stdin'], 'Annabelle@Example.test\n');
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/email address/);
+  });
+});

@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import { TesseraError } from '../errors.js';
+import type { AuthEvent } from './events.js';
+import type { AbuseLimits, LimitedAction } from './limits.js';
+import { createTestAuth, PASSWORD, T0 } from './harness.testkit.js';
+
+const CLIENT = { ip: '203.0.113.9', userAgent: 'test-agent/1.0' };
+
+async function failure(promise: Promise<unknown>): Promise<TesseraError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof TesseraError) return error;
+    throw error;
+  }
+  throw new Error('expected a TesseraError');
+}
+
+/** Counts like the server's limits, in a few lines: `maxFailures` wrong passwords per email, then 429. */
+function fakeLimits(maxFailures: number, refused: LimitedAction[] = []) {
+  const failures = new Map<string, number>();
+  const limits: AbuseLimits = {
+    async hit(action) {
+      if (refused.includes(action)) throw new TesseraError('rate_limited', undefined, { retryAfter: 42 });
+    },
+    async passwordAttempt(email) {
+      const count = (failures.get(email) ?? 0) + 1;
+      if (count > maxFailures) throw new TesseraError('rate_limited', undefined, { retryAfter: 600 });
+      failures.set(email, count);
+      return {
+        failed: () => (count === maxFailures ? { lockedForSeconds: 900 } : null),
+        succeeded: async () => void failures.delete(email),
+      };
+    },
+  };
+  return limits;
+}
+
+describe('audit events', () => {
+  it('records a whole session life: signup, logins, refreshes, reuse, logout, logout-all, delete, password change', async () => {
+    const events: AuthEvent[] = [];
+    const { auth, clock } = await createTestAuth({}, { onEvent: (event) => events.push(event) });
+    const types = () => events.map((event) => event.type);
+
+    const signedUp = await auth.signup({ email: 'Ann@Example.test', password: PASSWORD }, CLIENT);
+    expect(events[0]).toEqual({
+      type: 'signup', at: new Date(T0).toISOString(), ip: CLIENT.ip, userAgent: CLIENT.userAgent,
+      userId: signedUp.user.id, email: 'ann@example.test', sessionId: signedUp.tokens.sessionId,
+    });
+    await failure(auth.login({ email: 'ann@example.test', password: 'wrong password!' }, CLIENT));
+    await failure(auth.login({ email: 'nobody@example.test', password: PASSWORD }, CLIENT));
+    expect(events.slice(1)).toMatchObject([
+      { type: 'login_failed', email: 'ann@example.test', userId: signedUp.user.id, reason: 'wrong_password', ip: CLIENT.ip },
+      { type: 'login_failed', email: 'nobody@example.test', userId: null, reason: 'unknown_email' },
+    ]);
+    const second = await auth.login({ email: 'ann@example.test', password: PASSWORD }, CLIENT);
+    const rotated = await auth.refresh(second.tokens.refreshToken, CLIENT);
+    await auth.refresh(second.tokens.refreshToken, CLIENT); // within the grace window
+    clock.advance(11_000);
+    await failure(auth.refresh(second.tokens.refreshToken, CLIENT));
+    expect(events.slice(3)).toMatchObject([
+      { type: 'login_succeeded', userId: signedUp.user.id, sessionId: second.tokens.sessionId },
+      { type: 'refresh', sessionId: second.tokens.sessionId, grace: false },
+      { type: 'refresh', sessionId: second.tokens.sessionId, grace: true },
+      { type: 'reuse_detected', userId: signedUp.user.id, sessionId: second.tokens.sessionId, sessionRevoked: true },
+    ]);
+
+    const third = await auth.login({ email: 'ann@example.test', password: PASSWORD }, {});
+    await auth.logoutWithRefreshToken(third.tokens.refreshToken, CLIENT);
+    await auth.logoutWithRefreshToken(third.tokens.refreshToken, CLIENT); // already over: no second event
+    const claims = auth.verifyAccessToken(signedUp.tokens.accessToken);
+    const fourth = await auth.login({ email: 'ann@example.test', password: PASSWORD }, {});
+    await auth.deleteSession(claims, fourth.tokens.sessionId, CLIENT);
+    await auth.login({ email: 'ann@example.test', password: PASSWORD }, {});
+    await auth.changePassword(claims, PASSWORD, 'a new password 1', CLIENT);
+    await auth.logoutAll(claims, CLIENT);
+    expect(types().slice(7)).toEqual(['login_succeeded', 'logout', 'login_succeeded', 'session_revoked', 'login_succeeded', 'password_changed', 'logout_all']);
+    expect(events.find((e) => e.type === 'password_changed')).toMatchObject({ userId: signedUp.user.id, sessionId: claims.sid, sessionsRevoked: 1 });
+    expect(events.find((e) => e.type === 'logout_all')).toMatchObject({ sessionsRevoked: 1 });
+
+    const secrets = [PASSWORD, 'a new password 1', 'wrong password!', signedUp.tokens.accessToken, signedUp.tokens.refreshToken, rotated.refreshToken,
+      second.tokens.refreshToken.split('.')[1]!, signedUp.tokens.csrfToken];
+    const text = JSON.stringify(events);
+    for (const secret of secrets) expect(text).not.toContain(secret);
+    expect(text).not.toContain('$argon2');
+  });
+
+  it('a listener that throws changes nothing about the operation', async () => {
+    const { auth } = await createTestAuth({}, { onEvent: () => { throw new Error('log sink down'); } });
+    const seen: string[] = [];
+    const off = auth.onEvent((event) => seen.push(event.type));
+    await auth.signup({ email: 'ann@example.test', password: PASSWORD }, {});
+    off();
+    await auth.login({ email: 'ann@example.test', password: PASSWORD }, {});
+    expect(seen).toEqual(['signup']);
+  });
+});
+
+describe('lockout and limits as the core applies them', () => {
+  it('locks an account after its failures, refuses even the right password, and says so once in the log', async () => {
+    const events: AuthEvent[] = [];
+    const { auth } = await createTestAuth({}, { limits: fakeLimits(3), onEvent: (event) => events.push(event) });
+    await auth.signup({ email: 'ann@example.test', password: PASSWORD }, CLIENT);
+    for (let i = 0; i < 3; i += 1) expect((await failure(auth.login({ email: 'ann@example.test', password: 'wrong password!' }, CLIENT))).code).toBe('invalid_credentials');
+    const locked = await failure(auth.login({ email: 'ann@example.test', password: PASSWORD }, CLIENT));
+    expect(locked.code).toBe('rate_limited');
+    expect(locked.retryAfter).toBe(600);
+    expect(events.filter((e) => e.type === 'lockout')).toMatchObject([{ email: 'ann@example.test', retryAfterSeconds: 900 }]);
+    expect(events.at(-1)).toMatchObject({ type: 'login_failed', reason: 'rate_limited' });
+  });
+
+  it('counts unknown emails exactly like real ones, and a right password starts the count again', async () => {
+    const { auth } = await createTestAuth({}, { limits: fakeLimits(2) });
+    await auth.signup({ email: 'ann@example.test', password: PASSWORD }, {});
+    await failure(auth.login({ email: 'ann@example.test', password: 'wrong password!' }, {}));
+    await auth.login({ email: 'ann@example.test', password: PASSWORD }, {});
+    await failure(auth.login({ email: 'ann@example.test', password: 'wrong password!' }, {}));
+    await auth.login({ email: 'ann@example.test', password: PASSWORD }, {});
+    for (let i = 0; i < 2; i += 1) await failure(auth.login({ email: 'nobody@example.test', password: PASSWORD }, {}));
+    expect((await failure(auth.login({ email: 'nobody@example.test', password: PASSWORD }, {}))).code).toBe('rate_limited');
+  });
+
+  it('a wrong current password on a password change draws on the same budget as logins', async () => {
+    const { auth } = await createTestAuth({}, { limits: fakeLimits(2) });
+    const { tokens } = await auth.signup({ email: 'ann@example.test', password: PASSWORD }, {});
+    const claims = auth.verifyAccessToken(tokens.accessToken);
+    await failure(auth.login({ email: 'ann@example.test', password: 'wrong password!' }, {}));
+    expect((await failure(auth.changePassword(claims, 'wrong password!', 'a new password 1'))).code).toBe('invalid_request');
+    expect((await failure(auth.changePassword(claims, PASSWORD, 'a new password 1'))).code).toBe('rate_limited');
+  });
+
+  it('refuses a flooded action before doing anything and logs it', async () => {
+    const events: AuthEvent[] = [];
+    const { auth, stores } = await createTestAuth({}, { limits: fakeLimits(10, ['signup']), onEvent: (event) => events.push(event) });
+    const refused = await failure(auth.signup({ email: 'ann@example.test', password: PASSWORD }, CLIENT));
+    expect(refused.code).toBe('rate_limited');
+    expect(await stores.users.findUserByEmail('ann@example.test')).toBeNull();
+    expect(events).toMatchObject([{ type: 'rate_limited', action: 'signup', retryAfterSeconds: 42, ip: CLIENT.ip }]);
+  });
+
+  it('refuses a common password or the email as password on signup and on a password change', async () => {
+    const { auth } = await createTestAuth();
+    expect((await failure(auth.signup({ email: 'ann@example.test', password: 'iloveyou1' }, {}))).message).toMatch(/most common passwords/);
+    expect((await failure(auth.signup({ email: 'annabelle@example.test', password: 'Annabelle@example.test' }, {}))).message).toMatch(/email address/);
+    const { tokens } = await auth.signup({ email: 'annabelle@example.test', password: PASSWORD }, {});
+    const claims = auth.verifyAccessToken(tokens.accessToken);
+    expect((await failure(auth.changePassword(claims, PASSWORD, 'password1'))).message).toMatch(/most common passwords/);
+    expect((await failure(auth.changePassword(claims, PASSWORD, 'annabelle'))).message).toMatch(/email address/);
+  });
+});

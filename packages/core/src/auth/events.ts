@@ -1,0 +1,78 @@
+import type { AuthContext, ClientInfo } from './context.js';
+import type { LimitedAction } from './limits.js';
+
+/**
+ * Audit events, emitted by the auth operations as they happen. They carry ids, the email, the client's address
+ * and user agent, a reason and the time — never a token, a password, a password hash or a refresh secret, so
+ * whoever reads the log cannot impersonate anyone with it. (Emails and addresses are personal data, though.)
+ */
+interface EventBase {
+  /** ISO-8601 time from the auth core's clock. */
+  at: string;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export type AuthEvent = EventBase &
+  (
+    | { type: 'signup'; userId: string; email: string; sessionId: string }
+    | { type: 'login_succeeded'; userId: string; email: string; sessionId: string }
+    | {
+        type: 'login_failed';
+        email: string;
+        /** The account, when the email has one (logs are for operators; responses never say). */
+        userId: string | null;
+        reason: 'unknown_email' | 'wrong_password' | 'rate_limited';
+      }
+    | {
+        /** An account reached its failure limit: password logins for it answer 429 for `retryAfterSeconds`. */
+        type: 'lockout';
+        email: string;
+        userId: string | null;
+        retryAfterSeconds: number;
+      }
+    | { type: 'refresh'; userId: string; sessionId: string; grace: boolean }
+    | { type: 'reuse_detected'; userId: string; sessionId: string; sessionRevoked: true }
+    | { type: 'logout'; userId: string; sessionId: string }
+    | { type: 'logout_all'; userId: string; sessionsRevoked: number }
+    | { type: 'session_revoked'; userId: string; sessionId: string; reason: 'deleted' }
+    | { type: 'password_changed'; userId: string; sessionId: string; sessionsRevoked: number }
+    | {
+        /** A request refused by a per-IP limit (signup, refresh, password change). */
+        type: 'rate_limited';
+        action: LimitedAction;
+        retryAfterSeconds: number;
+      }
+  );
+
+export type AuthEventType = AuthEvent['type'];
+
+// A record, so that adding an event type without listing it here is a compile error.
+const EVENT_TYPES: Record<AuthEventType, true> = {
+  signup: true,
+  login_succeeded: true,
+  login_failed: true,
+  lockout: true,
+  refresh: true,
+  reuse_detected: true,
+  logout: true,
+  logout_all: true,
+  session_revoked: true,
+  password_changed: true,
+  rate_limited: true,
+};
+
+/** Every event type, for log pipelines and tests. */
+export const AUTH_EVENT_TYPES: readonly AuthEventType[] = Object.keys(EVENT_TYPES) as AuthEventType[];
+
+export type AuthEventListener = (event: AuthEvent) => void;
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+export type AuthEventDetails = DistributiveOmit<AuthEvent, keyof EventBase>;
+
+/** Stamps an event with the time and the client and hands it to the listener, if there is one. */
+export function emitEvent(ctx: Pick<AuthContext, 'now' | 'onEvent'>, client: ClientInfo | undefined, details: AuthEventDetails): void {
+  if (!ctx.onEvent) return;
+  const event = { at: new Date(ctx.now()).toISOString(), ip: client?.ip ?? null, userAgent: client?.userAgent ?? null, ...details } as AuthEvent;
+  ctx.onEvent(event);
+}
