@@ -192,5 +192,14 @@ export async function navTo(page: Page, label: string): Promise<void> {
  * cannot run, so the page only learns about its session from the requests a test makes it send.
  */
 export async function stopTimers(page: Page): Promise<void> {
-  await page.clock.pauseAt(await page.evaluate(() => Date.now()));
+  // The page's clock keeps running between reading it and pausing it; pausing at a moment it has already passed
+  // is refused ("Cannot fast-forward to the past"), so aim a little ahead and try again if it overtook us.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 50 * attempt);
+      return;
+    } catch (error) {
+      if (attempt >= 5 || !String(error).includes('to the past')) throw error;
+    }
+  }
 }

@@ -60,16 +60,18 @@ export function createApp(options: AppOptions): Hono {
   });
   app.use('*', limitCredentialHeaders());
   // Credentials are only ever shared with exactly listed origins; any other origin gets no CORS headers at all.
+  const listed = new Set(config.corsOrigins);
   const corsMiddleware = cors({
-    origin: (origin) => (config.corsOrigins.includes(origin) ? origin : null),
+    origin: (origin) => (listed.has(origin) ? origin : null),
     credentials: true,
     allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
     allowHeaders: ['Content-Type', 'Authorization', 'X-CSRF-Token'],
     exposeHeaders: ['WWW-Authenticate', 'Retry-After'],
     maxAge: 600,
   });
-  app.use('/auth/*', corsMiddleware);
-  app.use('/api/*', corsMiddleware);
+  const corsForListedOrigins: MiddlewareHandler = (c, next) => (listed.has(c.req.header('origin') ?? '') ? corsMiddleware(c, next) : next());
+  app.use('/auth/*', corsForListedOrigins);
+  app.use('/api/*', corsForListedOrigins);
 
   app.route('/auth', authRoutes({ auth, cookies, allowedOrigins, clientInfo }));
   app.route('/api', demoApiRoutes(auth));

@@ -128,4 +128,16 @@ describe('refresh rotation', () => {
     expect(codeOfSync(() => one.auth.checkRefreshCsrf(one.tokens.refreshToken, other.tokens.csrfToken))).toBe('csrf_failed');
     expect(codeOfSync(() => one.auth.checkRefreshCsrf(one.tokens.refreshToken, undefined))).toBe('csrf_failed');
   });
+
+  it('does not rotate when the user store is down, so the retry is not mistaken for reuse', async () => {
+    const { auth, clock, stores, tokens } = await signedUp();
+    const findUserById = stores.users.findUserById.bind(stores.users);
+    stores.users.findUserById = async () => {
+      throw new TesseraError('unavailable');
+    };
+    expect(await codeOf(auth.refresh(tokens.refreshToken))).toBe('unavailable');
+    stores.users.findUserById = findUserById;
+    clock.advance(11_000); // past the grace window: a rotated token would now count as reuse
+    expect(await codeOf(auth.refresh(tokens.refreshToken))).toBe('ok');
+  });
 });

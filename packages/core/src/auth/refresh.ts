@@ -1,7 +1,7 @@
 import { TesseraError } from '../errors.js';
 import { isValidCsrfToken } from '../session/csrf.js';
 import { hashSecret, isAuthenticSecret, parseRefreshToken, sameHash, successorSecret, type ParsedRefreshToken } from '../session/refresh-token.js';
-import type { SessionRecord } from '../store/types.js';
+import type { SessionRecord, UserRecord } from '../store/types.js';
 import type { AuthContext, ClientInfo, IssuedTokens } from './context.js';
 import { emitEvent } from './events.js';
 import { issueTokens } from './issue-tokens.js';
@@ -57,9 +57,12 @@ export async function refresh(ctx: AuthContext, token: string, client: ClientInf
   const presentedHash = hashSecret(secret);
   let session = await ctx.stores.sessions.findSession(sessionId);
   if (!session || !isLive(ctx, session)) throw invalidGrant('The session has ended; log in again.');
+  // Loaded before anything changes: if the user store is down, the request fails with the token un-rotated,
+  // so the client's retry is not mistaken for reuse (sessions and users may live in different stores).
+  const user = await liveUser(ctx, session);
 
   if (sameHash(presentedHash, session.secretHash)) {
-    const rotation = await rotate(ctx, session, secret);
+    const rotation = await rotate(ctx, session, user, secret);
     if (rotation) {
       emitEvent(ctx, client, { type: 'refresh', userId: session.userId, sessionId, grace: false });
       return rotation;
@@ -73,7 +76,6 @@ export async function refresh(ctx: AuthContext, token: string, client: ClientInf
     const successor = successorSecret(ctx.derived.refresh, sessionId, secret, Buffer.from(session.rotationNonce!, 'base64url'));
     if (sameHash(hashSecret(successor), session.secretHash)) {
       await ctx.stores.sessions.touchSession(sessionId, new Date(ctx.now()));
-      const user = await liveUser(ctx, session);
       emitEvent(ctx, client, { type: 'refresh', userId: session.userId, sessionId, grace: true });
       return issueTokens(ctx, user, session, successor);
     }
@@ -93,7 +95,7 @@ function withinGrace(ctx: AuthContext, session: SessionRecord, presentedHash: st
   );
 }
 
-async function rotate(ctx: AuthContext, session: SessionRecord, secret: Buffer): Promise<IssuedTokens | null> {
+async function rotate(ctx: AuthContext, session: SessionRecord, user: UserRecord, secret: Buffer): Promise<IssuedTokens | null> {
   const now = ctx.now();
   const nonce = Buffer.from(ctx.randomBytes(NONCE_BYTES));
   const successor = successorSecret(ctx.derived.refresh, session.id, secret, nonce);
@@ -106,11 +108,10 @@ async function rotate(ctx: AuthContext, session: SessionRecord, secret: Buffer):
     idleExpiresAt,
   });
   if (!won) return null;
-  const user = await liveUser(ctx, session);
   return issueTokens(ctx, user, { id: session.id, idleExpiresAt }, successor);
 }
 
-async function liveUser(ctx: AuthContext, session: SessionRecord) {
+async function liveUser(ctx: AuthContext, session: SessionRecord): Promise<UserRecord> {
   const user = await ctx.stores.users.findUserById(session.userId);
   if (!user) throw invalidGrant('The account no longer exists.');
   return user;
