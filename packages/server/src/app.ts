@@ -6,6 +6,7 @@ import { isSecureRequest, type CookiePolicy } from './http/cookies.js';
 import { errorResponse, toTesseraError } from './http/errors.js';
 import { limitCredentialHeaders } from './http/header-limits.js';
 import { clientIp } from './http/origin.js';
+import { securityHeaders } from './http/security-headers.js';
 import { authRoutes } from './routes/auth.js';
 import { demoApiRoutes } from './routes/demo-api.js';
 import { wellKnownRoutes } from './routes/well-known.js';
@@ -25,6 +26,11 @@ export interface AppOptions {
    * other way in). Give a listener to one of the two, or it hears every event twice.
    */
   onEvent?: AuthEventListener;
+  /**
+   * The host writes `securityHeaders()` itself (the Node entry sets them on the socket response, which is much
+   * cheaper than editing every Web Response); any other host leaves this off and the app sets them.
+   */
+  hostSetsSecurityHeaders?: boolean;
   /** Where internal errors are reported; never given tokens, passwords or keys. */
   logError?: (message: string, error: unknown) => void;
 }
@@ -46,18 +52,12 @@ export function createApp(options: AppOptions): Hono {
   if (options.onEvent) auth.onEvent(options.onEvent);
 
   const app = new Hono();
-  app.use('*', async (c, next) => {
-    await next();
-    c.res.headers.set('x-content-type-options', 'nosniff');
-    if (isSecureRequest(c, cookies)) c.res.headers.set('strict-transport-security', 'max-age=31536000; includeSubDomains');
-    const path = c.req.path;
-    if (path.startsWith('/auth/') || path.startsWith('/api/')) {
-      // Tokens must never sit in a shared or browser cache, and the API is never framed (clickjacking).
-      c.res.headers.set('cache-control', 'no-store');
-      c.res.headers.set('content-security-policy', "frame-ancestors 'none'");
-      c.res.headers.set('referrer-policy', 'no-referrer');
-    }
-  });
+  if (!options.hostSetsSecurityHeaders) {
+    app.use('*', async (c, next) => {
+      await next();
+      for (const [name, value] of securityHeaders(c.req.path, isSecureRequest(c, cookies))) c.res.headers.set(name, value);
+    });
+  }
   app.use('*', limitCredentialHeaders());
   // Credentials are only ever shared with exactly listed origins; any other origin gets no CORS headers at all.
   const listed = new Set(config.corsOrigins);

@@ -139,3 +139,25 @@ describe('the demo pages', () => {
     expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: 'ok' });
   });
 });
+
+describe('security headers on the Node listener (set on the socket response, not by the app)', () => {
+  it('sends nosniff everywhere, no-store + frame-ancestors + no-referrer on the API, HSTS only behind HTTPS', async () => {
+    const { url } = await start({ TESSERA_TRUST_PROXY: '1' });
+    const { body } = await signup(url);
+    for (const [path, init] of [['/api/number', { headers: { authorization: `Bearer ${body.accessToken}` } }], ['/api/number', {}], ['/auth/me?x=1', {}]] as const) {
+      const response = await fetch(`${url}${path}`, init);
+      expect(response.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(response.headers.get('cache-control'), path).toBe('no-store');
+      expect(response.headers.get('content-security-policy'), path).toBe("frame-ancestors 'none'");
+      expect(response.headers.get('referrer-policy'), path).toBe('no-referrer');
+      expect(response.headers.get('strict-transport-security'), path).toBeNull();
+    }
+    const health = await fetch(`${url}/healthz`);
+    expect(health.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(health.headers.get('cache-control')).toBeNull();
+    const jwks = await fetch(`${url}/.well-known/jwks.json`);
+    expect(jwks.headers.get('cache-control')).toBe('public, max-age=300');
+    const forwarded = await fetch(`${url}/healthz`, { headers: { 'x-forwarded-proto': 'https' } });
+    expect(forwarded.headers.get('strict-transport-security')).toMatch(/^max-age=31536000/);
+  });
+});

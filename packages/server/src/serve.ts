@@ -7,6 +7,7 @@ import { createApp } from './app.js';
 import { createAuditLog } from './audit/audit-log.js';
 import type { ServerConfig } from './config.js';
 import { errorResponse } from './http/errors.js';
+import { securityHeaders } from './http/security-headers.js';
 import { pagesHandler } from './pages.js';
 import { openRuntime, type Runtime } from './runtime.js';
 
@@ -39,6 +40,15 @@ export interface StartServerOptions {
   onEvent?: AuthEventListener;
 }
 
+/** The headers of `securityHeaders()`, set on Node's response before the app runs; the app's own win on a clash. */
+function applySecurityHeaders(env: HttpBindings | Http2Bindings, config: ServerConfig): void {
+  const url = env.incoming.url ?? '/';
+  const query = url.indexOf('?');
+  const forwardedProto = config.trustProxy === null ? undefined : env.incoming.headers['x-forwarded-proto'];
+  const secure = config.production || (typeof forwardedProto === 'string' && forwardedProto.split(',')[0]?.trim() === 'https');
+  for (const [name, value] of securityHeaders(query < 0 ? url : url.slice(0, query), secure)) env.outgoing.setHeader(name, value);
+}
+
 /**
  * Starts the auth server on Node. The port is bound first, so that with PORT=0 and no TESSERA_ISSUER the
  * issuer written into tokens is the address actually served; requests that arrive before the runtime is open
@@ -50,6 +60,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   let handle: ((request: Request, env: HttpBindings | Http2Bindings) => Response | Promise<Response>) | undefined;
   const server = createAdaptorServer({
     fetch: (request: Request, env: HttpBindings | Http2Bindings) => {
+      applySecurityHeaders(env, config);
       if (hasDuplicateAuthorization(env.incoming)) {
         return errorResponse(new TesseraError('invalid_request', 'Send one Authorization header, not several.'), { tokenSent: true });
       }
@@ -82,6 +93,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     keys,
     config: effective,
     socketAddress: (c) => (c.env as HttpBindings | undefined)?.incoming?.socket.remoteAddress,
+    hostSetsSecurityHeaders: true,
     ...(pages ? { pages } : {}),
   });
   handle = (request, env) => app.fetch(request, env);

@@ -32,7 +32,7 @@ export function readBearer(header: AuthorizationHeader): BearerResult {
   const value = single(header);
   if (value === undefined || value === '') return { kind: 'none' };
   if (!BEARER_SCHEME.test(value)) return { kind: 'none' };
-  if (Buffer.byteLength(value) > MAX_AUTHORIZATION_HEADER_BYTES) throw new TesseraError('invalid_request', 'The Authorization header is larger than 8 KiB.');
+  if (value.length * 3 > MAX_AUTHORIZATION_HEADER_BYTES && Buffer.byteLength(value) > MAX_AUTHORIZATION_HEADER_BYTES) throw new TesseraError('invalid_request', 'The Authorization header is larger than 8 KiB.');
   const match = BEARER.exec(value);
   if (!match) throw new TesseraError('invalid_request', 'The Authorization header must be exactly "Bearer <token>".');
   return { kind: 'token', token: match[1] as string };

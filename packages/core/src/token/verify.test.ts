@@ -169,3 +169,15 @@ describe('the verified-token cache', () => {
     expect(off.lookups()).toBe(2);
   });
 });
+
+describe('the verified-token cache', () => {
+  it('never lets a cached signature vouch for another payload (transplanted onto an edited token)', () => {
+    const { verify } = makeVerifier();
+    const token = signAccessToken(ES, claims({ roles: ['user'] }));
+    expect(verify(token).roles).toEqual(['user']);
+    const [header, , signature] = token.split('.');
+    const edited = Buffer.from(JSON.stringify(claims({ roles: ['admin'] }))).toString('base64url');
+    expect(refusal(() => verify(`${header}.${edited}.${signature}`)).message).toMatch(/signature is invalid/);
+    expect(verify(token).roles).toEqual(['user']);
+  });
+});

@@ -11,14 +11,15 @@ export const MAX_CREDENTIAL_HEADER_BYTES = 8 * 1024;
  * 16 KiB on a socket; this also holds for the bare fetch handler, which has no such cap.
  */
 export function limitCredentialHeaders(): MiddlewareHandler {
-  return async (c, next) => {
+  return (c, next) => {
     for (const name of ['authorization', 'cookie'] as const) {
       const value = c.req.header(name);
-      if (value !== undefined && Buffer.byteLength(value) > MAX_CREDENTIAL_HEADER_BYTES) {
+      // A UTF-16 unit is at most 3 UTF-8 bytes: short headers skip the byte count.
+      if (value !== undefined && value.length * 3 > MAX_CREDENTIAL_HEADER_BYTES && Buffer.byteLength(value) > MAX_CREDENTIAL_HEADER_BYTES) {
         const error = new TesseraError('invalid_request', `The ${name === 'cookie' ? 'Cookie' : 'Authorization'} header is larger than 8 KiB.`);
-        return errorResponse(error, name === 'authorization' ? { tokenSent: true } : undefined);
+        return Promise.resolve(errorResponse(error, name === 'authorization' ? { tokenSent: true } : undefined));
       }
     }
-    await next();
+    return next();
   };
 }
