@@ -113,7 +113,11 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       for (const session of revoked) auth.markRevoked([session.id], session.revokedAt.getTime());
     }), REVOCATION_POLL_MS)]),
     setInterval(background('key reload', () => keys.reload()), KEY_RELOAD_MS),
-    setInterval(background('housekeeping', () => stores.sessions.deleteExpiredSessions(new Date())), HOUSEKEEPING_MS),
+    setInterval(background('housekeeping', async () => {
+      await stores.sessions.deleteExpiredSessions(new Date());
+      // A retired key is useless once every token it signed has expired; keep a day's margin for `keys list`.
+      await stores.keys.deleteRetiredKeys(new Date(Date.now() - effective.accessTtlSeconds * 1000 - 86_400_000));
+    }), HOUSEKEEPING_MS),
   ];
   for (const timer of timers) timer.unref();
 
