@@ -70,8 +70,11 @@ export function createApp(options: AppOptions): Hono {
     maxAge: 600,
   });
   const corsForListedOrigins: MiddlewareHandler = (c, next) => (listed.has(c.req.header('origin') ?? '') ? corsMiddleware(c, next) : next());
-  app.use('/auth/*', corsForListedOrigins);
-  app.use('/api/*', corsForListedOrigins);
+  if (listed.size > 0) {
+    // Same-origin only (the default) needs no CORS middleware at all: nothing to grant, nothing to check.
+    app.use('/auth/*', corsForListedOrigins);
+    app.use('/api/*', corsForListedOrigins);
+  }
 
   app.route('/auth', authRoutes({ auth, cookies, allowedOrigins, clientInfo }));
   app.route('/api', demoApiRoutes(auth));
