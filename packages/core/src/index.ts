@@ -31,3 +31,4 @@ export * from './token/verify.js';
 export * from './http/bearer.js';
 export * from './http/challenge.js';
 export * from './http/render-error.js';
+export * from './session/feed-messages.js';

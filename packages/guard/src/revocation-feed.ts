@@ -1,28 +1,6 @@
-import { RevokedSessions, TesseraError } from '@tessera/core';
+import { parseRevocationMessage, RevokedSessions, TesseraError } from '@tessera/core';
 import type { Redis } from 'ioredis';
 import type { ResolvedRevocation } from './options.js';
-
-/** One message on `<prefix>revocations`, exactly as docs/revocation-feed.md writes it. */
-interface FeedMessage {
-  v: 1;
-  sessionIds: string[];
-  revokedAt: number;
-}
-
-function parseMessage(text: string): FeedMessage | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const { v, sessionIds, revokedAt } = value as Record<string, unknown>;
-  // Unknown versions and malformed messages are ignored, as the feed's format says.
-  if (v !== 1 || typeof revokedAt !== 'number' || !Number.isFinite(revokedAt)) return undefined;
-  if (!Array.isArray(sessionIds) || !sessionIds.every((sid) => typeof sid === 'string' && sid.length > 0)) return undefined;
-  return { v, sessionIds, revokedAt };
-}
 
 /**
  * The consumer side of the Redis revocation feed (docs/revocation-feed.md): a deny set of session ids fed by
@@ -57,8 +35,8 @@ export class RevocationFeed {
     this.#subscriber.on('error', (error: Error) => this.#options.onError(error));
     this.#subscriber.on('message', (channel: string, text: string) => {
       if (channel !== this.#channel) return;
-      const message = parseMessage(text);
-      if (message !== undefined) for (const sid of message.sessionIds) this.#revoked.add(sid, message.revokedAt);
+      const message = parseRevocationMessage(text);
+      if (message !== null) for (const sid of message.sessionIds) this.#revoked.add(sid, message.revokedAt);
     });
     this.#subscriber.on('ready', () => {
       this.#resync().catch((error: unknown) => this.#resyncFailed(error));

@@ -1,45 +1,10 @@
+import type { KeyRotationMessage, RevocationMessage } from '@tessera/core';
 import type { Redis } from 'ioredis';
 import { guard } from './errors.js';
 import { DEFAULT_KEY_PREFIX, redisNames, REVOKED_RETENTION_MS } from './names.js';
 
-// The messages of docs/revocation-feed.md. A message that is not exactly this shape is ignored: anyone who can
-// publish on the channel could otherwise feed a consumer garbage.
-
-export interface RevocationMessage {
-  v: 1;
-  sessionIds: string[];
-  /** Epoch milliseconds. */
-  revokedAt: number;
-}
-
-export interface KeyRotationMessage {
-  v: 1;
-  event: 'rotated';
-  kid: string;
-}
-
-function parseObject(text: string): Record<string, unknown> | null {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
-}
-
-export function parseRevocationMessage(text: string): RevocationMessage | null {
-  const m = parseObject(text);
-  if (!m || m.v !== 1 || !Array.isArray(m.sessionIds) || typeof m.revokedAt !== 'number' || !Number.isFinite(m.revokedAt)) return null;
-  const ids = m.sessionIds as unknown[];
-  if (!ids.every((id): id is string => typeof id === 'string')) return null;
-  return { v: 1, sessionIds: ids, revokedAt: m.revokedAt };
-}
-
-export function parseKeyRotationMessage(text: string): KeyRotationMessage | null {
-  const m = parseObject(text);
-  if (!m || m.v !== 1 || m.event !== 'rotated' || typeof m.kid !== 'string') return null;
-  return { v: 1, event: 'rotated', kid: m.kid };
-}
+// The message shapes and their parsers live in @tessera/core, shared with every consumer of the feed.
+export { parseKeyRotationMessage, parseRevocationMessage, type KeyRotationMessage, type RevocationMessage } from '@tessera/core';
 
 /**
  * Records revocations in the revoked set, trims it, and publishes them, in one MULTI — for writers other than
