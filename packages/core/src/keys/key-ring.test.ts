@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { deriveKeys } from '../secrets.js';
 import type { KeyStore, SigningAlg, StoredKey } from '../store/types.js';
 import { generateSigningKey } from './generate.js';
-import { KeyRing, type KeyRingOptions } from './key-ring.js';
+import { KeyRing, MISS_RELOAD_COOLDOWN_MS, type KeyRingOptions } from './key-ring.js';
 import { WRONG_SECRET_MESSAGE } from './open.js';
 
 /** The smallest KeyStore that keeps the documented contract (addSigningKey retires the others atomically). */
@@ -46,6 +46,24 @@ function setup(alg: SigningAlg = 'ES256', extra: Partial<KeyRingOptions> = {}) {
 const kids = (ring: KeyRing) => ring.jwks().keys.map((key) => key.kid);
 
 describe('KeyRing', () => {
+  it('an unknown kid re-reads the store in the background, at most once per cooldown', async () => {
+    const { clock, store, load } = setup('ES256');
+    const here = await load();
+    const elsewhere = await load(); // another instance on the same store
+    const listKeys = vi.spyOn(store, 'listKeys');
+    const fresh = await elsewhere.rotate();
+    listKeys.mockClear();
+    expect(here.resolve(fresh.kid)).toBeUndefined();
+    await vi.waitFor(() => expect(here.resolve(fresh.kid)?.alg).toBe('ES256'));
+    expect(listKeys).toHaveBeenCalledTimes(1);
+    for (let i = 0; i < 50; i += 1) expect(here.resolve(`made-up-${i}`)).toBeUndefined();
+    await Promise.resolve();
+    expect(listKeys).toHaveBeenCalledTimes(1);
+    clock.ms += MISS_RELOAD_COOLDOWN_MS;
+    here.resolve('made-up-again');
+    expect(listKeys).toHaveBeenCalledTimes(2);
+  });
+
   it.each(['ES256', 'EdDSA', 'RS256'] as const)('%s: the first load generates and stores one key, the second reuses it', async (alg) => {
     const { store, load } = setup(alg);
     const first = await load();

@@ -6,6 +6,9 @@ import { buildState, fixedState, storedState, type RingState, type StoredStateOp
 import { sealSigningKey } from './seal.js';
 import type { Jwks } from './types.js';
 
+/** Least time between two store re-reads triggered by unknown kids. */
+export const MISS_RELOAD_COOLDOWN_MS = 5_000;
+
 export interface KeyRingOptions {
   alg: SigningAlg;
   /** `deriveKeys(secret).keyEncryption`: opens and seals stored private keys. */
@@ -28,6 +31,7 @@ export class KeyRing {
   readonly #store: KeyStore;
   readonly #options: KeyRingOptions;
   readonly #fixed: boolean;
+  #lastMissReload = Number.NEGATIVE_INFINITY;
 
   private constructor(store: KeyStore, options: KeyRingOptions, state: RingState, fixed: boolean) {
     this.#store = store;
@@ -51,7 +55,24 @@ export class KeyRing {
   }
 
   /** Exact kid lookup (no normalisation; `__proto__` and friends are just unknown kids). */
-  readonly resolve = (kid: string): VerificationKey | undefined => this.#state.byKid.get(kid);
+  readonly resolve = (kid: string): VerificationKey | undefined => this.#state.byKid.get(kid) ?? this.#missed();
+
+  /**
+   * An unknown kid may be a key another instance just created or rotated to (two instances starting at once on
+   * an empty store, `keys rotate` elsewhere): re-read the store in the background, at most once per cooldown,
+   * so such tokens verify moments later instead of after the periodic reload. The cooldown bounds what a flood
+   * of made-up kids can cost: one key listing per MISS_RELOAD_COOLDOWN_MS.
+   */
+  #missed(): undefined {
+    const now = this.#options.now();
+    if (!this.#fixed && now - this.#lastMissReload >= MISS_RELOAD_COOLDOWN_MS) {
+      this.#lastMissReload = now;
+      this.reload().catch(() => {
+        // The periodic reload retries; a verification must not fail louder because the store blinked.
+      });
+    }
+    return undefined;
+  }
 
   signingKey(): SigningKey {
     this.#pruneIfDue();
