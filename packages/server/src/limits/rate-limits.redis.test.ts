@@ -59,6 +59,21 @@ describe.skipIf(!available)('rate limits in Redis (shared by every instance)', (
     expect((refused as TesseraError).retryAfter).toBeGreaterThan(890);
   });
 
+  it('keys the account counters by a hash, so Redis holds no list of emails', async () => {
+    const redis = await client();
+    const limits = createRateLimits({ redis, keyPrefix: `${prefix}h` });
+    (await limits.passwordAttempt('carol@example.test', '192.0.2.9')).failed();
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}h*`, 'COUNT', 1000);
+      cursor = next;
+      keys.push(...found);
+    } while (cursor !== '0');
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) expect(key).not.toContain('carol');
+  });
+
   it('answers 503 unavailable at once when the connection drops', async () => {
     const redis = await client();
     const limits = createRateLimits({ redis, keyPrefix: prefix });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { TesseraError, type AbuseLimits, type LimitedAction, type PasswordAttempt } from '@tessera/core';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
@@ -71,10 +72,11 @@ export function createRateLimits(options: RateLimitOptions = {}): AbuseLimits {
 
     async passwordAttempt(email: string, ip: string | null): Promise<PasswordAttempt> {
       const ipKey = limitKeyForIp(ip);
+      const accountKey = accountKeyFor(email);
       await consume(limiters.loginIp, ipKey, 'Too many failed attempts from this address; try again later.');
       let account: RateLimiterRes;
       try {
-        account = await consume(limiters.loginAccount, email, 'Too many failed attempts for this account; try again later.');
+        account = await consume(limiters.loginAccount, accountKey, 'Too many failed attempts for this account; try again later.');
       } catch (error) {
         // A refused attempt checks no password, so it is not a failure of this address.
         await store(() => limiters.loginIp.reward(ipKey, 1));
@@ -84,7 +86,7 @@ export function createRateLimits(options: RateLimitOptions = {}): AbuseLimits {
         // The failure was counted up front; this attempt locked the account if it used the last allowed failure.
         failed: () => (account.remainingPoints === 0 ? { lockedForSeconds: seconds(account.msBeforeNext) } : null),
         succeeded: async () => {
-          await store(() => limiters.loginAccount.delete(email));
+          await store(() => limiters.loginAccount.delete(accountKey));
           await store(() => limiters.loginIp.reward(ipKey, 1));
         },
       };
@@ -116,4 +118,12 @@ function unavailable(cause: unknown): TesseraError {
 
 function seconds(ms: number): number {
   return Math.max(1, Math.ceil(ms / 1000));
+}
+
+/**
+ * Counters are keyed by a hash of the email, never the address itself: a Redis dump or `MONITOR` then shows no
+ * list of who tried to log in. Not a secret (an attacker can hash a guess), only kept out of plain sight.
+ */
+function accountKeyFor(email: string): string {
+  return createHash('sha256').update(email).digest('base64url').slice(0, 22);
 }
