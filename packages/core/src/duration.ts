@@ -10,11 +10,3 @@ export function parseDuration(text: string): number {
   if (!match) throw new RangeError(`"${text}" is not a duration; write a whole number and a unit, like 30s, 15m, 1h or 14d`);
   return Number(match[1]) * UNIT_SECONDS[match[2] as keyof typeof UNIT_SECONDS];
 }
-
-export function formatDuration(seconds: number): string {
-  for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60]] as const) {
-    if (seconds % size === 0 && seconds >= size) return `${seconds / size}${unit}`;
-  }
-  return `${seconds}s`;
-}
-

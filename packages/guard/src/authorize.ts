@@ -1,4 +1,7 @@
 import { presentsBearer, renderError, type AccessTokenClaims, type AuthorizationHeader, type ErrorParts } from '@tessera/core';
+
+// Shared with the server's Node entry, which refuses duplicate Authorization headers the same way.
+export { nodeAuthorization } from '@tessera/core';
 import type { Guard } from './create-guard.js';
 import { requireRoles, requireScopes } from './require-claims.js';
 
@@ -40,21 +43,4 @@ export function createAuthorizer(guard: Guard, options: RequireAuthOptions = {})
       return { ok: false, ...renderError(error, { tokenSent: presentsBearer(authorization) }) };
     }
   };
-}
-
-/**
- * The Authorization header of a Node request. Node's `headers.authorization` silently keeps only the first of
- * several, which would hide an ambiguous request; so the raw headers are scanned, and every value is returned
- * when there are several (which readBearer refuses). Cheaper than `headersDistinct`, which copies every header.
- */
-export function nodeAuthorization(request: { headers: { authorization?: string | undefined }; rawHeaders?: readonly string[] }): AuthorizationHeader {
-  const first = request.headers.authorization;
-  const raw = request.rawHeaders;
-  if (first === undefined || raw === undefined) return first;
-  let values: string[] | undefined;
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i] as string;
-    if (name.length === 13 && name.toLowerCase() === 'authorization') (values ??= []).push(raw[i + 1] as string);
-  }
-  return values !== undefined && values.length > 1 ? values : first;
 }

@@ -1,7 +1,6 @@
 import type { AddressInfo } from 'node:net';
-import type { IncomingMessage } from 'node:http';
 import { createAdaptorServer, type Http2Bindings, type HttpBindings } from '@hono/node-server';
-import { TesseraError } from '@tessera/core';
+import { nodeAuthorization, TesseraError } from '@tessera/core';
 import type { AuthEventListener } from '@tessera/core';
 import { createApp } from './app.js';
 import { createAuditLog } from './audit/audit-log.js';
@@ -21,17 +20,6 @@ const REVOCATION_POLL_MS = 2_000;
 const KEY_RELOAD_MS = 30_000;
 const HOUSEKEEPING_MS = 60 * 60_000;
 
-/**
- * Node keeps only the first of two Authorization headers, which would hide an ambiguous request; look at the
- * raw headers and refuse it instead of guessing which credential was meant.
- */
-function hasDuplicateAuthorization(incoming: Pick<IncomingMessage, 'rawHeaders'>): boolean {
-  let seen = 0;
-  for (let i = 0; i < incoming.rawHeaders.length; i += 2) {
-    if (incoming.rawHeaders[i]!.toLowerCase() === 'authorization' && ++seen > 1) return true;
-  }
-  return false;
-}
 
 export interface StartServerOptions {
   log?: (line: string) => void;
@@ -61,7 +49,9 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   const server = createAdaptorServer({
     fetch: (request: Request, env: HttpBindings | Http2Bindings) => {
       applySecurityHeaders(env, config);
-      if (hasDuplicateAuthorization(env.incoming)) {
+      // Node keeps only the first of several Authorization headers, which would hide an ambiguous request:
+      // refuse it instead of guessing which credential was meant.
+      if (Array.isArray(nodeAuthorization(env.incoming))) {
         return errorResponse(new TesseraError('invalid_request', 'Send one Authorization header, not several.'), { tokenSent: true });
       }
       return handle ? handle(request, env) : errorResponse(new TesseraError('unavailable', 'The server is still starting.'));

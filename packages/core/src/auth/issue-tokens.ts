@@ -1,5 +1,6 @@
 import { csrfTokenFor } from '../session/csrf.js';
 import { formatRefreshToken } from '../session/refresh-token.js';
+import { createJti } from '../token/jti.js';
 import { signAccessToken } from '../token/sign.js';
 import type { AccessTokenClaims } from '../token/types.js';
 import type { SessionRecord, UserRecord } from '../store/types.js';
@@ -15,7 +16,7 @@ export function createAccessToken(ctx: AuthContext, user: UserRecord, sessionId:
     aud: ctx.settings.audience[0] as string,
     sub: user.id,
     sid: sessionId,
-    jti: Buffer.from(ctx.randomBytes(16)).toString('base64url'),
+    jti: createJti(ctx.randomBytes),
     iat,
     exp: iat + ctx.settings.accessTtlSeconds,
     roles: [...user.roles],

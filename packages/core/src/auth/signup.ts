@@ -28,12 +28,9 @@ export function createUserId(randomBytes: (size: number) => Uint8Array): string 
  */
 export async function signup(ctx: AuthContext, input: SignupInput, client: ClientInfo): Promise<{ user: UserRecord; tokens: IssuedTokens }> {
   await hitLimit(ctx, 'signup', client);
-  const email = normalizeEmail(input.email);
-  checkPasswordPolicy(input.password, 'password', email);
-  const name = normalizeName(input.name);
-  const user = await createUser(ctx, { email, password: input.password, name, roles: [] });
+  const user = await createUser(ctx, { email: input.email, password: input.password, name: input.name ?? null, roles: [] });
   const tokens = await startSession(ctx, user, client);
-  emitEvent(ctx, client, { type: 'signup', userId: user.id, email, sessionId: tokens.sessionId });
+  emitEvent(ctx, client, { type: 'signup', userId: user.id, email: user.email, sessionId: tokens.sessionId });
   return { user, tokens };
 }
 

@@ -54,3 +54,20 @@ function single(header: AuthorizationHeader): string | undefined {
   if (header.length > 1) throw new TesseraError('invalid_request', 'Send one Authorization header, not several.');
   return header[0];
 }
+
+/**
+ * The Authorization header of a Node request. Node's `headers.authorization` silently keeps only the first of
+ * several, which would hide an ambiguous request; so the raw headers are scanned, and every value is returned
+ * when there are several (which readBearer refuses). Cheaper than `headersDistinct`, which copies every header.
+ */
+export function nodeAuthorization(request: { headers: { authorization?: string | undefined }; rawHeaders?: readonly string[] }): AuthorizationHeader {
+  const first = request.headers.authorization;
+  const raw = request.rawHeaders;
+  if (first === undefined || raw === undefined) return first;
+  let values: string[] | undefined;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] as string;
+    if (name.length === 13 && name.toLowerCase() === 'authorization') (values ??= []).push(raw[i + 1] as string);
+  }
+  return values !== undefined && values.length > 1 ? values : first;
+}

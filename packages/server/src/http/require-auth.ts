@@ -1,5 +1,5 @@
 import type { AccessTokenClaims } from '@tessera/core';
-import { TesseraError } from '@tessera/core';
+import { presentsBearer, TesseraError } from '@tessera/core';
 import type { MiddlewareHandler } from 'hono';
 import { readBearer } from './bearer.js';
 import { errorResponse } from './errors.js';
@@ -13,15 +13,13 @@ export type AuthVariables = { auth: AccessTokenClaims };
 export function requireAuth(verify: (token: string) => AccessTokenClaims): MiddlewareHandler<{ Variables: AuthVariables }> {
   // Not async: returning next()'s promise saves an await per request on the hot path.
   return (c, next) => {
-    let tokenSent = false;
+    const authorization = c.req.header('authorization');
     try {
-      const bearer = readBearer(c.req.header('authorization'));
+      const bearer = readBearer(authorization);
       if (bearer.kind === 'none') throw new TesseraError('invalid_token', 'This endpoint needs an access token in the Authorization header.');
-      tokenSent = true;
       c.set('auth', verify(bearer.token));
     } catch (error) {
-      const malformed = error instanceof TesseraError && error.code === 'invalid_request';
-      return Promise.resolve(errorResponse(error, { tokenSent: tokenSent || malformed }));
+      return Promise.resolve(errorResponse(error, { tokenSent: presentsBearer(authorization) }));
     }
     return next();
   };
