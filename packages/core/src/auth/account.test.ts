@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { tesseraFailure as failure } from '@tessera/testing';
 import { TesseraError } from '../errors.js';
 import { createTestAuth, PASSWORD } from './harness.testkit.js';
-
-async function failure(promise: Promise<unknown>): Promise<TesseraError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TesseraError) return error;
-    throw error;
-  }
-  throw new Error('expected a TesseraError');
-}
 
 describe('signup and login', () => {
   it('normalises emails so case and space variants are one account', async () => {

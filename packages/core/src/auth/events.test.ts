@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { tesseraFailure as failure } from '@tessera/testing';
 import { TesseraError } from '../errors.js';
 import type { AuthEvent } from './events.js';
 import type { AbuseLimits, LimitedAction } from './limits.js';
 import { createTestAuth, PASSWORD, T0 } from './harness.testkit.js';
 
 const CLIENT = { ip: '203.0.113.9', userAgent: 'test-agent/1.0' };
-
-async function failure(promise: Promise<unknown>): Promise<TesseraError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TesseraError) return error;
-    throw error;
-  }
-  throw new Error('expected a TesseraError');
-}
 
 /** Counts like the server's limits, in a few lines: `maxFailures` wrong passwords per email, then 429. */
 function fakeLimits(maxFailures: number, refused: LimitedAction[] = []) {

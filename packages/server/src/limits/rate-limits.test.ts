@@ -1,18 +1,8 @@
-import { TesseraError } from '@tessera/core';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { tesseraFailure as refusal } from '@tessera/testing';
 import { limitKeyForIp } from './ip-key.js';
 import { createRateLimits, RATE_LIMITS } from './rate-limits.js';
-
-async function refusal(promise: Promise<unknown>): Promise<TesseraError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TesseraError) return error;
-    throw error;
-  }
-  throw new Error('expected a TesseraError');
-}
 
 afterEach(() => {
   vi.useRealTimers();
