@@ -1,4 +1,5 @@
-import { decodeJsonObject } from './decode-json.js';
+import { decodeSegmentText, parseJsonObject } from './decode-json.js';
+import { freezeClaims } from './deep-freeze.js';
 import { invalidToken } from './invalid-token.js';
 import type { AccessTokenClaims } from './types.js';
 
@@ -11,9 +12,11 @@ export interface ClaimRules {
 /**
  * Checks everything in the payload except expiry, which the caller checks last so that `token_expired` only
  * ever describes a token whose one fault is its age. `nowSeconds` is whole seconds, as jose counts them.
+ * Returns the claims frozen (see freezeClaims).
  */
 export function checkClaims(segment: string, rules: ClaimRules, nowSeconds: number): AccessTokenClaims {
-  const claims = decodeJsonObject(segment);
+  const text = decodeSegmentText(segment);
+  const claims = text === undefined ? undefined : parseJsonObject(text);
   if (claims === undefined) throw invalidToken('the token payload is not a JSON object');
   // Immortal tokens: a token without a finite exp would never expire.
   if (!isFiniteNumber(claims.exp)) throw invalidToken('the token has no numeric exp claim');
@@ -32,16 +35,20 @@ export function checkClaims(segment: string, rules: ClaimRules, nowSeconds: numb
   if (typeof claims.aud !== 'string') throw invalidToken('the token aud is not a single string');
   if (!rules.audiences.has(claims.aud)) throw invalidToken('the token is meant for another audience');
   // Identity confusion: an empty or non-string sub/sid/jti would match "no user" or "any session" downstream.
-  for (const name of ['sub', 'sid', 'jti'] as const) {
-    const value = claims[name];
-    if (typeof value !== 'string' || value.length === 0) throw invalidToken(`the token ${name} claim is missing or empty`);
-  }
+  if (!isNonEmptyString(claims.sub)) throw invalidToken('the token sub claim is missing or empty');
+  if (!isNonEmptyString(claims.sid)) throw invalidToken('the token sid claim is missing or empty');
+  if (!isNonEmptyString(claims.jti)) throw invalidToken('the token jti claim is missing or empty');
   // Privilege confusion: roles must be exactly a list of names, never a string that `includes()` would search.
   const roles = claims.roles;
-  if (!Array.isArray(roles) || !roles.every((role) => typeof role === 'string')) {
-    throw invalidToken('the token roles claim is not an array of strings');
+  if (!Array.isArray(roles)) throw invalidToken('the token roles claim is not an array of strings');
+  for (let index = 0; index < roles.length; index++) {
+    if (typeof roles[index] !== 'string') throw invalidToken('the token roles claim is not an array of strings');
   }
-  return claims as AccessTokenClaims;
+  return freezeClaims(claims as AccessTokenClaims, text as string);
+}
+
+function isNonEmptyString(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0;
 }
 
 function isFiniteNumber(value: unknown): value is number {

@@ -1,3 +1,4 @@
+import { isCanonicalBase64url } from './base64url.js';
 import { decodeJsonObject } from './decode-json.js';
 import { invalidToken } from './invalid-token.js';
 import type { VerificationKey } from './types.js';
@@ -18,8 +19,9 @@ interface ParsedHeader {
 
 /**
  * Headers that passed the key-independent checks, by exact segment text. Every token a key signs carries the
- * same header, so this skips a base64 decode and a JSON parse per token; the key lookup and the algorithm pin
- * below still run on every call. Bounded, oldest evicted first, so junk headers cannot grow it.
+ * same header, so this skips the canonical-spelling check, a base64 decode and a JSON parse per token; the key
+ * lookup and the algorithm pin below still run on every call. Bounded, oldest evicted first, so junk headers
+ * cannot grow it.
  */
 const parsedHeaders = new Map<string, ParsedHeader>();
 const PARSED_HEADERS_MAX = 64;
@@ -27,6 +29,8 @@ const PARSED_HEADERS_MAX = 64;
 function parseHeader(segment: string): ParsedHeader {
   const cached = parsedHeaders.get(segment);
   if (cached !== undefined) return cached;
+  // Malleability: see isCanonicalBase64url. A cached segment is this very text, so it was checked here once.
+  if (!isCanonicalBase64url(segment)) throw invalidToken('the token header is not canonical base64url');
   const header = decodeJsonObject(segment);
   if (header === undefined) throw invalidToken('the token header is not a JSON object');
   for (const member of FORBIDDEN_MEMBERS) {

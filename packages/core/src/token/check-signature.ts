@@ -7,17 +7,36 @@ import type { SigningAlg, VerificationKey } from './types.js';
 const signatureLengths = new WeakMap<KeyObject, { alg: SigningAlg; length: number }>();
 
 /**
- * Verifies the signature over `signingInput` (ASCII `header.payload`) with the key's pinned algorithm.
- * Throws `invalid_token` on any mismatch; never reports which byte or why beyond the length.
+ * Where the signing input and the signature are decoded for the crypto call, instead of fresh Buffers per token:
+ * verification is synchronous and nothing keeps the bytes, so one buffer serves every call (each token's
+ * allocations also evict the crypto library's tables from the CPU cache; fewer of them measurably speed up the
+ * verify that follows). Longer inputs (and RSA keys over 8192 bits) get their own.
  */
-export function checkSignature(key: VerificationKey, signingInput: string, signatureSegment: string): void {
-  const signature = Buffer.from(signatureSegment, 'base64url');
+const signingInputScratch = Buffer.allocUnsafeSlow(8192);
+const signatureScratch = Buffer.allocUnsafeSlow(1024);
+
+/** ES256's options for crypto.verify, made once per key rather than per token. */
+const ecdsaOptions = new WeakMap<KeyObject, { key: KeyObject; dsaEncoding: 'ieee-p1363' }>();
+
+/**
+ * Verifies the signature over the token's first `signedLength` characters (`header.payload`) with the key's
+ * pinned algorithm. The caller has checked that both the signed part and `signatureSegment` are canonical
+ * base64url (hence ASCII, and one length of text per length of bytes). Throws `invalid_token` on any mismatch;
+ * never reports which byte or why beyond the length.
+ */
+export function checkSignature(key: VerificationKey, token: string, signedLength: number, signatureSegment: string): void {
+  const length = signatureLength(key);
   // Signature-format confusion: an ES256 signature must be raw r‖s (64 bytes), never DER; Ed25519 is 64
-  // bytes; RSA exactly the modulus length; HMAC 32 bytes. Odd lengths never reach the crypto library.
-  if (signature.length !== signatureLength(key)) throw invalidToken('the token signature has the wrong length for its algorithm');
+  // bytes; RSA exactly the modulus length; HMAC 32 bytes. Odd lengths never reach the crypto library. A
+  // canonical segment encodes exactly `length` bytes only when it is exactly this many characters long.
+  if (signatureSegment.length !== Math.ceil((length * 4) / 3)) throw invalidToken('the token signature has the wrong length for its algorithm');
+  const signature =
+    length <= signatureScratch.length
+      ? signatureScratch.subarray(0, signatureScratch.write(signatureSegment, 0, 'base64url'))
+      : Buffer.from(signatureSegment, 'base64url');
   let valid = false;
   try {
-    valid = verifyBytes(key, Buffer.from(signingInput, 'latin1'), signature);
+    valid = signature.length === length && verifyBytes(key, signingInputOf(token, signedLength), signature);
   } catch {
     valid = false;
   }
@@ -26,10 +45,17 @@ export function checkSignature(key: VerificationKey, signingInput: string, signa
   if (!valid) throw invalidToken('the token signature is invalid');
 }
 
+function signingInputOf(token: string, signedLength: number): Buffer {
+  if (signedLength > signingInputScratch.length) return Buffer.from(token.slice(0, signedLength), 'latin1');
+  // latin1 is one byte per character, so at most signedLength bytes are exactly the first signedLength characters.
+  const written = signingInputScratch.write(token, 0, signedLength, 'latin1');
+  return signingInputScratch.subarray(0, written);
+}
+
 function verifyBytes(key: VerificationKey, data: Buffer, signature: Buffer): boolean {
   switch (key.alg) {
     case 'ES256':
-      return verify('sha256', data, { key: key.key, dsaEncoding: 'ieee-p1363' }, signature);
+      return verify('sha256', data, ecdsaOptionsFor(key.key), signature);
     case 'EdDSA':
       return verify(null, data, key.key, signature);
     case 'RS256':
@@ -38,6 +64,15 @@ function verifyBytes(key: VerificationKey, data: Buffer, signature: Buffer): boo
       // Timing attack: compare in constant time (lengths are already known equal).
       return timingSafeEqual(createHmac('sha256', key.key).update(data).digest(), signature);
   }
+}
+
+function ecdsaOptionsFor(key: KeyObject): { key: KeyObject; dsaEncoding: 'ieee-p1363' } {
+  let options = ecdsaOptions.get(key);
+  if (options === undefined) {
+    options = { key, dsaEncoding: 'ieee-p1363' };
+    ecdsaOptions.set(key, options);
+  }
+  return options;
 }
 
 function signatureLength(key: VerificationKey): number {

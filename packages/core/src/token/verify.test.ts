@@ -37,10 +37,11 @@ function refusal(run: () => unknown): TesseraError {
   throw new Error('the token was accepted');
 }
 
-/** Signs an arbitrary payload object (bypassing AccessTokenClaims typing) with the standard header. */
+/** Signs an arbitrary payload (an object, JSON text or raw bytes, bypassing AccessTokenClaims typing) with the standard header. */
 function signRaw(key: SigningKey, payload: unknown): string {
   const header = Buffer.from(JSON.stringify({ alg: key.alg, kid: key.kid, typ: 'at+jwt' })).toString('base64url');
-  const body = Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload)).toString('base64url');
+  const bytes = Buffer.isBuffer(payload) ? payload : Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload));
+  const body = bytes.toString('base64url');
   return `${header}.${body}.${createSignature(key, `${header}.${body}`).toString('base64url')}`;
 }
 
@@ -103,6 +104,24 @@ describe('signAccessToken + createAccessTokenVerifier', () => {
     expect(refusal(() => verify(42 as unknown as string)).code).toBe('invalid_token');
   });
 
+  it('reads non-ASCII claims as UTF-8 and refuses a payload that is not well-formed UTF-8', () => {
+    const { verify } = makeVerifier();
+    expect(verify(signAccessToken(ES, claims({ name: 'Zoë 😀 日本' }))).name).toBe('Zoë 😀 日本');
+    const valid = Buffer.from(JSON.stringify(claims({ name: 'Zoë' })));
+    expect(verify(signRaw(ES, valid)).name).toBe('Zoë');
+    const bad = Buffer.from(valid);
+    bad[bad.indexOf(Buffer.from('ë')) + 1] = 0x28; // 0xc3 0x28: a lead byte followed by an ASCII byte
+    expect(refusal(() => verify(signRaw(ES, bad))).message).toMatch(/payload is not a JSON object/);
+  });
+
+  it('verifies tokens far longer than its reusable decoding buffers', () => {
+    const { verify } = makeVerifier({ maxTokenLength: 100_000 });
+    for (const key of KEYS) {
+      const verified = verify(signAccessToken(key, claims({ blob: 'é'.repeat(20_000) })));
+      expect(verified.blob).toBe('é'.repeat(20_000));
+    }
+  });
+
   it('validates its options once, at creation', () => {
     const base: AccessTokenVerifierOptions = { issuer: ISS, audience: AUD, resolveKey: () => undefined };
     expect(() => createAccessTokenVerifier({ ...base, issuer: '' })).toThrow(/issuer/);
@@ -143,6 +162,17 @@ describe('the verified-token cache', () => {
     expect(lookups()).toBe(1);
     expect(Object.isFrozen(first) && Object.isFrozen(first.roles) && Object.isFrozen(first.profile)).toBe(true);
     expect(() => first.roles.push('admin')).toThrow(TypeError);
+  });
+
+  it('freezes every nested value, whatever brackets appear inside strings', () => {
+    const { verify } = counting(10);
+    const shapes: Record<string, unknown>[] = [{}, { note: 'a [b] {c}' }, { tags: ['x'], note: '[' }, { profile: { tier: 'gold', tags: ['y'] } }];
+    for (const extra of shapes) {
+      const verified = verify(signAccessToken(ES, claims(extra))) as Record<string, unknown>;
+      const nested = [verified.roles, verified.tags, verified.profile, (verified.profile as { tags?: unknown } | undefined)?.tags];
+      expect(Object.isFrozen(verified)).toBe(true);
+      for (const value of nested) if (value !== undefined) expect(Object.isFrozen(value)).toBe(true);
+    }
   });
 
   it('evicts the oldest entry first when full', () => {

@@ -3,7 +3,6 @@ import { isCanonicalBase64url } from './base64url.js';
 import { checkClaims } from './check-claims.js';
 import { checkHeader } from './check-header.js';
 import { checkSignature } from './check-signature.js';
-import { deepFreeze } from './deep-freeze.js';
 import { invalidToken } from './invalid-token.js';
 import { TokenCache } from './token-cache.js';
 import type { AccessTokenClaims, AccessTokenVerifierOptions, VerifyAccessToken } from './types.js';
@@ -40,17 +39,16 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     // Serialization confusion: only the compact form is accepted — not the JWS JSON serialization, not a
     // five-part JWE, not an opaque refresh token — so there is exactly one way to read a token.
     if (secondDot < 0 || token.indexOf('.', secondDot + 1) >= 0) throw invalidToken('the token is not a compact JWS of three segments');
-    const header = token.slice(0, firstDot);
+    // Malleability: every segment must be canonical base64url (see isCanonicalBase64url) — one signed token has
+    // exactly one spelling. checkHeader checks the header the first time it meets that exact text.
+    const key = checkHeader(token.slice(0, firstDot), config.resolveKey);
     const payload = token.slice(firstDot + 1, secondDot);
-    const signature = token.slice(secondDot + 1);
-    // Malleability: see isCanonicalBase64url — one signed token must have exactly one spelling.
-    if (!isCanonicalBase64url(header)) throw notCanonical('header');
     if (!isCanonicalBase64url(payload)) throw notCanonical('payload');
-    if (!isCanonicalBase64url(signature)) throw notCanonical('signature');
+    const signature = token.slice(secondDot + 1);
     // Signature stripping: an empty signature is never "no signature needed".
     if (signature.length === 0) throw invalidToken('the token has no signature');
-    const key = checkHeader(header, config.resolveKey);
-    checkSignature(key, token.slice(0, secondDot), signature);
+    if (!isCanonicalBase64url(signature)) throw notCanonical('signature');
+    checkSignature(key, token, secondDot, signature);
     const claims = checkClaims(payload, config, nowSeconds);
     return checkStillValid(token, claims, nowSeconds);
   }
@@ -64,13 +62,13 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     if (!Number.isFinite(nowSeconds)) throw new TypeError('the verifier clock (now) must return milliseconds as a finite number');
     const cached = cache?.get(token);
     if (cached !== undefined) return checkStillValid(token, cached, nowSeconds);
-    const claims = deepFreeze(verifyUncached(token, nowSeconds));
+    const claims = verifyUncached(token, nowSeconds);
     // Only tokens that passed every check are cached.
     cache?.add(token, claims);
     return claims;
   };
 }
 
-function notCanonical(segment: 'header' | 'payload' | 'signature'): TesseraError {
+function notCanonical(segment: 'payload' | 'signature'): TesseraError {
   return invalidToken(`the token ${segment} is not canonical base64url`);
 }
