@@ -6,11 +6,12 @@ interface Entry {
 }
 
 /**
- * Fully verified tokens. An entry is found by the token's signature segment and then matched against the exact
- * token string, so a hit always means "this very token" (a transplanted signature on another payload is a miss
- * and goes through full verification), while the hash V8 computes per request covers ~86 characters instead of
- * the whole token — on a cache hit that hash was the largest single cost. Bounded: at capacity the oldest entry
- * is evicted first (Map keeps insertion order).
+ * Fully verified tokens. An entry is found by the last KEY_LENGTH characters of the token (the end of its
+ * signature: ~140 bits no one can choose without the signing key) and then matched against the exact token
+ * string, so a hit always means "this very token" (a transplanted signature on another payload is a miss and goes
+ * through full verification; two tokens sharing a key only evict each other). The hash V8 computes per request
+ * then covers 24 characters instead of the whole token: on a cache hit that hash was the largest single cost.
+ * Bounded: at capacity the oldest entry is evicted first (Map keeps insertion order).
  */
 export class TokenCache {
   readonly #entries = new Map<string, Entry>();
@@ -21,7 +22,7 @@ export class TokenCache {
   }
 
   get(token: string): AccessTokenClaims | undefined {
-    const entry = this.#entries.get(signatureOf(token));
+    const entry = this.#entries.get(keyOf(token));
     return entry !== undefined && entry.token === token ? entry.claims : undefined;
   }
 
@@ -30,15 +31,17 @@ export class TokenCache {
       const oldest = this.#entries.keys().next();
       if (oldest.done !== true) this.#entries.delete(oldest.value);
     }
-    this.#entries.set(signatureOf(token), { token, claims });
+    this.#entries.set(keyOf(token), { token, claims });
   }
 
   delete(token: string): void {
-    const key = signatureOf(token);
+    const key = keyOf(token);
     if (this.#entries.get(key)?.token === token) this.#entries.delete(key);
   }
 }
 
-function signatureOf(token: string): string {
-  return token.slice(token.lastIndexOf('.') + 1);
+const KEY_LENGTH = 24;
+
+function keyOf(token: string): string {
+  return token.slice(-KEY_LENGTH);
 }

@@ -1,6 +1,7 @@
 import { TesseraError } from '@tessera/core';
 import type { MiddlewareHandler } from 'hono';
 import { errorResponse } from './errors.js';
+import { requestAuthorization, requestCookie } from './request-headers.js';
 
 /** Largest `Authorization` or `Cookie` header we read: far above any token or cookie we issue (< 1 KiB each). */
 export const MAX_CREDENTIAL_HEADER_BYTES = 8 * 1024;
@@ -12,14 +13,21 @@ export const MAX_CREDENTIAL_HEADER_BYTES = 8 * 1024;
  */
 export function limitCredentialHeaders(): MiddlewareHandler {
   return (c, next) => {
-    for (const name of ['authorization', 'cookie'] as const) {
-      const value = c.req.header(name);
-      // A UTF-16 unit is at most 3 UTF-8 bytes: short headers skip the byte count.
-      if (value !== undefined && value.length * 3 > MAX_CREDENTIAL_HEADER_BYTES && Buffer.byteLength(value) > MAX_CREDENTIAL_HEADER_BYTES) {
-        const error = new TesseraError('invalid_request', `The ${name === 'cookie' ? 'Cookie' : 'Authorization'} header is larger than 8 KiB.`);
-        return Promise.resolve(errorResponse(error, name === 'authorization' ? { tokenSent: true } : undefined));
-      }
+    const authorization = requestAuthorization(c);
+    // Several Authorization headers are each checked; readBearer refuses the request anyway, but not unread.
+    for (const value of Array.isArray(authorization) ? authorization : [authorization]) {
+      if (oversized(value)) return Promise.resolve(errorResponse(tooLarge('Authorization'), { tokenSent: true }));
     }
+    if (oversized(requestCookie(c))) return Promise.resolve(errorResponse(tooLarge('Cookie')));
     return next();
   };
+}
+
+function oversized(value: string | null | undefined): boolean {
+  // A UTF-16 unit is at most 3 UTF-8 bytes: short headers skip the byte count.
+  return typeof value === 'string' && value.length * 3 > MAX_CREDENTIAL_HEADER_BYTES && Buffer.byteLength(value) > MAX_CREDENTIAL_HEADER_BYTES;
+}
+
+function tooLarge(name: 'Authorization' | 'Cookie'): TesseraError {
+  return new TesseraError('invalid_request', `The ${name} header is larger than 8 KiB.`);
 }
