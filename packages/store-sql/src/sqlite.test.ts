@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -26,6 +26,17 @@ describe('SQLite specifics', () => {
     const raw = new Database(file);
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     raw.close();
+  });
+
+  it('creates the database, its WAL and its directory readable by the owner alone', async () => {
+    const file = freshFile();
+    const stores = await createSqlStores(`sqlite:${file}`);
+    await stores.users.createUser(makeUser());
+    const mode = (path: string) => statSync(path).mode & 0o777;
+    expect(mode(file)).toBe(0o600);
+    expect(mode(`${file}-wal`)).toBe(0o600);
+    expect(mode(join(file, '..'))).toBe(0o700);
+    await stores.close();
   });
 
   it('runs migrations idempotently: twice in a row, and again on reopening', async () => {

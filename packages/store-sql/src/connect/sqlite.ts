@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   CompiledQuery,
@@ -53,7 +53,12 @@ export interface SqliteTarget {
 
 export async function connectSqlite(target: SqliteTarget, options: { busyTimeoutMs: number }): Promise<Kysely<TesseraDatabase>> {
   const { default: Database } = await import('better-sqlite3');
-  if (target.path !== ':memory:') mkdirSync(dirname(target.path), { recursive: true });
+  if (target.path !== ':memory:') {
+    mkdirSync(dirname(target.path), { recursive: true, mode: 0o700 });
+    // The database holds password hashes and session state: create it readable by this user alone (SQLite gives
+    // its -wal and -shm files the database file's mode). An existing file keeps the mode its owner chose.
+    closeSync(openSync(target.path, 'a', 0o600));
+  }
   const database = new Database(target.path);
   try {
     database.pragma('journal_mode = WAL');
