@@ -1,8 +1,13 @@
 import type { AccessTokenClaims } from './types.js';
 
-interface Entry {
-  token: string;
+/** A verified token's claims and the kid of the key that verified it. */
+export interface CachedToken {
   claims: AccessTokenClaims;
+  kid: string;
+}
+
+interface Entry extends CachedToken {
+  token: string;
 }
 
 /**
@@ -21,17 +26,17 @@ export class TokenCache {
     this.#capacity = capacity;
   }
 
-  get(token: string): AccessTokenClaims | undefined {
+  get(token: string): CachedToken | undefined {
     const entry = this.#entries.get(keyOf(token));
-    return entry !== undefined && entry.token === token ? entry.claims : undefined;
+    return entry !== undefined && entry.token === token ? entry : undefined;
   }
 
-  add(token: string, claims: AccessTokenClaims): void {
+  add(token: string, claims: AccessTokenClaims, kid: string): void {
     if (this.#entries.size >= this.#capacity) {
       const oldest = this.#entries.keys().next();
       if (oldest.done !== true) this.#entries.delete(oldest.value);
     }
-    this.#entries.set(keyOf(token), { token, claims });
+    this.#entries.set(keyOf(token), { token, claims, kid });
   }
 
   delete(token: string): void {

@@ -143,29 +143,25 @@ describe('signAccessToken + createAccessTokenVerifier', () => {
 });
 
 describe('the verified-token cache', () => {
-  function counting(cacheSize: number) {
-    let lookups = 0;
+  // A hit hands back the very object verified before; a full verification parses a new one.
+  function cached(cacheSize: number) {
     const revoked = new Set<string>();
-    const { clock, verify } = makeVerifier({
-      cacheSize,
-      resolveKey: (kid) => (lookups++, byKid.get(kid)),
-      isSessionRevoked: (sid) => revoked.has(sid),
-    });
-    return { clock, verify, revoked, lookups: () => lookups };
+    const keys = new Map(byKid);
+    const { clock, verify } = makeVerifier({ cacheSize, resolveKey: (kid) => keys.get(kid), isSessionRevoked: (sid) => revoked.has(sid) });
+    return { clock, verify, revoked, keys };
   }
 
   it('returns the same deeply frozen claims on a hit without verifying again', () => {
-    const { verify, lookups } = counting(10);
+    const { verify } = cached(10);
     const token = signAccessToken(ES, claims({ profile: { tier: 'gold' } }));
     const first = verify(token);
     expect(verify(token)).toBe(first);
-    expect(lookups()).toBe(1);
     expect(Object.isFrozen(first) && Object.isFrozen(first.roles) && Object.isFrozen(first.profile)).toBe(true);
     expect(() => first.roles.push('admin')).toThrow(TypeError);
   });
 
   it('freezes every nested value, whatever brackets appear inside strings', () => {
-    const { verify } = counting(10);
+    const { verify } = cached(10);
     const shapes: Record<string, unknown>[] = [{}, { note: 'a [b] {c}' }, { tags: ['x'], note: '[' }, { profile: { tier: 'gold', tags: ['y'] } }];
     for (const extra of shapes) {
       const verified = verify(signAccessToken(ES, claims(extra))) as Record<string, unknown>;
@@ -176,27 +172,34 @@ describe('the verified-token cache', () => {
   });
 
   it('evicts the oldest entry first when full', () => {
-    const { verify, lookups } = counting(2);
+    const { verify } = cached(2);
     const [a, b, c] = [1, 2, 3].map((n) => signAccessToken(ES, claims({ sub: `user-${n}` }))) as [string, string, string];
-    verify(a), verify(b), verify(c);
-    expect(lookups()).toBe(3);
-    verify(c), verify(b);
-    expect(lookups()).toBe(3);
-    verify(a);
-    expect(lookups()).toBe(4);
+    const [first, second, third] = [verify(a), verify(b), verify(c)];
+    expect(verify(c)).toBe(third);
+    expect(verify(b)).toBe(second);
+    expect(verify(a)).not.toBe(first);
   });
 
   it('keeps only fully verified tokens, and is off with cacheSize 0', () => {
-    const { verify, revoked, lookups } = counting(10);
+    const { verify, revoked } = cached(10);
     const token = signAccessToken(ES, claims());
     revoked.add('session-1');
     expect(refusal(() => verify(token)).message).toMatch(/revoked/);
     revoked.clear();
+    const verified = verify(token);
+    expect(verify(token)).toBe(verified);
+    const off = cached(0);
+    expect(off.verify(token)).not.toBe(off.verify(token));
+  });
+
+  it('stops a cached token at once when its key leaves the key set (a withdrawn, compromised key)', () => {
+    const { verify, keys } = cached(10);
+    const token = signAccessToken(ES, claims());
     verify(token);
-    expect(lookups()).toBe(2);
-    const off = counting(0);
-    off.verify(token), off.verify(token);
-    expect(off.lookups()).toBe(2);
+    keys.delete(ES.kid);
+    expect(refusal(() => verify(token)).message).toMatch(/kid does not name a current key/);
+    keys.set(ES.kid, { kid: ES.kid, alg: ES.alg, key: ES.publicKey });
+    expect(verify(token).sub).toBe('user-1');
   });
 });
 

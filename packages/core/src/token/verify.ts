@@ -49,8 +49,10 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     if (signature.length === 0) throw invalidToken('the token has no signature');
     if (!isCanonicalBase64url(signature)) throw notCanonical('signature');
     checkSignature(key, token, secondDot, signature);
-    const claims = checkClaims(payload, config, nowSeconds);
-    return checkStillValid(token, claims, nowSeconds);
+    const claims = checkStillValid(token, checkClaims(payload, config, nowSeconds), nowSeconds);
+    // Only tokens that passed every check are cached.
+    cache?.add(token, claims, key.kid);
+    return claims;
   }
 
   return function verifyAccessToken(token: string): AccessTokenClaims {
@@ -61,11 +63,13 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     // Fail closed: with a clock that returns NaN, every exp/nbf/iat comparison would be false and pass.
     if (!Number.isFinite(nowSeconds)) throw new TypeError('the verifier clock (now) must return milliseconds as a finite number');
     const cached = cache?.get(token);
-    if (cached !== undefined) return checkStillValid(token, cached, nowSeconds);
-    const claims = verifyUncached(token, nowSeconds);
-    // Only tokens that passed every check are cached.
-    cache?.add(token, claims);
-    return claims;
+    if (cached !== undefined) {
+      // Key withdrawal: once a key leaves the key set (a compromised key deleted, a JWKS that stops listing it),
+      // its cached tokens go through full verification again, which refuses them, instead of living on here.
+      if (config.resolveKey(cached.kid) !== undefined) return checkStillValid(token, cached.claims, nowSeconds);
+      cache?.delete(token);
+    }
+    return verifyUncached(token, nowSeconds);
   };
 }
 
