@@ -43,8 +43,8 @@ function load(url: string, headers: Record<string, string>, seconds: number): Pr
  * `GET /healthz` on the same server, same load, one after the other. The ratio is the cost of the guard.
  */
 export async function runHttpBench(options: { seconds?: number; rounds?: number } = {}): Promise<HttpRow[]> {
-  const seconds = options.seconds ?? 4;
-  const rounds = options.rounds ?? 5;
+  const seconds = options.seconds ?? 3;
+  const rounds = options.rounds ?? 9;
   const { url, child } = await startServer();
   try {
     const signup = await fetch(`${url}/auth/signup`, {
@@ -56,27 +56,36 @@ export async function runHttpBench(options: { seconds?: number; rounds?: number 
     const bearer = { authorization: `Bearer ${accessToken}` };
     await load(`${url}/healthz`, {}, 2); // warm-up: JIT, connection pools
     await load(`${url}/api/number`, bearer, 2);
-    // Alternating rounds, median of each: a shared 2-core VM drifts by ±10% over a minute, which a single
-    // back-to-back pair turns straight into the ratio.
+    // Alternating rounds: a shared 2-core VM drifts by ±10% over a minute, so the ratio is the median of the
+    // ratios within each back-to-back pair (which share the drift), and each route's req/s the median of its runs.
     const unguardedRuns: autocannon.Result[] = [];
     const guardedRuns: autocannon.Result[] = [];
+    const ratios: number[] = [];
     for (let round = 0; round < rounds; round += 1) {
-      unguardedRuns.push(await load(`${url}/healthz`, {}, seconds));
-      guardedRuns.push(await load(`${url}/api/number`, bearer, seconds));
+      const unguardedRun = await load(`${url}/healthz`, {}, seconds);
+      const guardedRun = await load(`${url}/api/number`, bearer, seconds);
+      unguardedRuns.push(unguardedRun);
+      guardedRuns.push(guardedRun);
+      ratios.push(guardedRun.requests.average / unguardedRun.requests.average);
+      // Every pair is printed: the spread is part of the result on a shared machine.
+      console.log(`  round ${round + 1}: unguarded ${Math.round(unguardedRun.requests.average)} req/s, guarded ${Math.round(guardedRun.requests.average)} req/s (${(guardedRun.requests.average / unguardedRun.requests.average).toFixed(2)}×)`);
     }
-    const unguarded = median(unguardedRuns);
-    const guarded = median(guardedRuns);
-    const row = (route: string, result: autocannon.Result): HttpRow => ({
+    // non2xx counts every run, so one round of refusals (an expired token, a crash) cannot hide behind the median.
+    const row = (route: string, runs: autocannon.Result[], ratioToUnguarded: number): HttpRow => ({
       route,
-      requestsPerSec: Math.round(result.requests.average),
-      p99Ms: result.latency.p99,
-      non2xx: result.non2xx,
-      ratioToUnguarded: result.requests.average / unguarded.requests.average,
+      requestsPerSec: Math.round(median(runs).requests.average),
+      p99Ms: median(runs).latency.p99,
+      non2xx: runs.reduce((sum, run) => sum + run.non2xx, 0),
+      ratioToUnguarded,
     });
-    return [row('GET /healthz (unguarded)', unguarded), row('GET /api/number (guarded)', guarded)];
+    return [row('GET /healthz (unguarded)', unguardedRuns, 1), row('GET /api/number (guarded)', guardedRuns, medianOf(ratios))];
   } finally {
     child.kill('SIGTERM');
   }
+}
+
+function medianOf(values: number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 }
 
 function median(results: autocannon.Result[]): autocannon.Result {
