@@ -144,4 +144,31 @@ describe.skipIf(!available)('three instances on one PostgreSQL and one Redis', (
     // Tokens of the previous key keep verifying until they expire.
     await expectEverywhere(before.accessToken, 200);
   });
+
+  it('refuses everywhere, at once, the tokens of a key withdrawn with `tessera keys revoke` — cached ones too', async () => {
+    const email = `leak-${randomHex()}@example.test`;
+    const before = await signup(urls()[1]!, email);
+    const leaked = kidOf(before.accessToken);
+    await expectEverywhere(before.accessToken, 200); // now in every instance's verified-token cache
+    const dir = mkdtempSync(path.join(tmpdir(), 'tessera-multi-cli-'));
+    dirs.push(dir);
+    const revoked = await runCli(['keys', 'revoke', leaked], { ...env, TESSERA_DATA_DIR: dir });
+    expect(revoked.code, revoked.stderr).toBe(0);
+    const kid = /Now signing with (\S+)\./.exec(revoked.stdout)?.[1];
+    expect(kid).toBeDefined();
+
+    await vi.waitFor(async () => {
+      await expectEverywhere(before.accessToken, 401);
+      for (const url of urls()) {
+        const jwks = (await (await fetch(`${url}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] };
+        expect(jwks.keys.map((key) => key.kid)).not.toContain(leaked);
+      }
+    }, { timeout: 3_000, interval: 50 });
+    // The user stays logged in: the refresh token is not signed by any key, and the new access token is.
+    const refreshed = await refresh(urls()[2]!, before.refreshToken);
+    expect(refreshed.status).toBe(200);
+    const { accessToken } = (await refreshed.json()) as Tokens;
+    expect(kidOf(accessToken)).toBe(kid);
+    await expectEverywhere(accessToken, 200);
+  });
 });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { parseCommandArgs } from './command.js';
 import { COMMANDS, main } from './main.js';
 
 let dataDir: string;
@@ -39,6 +40,16 @@ describe('tessera CLI', () => {
       expect(result.err.split('\n')).toHaveLength(1);
       expect(result.err).toMatch(/^tessera/);
     }
+  });
+
+  it('reads a key or session id that starts with "-" as an id, not as an unknown option', () => {
+    const command = (name: string) => COMMANDS.find((c) => c.name === name)!;
+    expect(parseCommandArgs(command('keys'), ['revoke', '-fXc4_AbC']).positionals).toEqual(['revoke', '-fXc4_AbC']);
+    expect(parseCommandArgs(command('sessions'), ['revoke', '-Q9zz']).positionals).toEqual(['revoke', '-Q9zz']);
+    expect(parseCommandArgs(command('users'), ['create', '--email', '-odd@example.test']).values.email).toBe('-odd@example.test');
+    expect(parseCommandArgs(command('serve'), ['-p3000']).values.port).toBe('3000');
+    expect(parseCommandArgs(command('keys'), ['-h']).values.help).toBe(true);
+    expect(() => parseCommandArgs(command('keys'), ['list', '--bogus'])).toThrow(/Unknown option '--bogus'/);
   });
 
   it('secret prints 64 fresh hex characters', async () => {
@@ -99,6 +110,30 @@ describe('tessera CLI', () => {
     const after = JSON.parse((await run(['keys', 'list', '--json'])).out) as { kid: string; status: string }[];
     expect(after.find((k) => k.kid === before[0]!.kid)!.status).toBe('verifying');
     expect(after.filter((k) => k.status === 'signing')).toHaveLength(1);
+  });
+
+  it('keys revoke withdraws a leaked key at once: its tokens are refused, the signing key rotates first', async () => {
+    const { loadConfig, openRuntime } = await import('@tessera/server');
+    const runtime = await openRuntime(loadConfig(env, dataDir));
+    const { tokens } = await runtime.auth.signup({ email: 'bo@example.test', password: 'a good long password' }, { userAgent: 'cli-test' });
+    const leaked = runtime.keys.signingKey().kid;
+    await runtime.close();
+    expect((await run(['token', 'verify', tokens.accessToken])).code).toBe(0);
+
+    const revoked = await run(['keys', 'revoke', leaked]);
+    expect(revoked.code).toBe(0);
+    expect(revoked.out).toMatch(new RegExp(`^Revoked ${leaked}: .* Now signing with \\S+\\.`));
+    const keys = JSON.parse((await run(['keys', 'list', '--json'])).out) as { kid: string; status: string }[];
+    expect(keys.map((k) => k.kid)).not.toContain(leaked);
+    expect(keys.filter((k) => k.status === 'signing')).toHaveLength(1);
+    const refused = await run(['token', 'verify', tokens.accessToken]);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/invalid_token/);
+
+    const again = await run(['keys', 'revoke', leaked]);
+    expect(again.code).toBe(1);
+    expect(again.err).toMatch(/^tessera: no stored key/);
+    expect((await run(['keys', 'revoke'])).code).not.toBe(0);
   });
 });
 

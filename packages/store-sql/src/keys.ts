@@ -42,6 +42,12 @@ export function createSqlKeyStore(db: Db, dialect: SqlDialect): KeyStore {
         }),
       ),
 
+    deleteRetiredKey: (kid) =>
+      guard(async () => {
+        const result = await db.deleteFrom('tessera_keys').where('kid', '=', kid).where('retired_at', 'is not', null).executeTakeFirst();
+        return Number(result.numDeletedRows) > 0;
+      }),
+
     deleteRetiredKeys: (before) =>
       guard(async () => {
         const result = await db

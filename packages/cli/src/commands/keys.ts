@@ -1,14 +1,18 @@
 import type { Command } from '../command.js';
-import { UsageError } from '../command.js';
+import { requirePositional, UsageError } from '../command.js';
 import { withRuntime } from '../runtime.js';
 
 export const keysCommand: Command = {
   name: 'keys',
-  summary: 'list or rotate the signing keys',
+  summary: 'list, rotate or revoke the signing keys',
   usage:
-    'tessera keys list [--json]\ntessera keys rotate\n\n' +
+    'tessera keys list [--json]\ntessera keys rotate\ntessera keys revoke <kid>\n\n' +
     'list    shows every stored key: which one signs, which are still published for verification.\n' +
-    'rotate  starts signing with a new key; the old one stays in the JWKS until every token it signed has expired.',
+    'rotate  starts signing with a new key; the old one stays in the JWKS until every token it signed has expired.\n' +
+    'revoke  withdraws a key that leaked, at once: it leaves the store and the JWKS, and every token it signed is\n' +
+    '        refused (users refresh and get tokens from the current key). Revoking the signing key rotates first.\n' +
+    '        Other servers drop it at their next key reload: at once with Redis, otherwise within 30 s; guards\n' +
+    '        when they next fetch the JWKS.',
   options: { json: { type: 'boolean' } },
   async run({ values, positionals }, io) {
     const action = positionals[0];
@@ -38,6 +42,21 @@ export const keysCommand: Command = {
         return 0;
       });
     }
-    throw new UsageError(`"keys" needs "list" or "rotate" (see "tessera keys --help")`);
+    if (action === 'revoke') {
+      const kid = requirePositional(positionals, 1, '<kid>', keysCommand);
+      return withRuntime(io, async ({ keys, announceKeyRotation }) => {
+        const { revoked, rotatedTo } = await keys.revoke(kid);
+        if (!revoked) {
+          io.err(`tessera: no stored key "${kid}" (see "tessera keys list")`);
+          return 1;
+        }
+        const announced = (await announceKeyRotation?.(keys.signingKey().kid)) === true;
+        const signing = rotatedTo === undefined ? '' : ` Now signing with ${rotatedTo.kid}.`;
+        const others = announced ? 'Running servers reload their keys now' : 'Running servers drop it at their next key reload (within 30 s)';
+        io.out(`Revoked ${kid}: tokens it signed are refused from now on.${signing} ${others}; guards when they next fetch the JWKS.`);
+        return 0;
+      });
+    }
+    throw new UsageError(`"keys" needs "list", "rotate" or "revoke" (see "tessera keys --help")`);
   },
 };

@@ -18,6 +18,12 @@ class MemoryKeyStore implements KeyStore {
     this.rows = this.rows.map((row) => (row.retiredAt === null ? { ...row, retiredAt: key.createdAt } : row));
     this.rows.push({ ...key });
   }
+  async deleteRetiredKey(kid: string): Promise<boolean> {
+    const kept = this.rows.filter((row) => row.kid !== kid || row.retiredAt === null);
+    const deleted = kept.length < this.rows.length;
+    this.rows = kept;
+    return deleted;
+  }
   async deleteRetiredKeys(before: Date): Promise<number> {
     const kept = this.rows.filter((row) => row.retiredAt === null || row.retiredAt >= before);
     const deleted = this.rows.length - kept.length;
@@ -115,6 +121,40 @@ describe('KeyRing', () => {
     expect(a.resolve(rotated.kid)).toBeDefined();
   });
 
+  it('revoke withdraws a retired key at once, here and, after a reload, in other processes', async () => {
+    const { clock, store, load } = setup('ES256');
+    const ring = await load();
+    const other = await load();
+    const old = ring.signingKey();
+    clock.ms += 1000;
+    const fresh = await ring.rotate();
+    await other.reload();
+    expect(other.resolve(old.kid)).toBeDefined();
+    expect(await ring.revoke(old.kid)).toEqual({ revoked: true, rotatedTo: undefined });
+    expect(ring.resolve(old.kid)).toBeUndefined();
+    expect(kids(ring)).toEqual([fresh.kid]);
+    expect(ring.signingKey().kid).toBe(fresh.kid);
+    expect(store.rows.map((row) => row.kid)).toEqual([fresh.kid]);
+    await other.reload();
+    expect(other.resolve(old.kid)).toBeUndefined();
+    expect(await ring.revoke(old.kid)).toEqual({ revoked: false, rotatedTo: undefined });
+    expect(await ring.revoke('no-such-kid')).toEqual({ revoked: false, rotatedTo: undefined });
+  });
+
+  it('revoking the signing key rotates a new one in first, so something always signs', async () => {
+    const { clock, store, load } = setup('EdDSA');
+    const ring = await load();
+    const leaked = ring.signingKey();
+    clock.ms += 1000;
+    const { revoked, rotatedTo } = await ring.revoke(leaked.kid);
+    expect(revoked).toBe(true);
+    expect(rotatedTo?.kid).not.toBe(leaked.kid);
+    expect(ring.signingKey().kid).toBe(rotatedTo?.kid);
+    expect(ring.resolve(leaked.kid)).toBeUndefined();
+    expect(kids(ring)).toEqual([rotatedTo?.kid]);
+    expect(store.rows.filter((row) => row.retiredAt === null).map((row) => row.kid)).toEqual([rotatedTo?.kid]);
+  });
+
   it('a changed alg generates a key of the new alg and keeps the old one for verification', async () => {
     const { store, options } = setup('ES256');
     const es = await KeyRing.load(store, options);
@@ -132,6 +172,7 @@ describe('KeyRing', () => {
     expect(ring.jwks().keys).toEqual([]);
     expect(store.rows).toEqual([]);
     await expect(ring.rotate()).rejects.toThrow(/rotate the secret/);
+    await expect(ring.revoke(ring.signingKey().kid)).rejects.toThrow(/rotate the secret/);
   });
 
   it('a configured key signs, is published, is not stored, and refuses rotate', async () => {
@@ -142,6 +183,7 @@ describe('KeyRing', () => {
     expect(kids(ring)).toEqual([configuredKey.kid]);
     expect(store.rows).toEqual([]);
     await expect(ring.rotate()).rejects.toThrow(/TESSERA_SIGNING_KEY/);
+    await expect(ring.revoke(configuredKey.kid)).rejects.toThrow(/TESSERA_SIGNING_KEY/);
     await expect(KeyRing.load(store, { ...setup('ES256').options, configuredKey })).rejects.toThrow(/is RS256 but the signing algorithm is ES256/);
   });
 

@@ -97,6 +97,25 @@ export class KeyRing {
     return key;
   }
 
+  /**
+   * Withdraws a stored key at once, for a key that leaked: tokens it signed stop verifying here now, and on other
+   * servers at their next reload. When it is the key that signs, a new key is rotated in first, so there is always
+   * one to sign with. Returns `revoked: false` when no stored key has this kid.
+   */
+  async revoke(kid: string): Promise<{ revoked: boolean; rotatedTo: SigningKey | undefined }> {
+    if (this.#options.configuredKey !== undefined) {
+      throw new Error('keys cannot be revoked while a signing key is configured (TESSERA_SIGNING_KEY); replace that key instead');
+    }
+    if (this.#options.alg === 'HS256') throw new Error('HS256 keys are derived from TESSERA_SECRET; rotate the secret instead');
+    const stored = (await this.#store.listKeys()).find((key) => key.kid === kid);
+    if (stored === undefined) return { revoked: false, rotatedTo: undefined };
+    // The store, not this process's snapshot, says whether it signs: another process may have rotated since.
+    const rotatedTo = stored.retiredAt === null ? await this.rotate() : undefined;
+    const revoked = await this.#store.deleteRetiredKey(kid);
+    await this.reload();
+    return { revoked, rotatedTo };
+  }
+
   /** Re-reads the store, picking up keys rotated by another process. */
   async reload(): Promise<void> {
     if (this.#fixed) return;

@@ -138,6 +138,11 @@ export interface KeyStore {
   addSigningKey(key: StoredKey): Promise<void>;
   /** Deletes retired keys whose retiredAt is before `before`. */
   deleteRetiredKeys(before: Date): Promise<number>;
+  /**
+   * Deletes the key with this kid if it is retired (one atomic delete); true when a key was deleted. A key that
+   * still signs is never deleted, so the store always keeps one to sign with: rotate first.
+   */
+  deleteRetiredKey(kid: string): Promise<boolean>;
 }
 
 /** Everything the auth core needs from storage. */

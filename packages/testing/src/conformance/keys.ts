@@ -42,6 +42,17 @@ export function describeKeyStore(ctx: ConformanceContext): void {
       expect(listed.filter((k) => k.retiredAt === null)).toHaveLength(1);
     });
 
+    it('deletes one retired key by kid, never the signing key or another key', async () => {
+      const { keys } = ctx.stores();
+      const [old, other, current] = [makeKey({ createdAt: at(0) }), makeKey({ createdAt: at(DAY) }), makeKey({ createdAt: at(2 * DAY) })];
+      for (const key of [old, other, current]) await keys.addSigningKey(key);
+      expect(await keys.deleteRetiredKey(current.kid)).toBe(false);
+      expect(await keys.deleteRetiredKey('no-such-kid')).toBe(false);
+      expect(await keys.deleteRetiredKey(old.kid)).toBe(true);
+      expect(await keys.deleteRetiredKey(old.kid)).toBe(false);
+      expect((await keys.listKeys()).map((k) => k.kid).sort()).toEqual([other.kid, current.kid].sort());
+    });
+
     it('deletes retired keys retired before the cut-off, never the signing key', async () => {
       const { keys } = ctx.stores();
       const old = makeKey({ createdAt: at(0) });

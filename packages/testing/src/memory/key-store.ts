@@ -18,6 +18,11 @@ export function createMemoryKeyStore(): KeyStore {
       }
       keys.set(key.kid, copy(key));
     },
+    async deleteRetiredKey(kid) {
+      const key = keys.get(kid);
+      if (key === undefined || key.retiredAt === null) return false;
+      return keys.delete(kid);
+    },
     async deleteRetiredKeys(before) {
       let deleted = 0;
       for (const [kid, key] of keys) {
