@@ -22,6 +22,11 @@ async function run(argv: string[], stdin = '') {
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
+/** The audit events a command wrote to standard error (JSON lines, as `tessera serve` writes them). */
+function auditEvents(stderr: string): Record<string, unknown>[] {
+  return stderr.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
 describe('tessera CLI', () => {
   it('has --help on every command, and the contract commands', async () => {
     expect(COMMANDS.map((c) => c.name).sort()).toEqual(['keys', 'migrate', 'secret', 'serve', 'sessions', 'token', 'users']);
@@ -72,6 +77,8 @@ describe('tessera CLI', () => {
     expect(created.code).toBe(0);
     const user = JSON.parse(created.out) as { id: string; email: string };
     expect(user.email).toBe('ann@example.test');
+    expect(auditEvents(created.err)).toMatchObject([{ type: 'user_created', userId: user.id, email: 'ann@example.test', level: 'info' }]);
+    expect(created.err).not.toMatch(/a good long password|argon2/);
     expect(created.out).not.toMatch(/argon2|password/i);
     expect((await run(['users', 'create', '--email', 'ann@example.test', '--password', 'another password'])).code).toBe(1);
     expect((await run(['users', 'list'])).out).toContain('ann@example.test');
@@ -99,7 +106,9 @@ describe('tessera CLI', () => {
     const sessions = await run(['sessions', 'list', 'ann@example.test', '--json']);
     const [session] = JSON.parse(sessions.out) as { id: string }[];
     expect(session!.id).toBe(tokens.sessionId);
-    expect((await run(['sessions', 'revoke', tokens.sessionId])).code).toBe(0);
+    const revokedSession = await run(['sessions', 'revoke', tokens.sessionId]);
+    expect(revokedSession.code).toBe(0);
+    expect(auditEvents(revokedSession.err)).toMatchObject([{ type: 'session_revoked', sessionId: tokens.sessionId, userId: user.id, reason: 'admin' }]);
     expect((await run(['sessions', 'revoke', tokens.sessionId])).code).toBe(1);
     expect((await run(['token', 'verify', tokens.accessToken])).code).toBe(1);
 
@@ -107,6 +116,7 @@ describe('tessera CLI', () => {
     expect(before.filter((k) => k.status === 'signing')).toHaveLength(1);
     const rotated = await run(['keys', 'rotate']);
     expect(rotated.code).toBe(0);
+    expect(auditEvents(rotated.err)).toMatchObject([{ type: 'key_rotated', previousKid: before[0]!.kid }]);
     const after = JSON.parse((await run(['keys', 'list', '--json'])).out) as { kid: string; status: string }[];
     expect(after.find((k) => k.kid === before[0]!.kid)!.status).toBe('verifying');
     expect(after.filter((k) => k.status === 'signing')).toHaveLength(1);
@@ -122,6 +132,7 @@ describe('tessera CLI', () => {
 
     const revoked = await run(['keys', 'revoke', leaked]);
     expect(revoked.code).toBe(0);
+    expect(auditEvents(revoked.err)).toMatchObject([{ type: 'key_revoked', kid: leaked, level: 'warn' }]);
     expect(revoked.out).toMatch(new RegExp(`^Revoked ${leaked}: .* Now signing with \\S+\\.`));
     const keys = JSON.parse((await run(['keys', 'list', '--json'])).out) as { kid: string; status: string }[];
     expect(keys.map((k) => k.kid)).not.toContain(leaked);

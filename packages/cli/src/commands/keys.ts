@@ -34,9 +34,10 @@ export const keysCommand: Command = {
       });
     }
     if (action === 'rotate') {
-      return withRuntime(io, async ({ keys, announceKeyRotation }) => {
+      return withRuntime(io, async ({ auth, keys, announceKeyRotation }) => {
         const previous = keys.signingKey().kid;
         const key = await keys.rotate();
+        auth.record({ type: 'key_rotated', kid: key.kid, previousKid: previous });
         await announceKeyRotation?.(key.kid); // with Redis: running servers reload their keys now, not in 30 s
         io.out(`Now signing with ${key.kid} (${key.alg}); ${previous} stays published until its tokens have expired.`);
         return 0;
@@ -44,12 +45,13 @@ export const keysCommand: Command = {
     }
     if (action === 'revoke') {
       const kid = requirePositional(positionals, 1, '<kid>', keysCommand);
-      return withRuntime(io, async ({ keys, announceKeyRotation }) => {
+      return withRuntime(io, async ({ auth, keys, announceKeyRotation }) => {
         const { revoked, rotatedTo } = await keys.revoke(kid);
         if (!revoked) {
           io.err(`tessera: no stored key "${kid}" (see "tessera keys list")`);
           return 1;
         }
+        auth.record({ type: 'key_revoked', kid, rotatedTo: rotatedTo?.kid ?? null });
         const announced = (await announceKeyRotation?.(keys.signingKey().kid)) === true;
         const signing = rotatedTo === undefined ? '' : ` Now signing with ${rotatedTo.kid}.`;
         const others = announced ? 'Running servers reload their keys now' : 'Running servers drop it at their next key reload (within 30 s)';

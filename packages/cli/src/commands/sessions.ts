@@ -1,4 +1,3 @@
-import { revokeOneSession } from '@tessera/core';
 import type { Command } from '../command.js';
 import { requirePositional, UsageError } from '../command.js';
 import { withRuntime } from '../runtime.js';
@@ -33,7 +32,7 @@ export const sessionsCommand: Command = {
     if (action === 'revoke') {
       const sessionId = requirePositional(positionals, 1, '<session-id>', sessionsCommand);
       return withRuntime(io, async ({ auth }) => {
-        if (!(await revokeOneSession(auth.context, sessionId, 'admin'))) {
+        if (!(await auth.revokeSession(sessionId))) {
           io.err(`tessera: no live session "${sessionId}"`);
           return 1;
         }

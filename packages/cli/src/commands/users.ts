@@ -34,6 +34,7 @@ export const usersCommand: Command = {
           auth.context,
           { email: values.email as string, password: password as string, name: typeof values.name === 'string' ? values.name : null, roles },
         );
+        auth.record({ type: 'user_created', userId: user.id, email: user.email });
         io.out(JSON.stringify({ ...toPublicUser(user), roles: user.roles }, null, 2));
         return 0;
       });

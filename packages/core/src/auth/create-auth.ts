@@ -6,11 +6,12 @@ import { createAccessTokenVerifier } from '../token/verify.js';
 import type { AccessTokenClaims, SigningKey, VerificationKey } from '../token/types.js';
 import { changePassword, currentUser } from './account.js';
 import type { AuthContext, AuthSettings, ClaimsHook, ClientInfo, RevocationListener } from './context.js';
-import type { AuthEvent, AuthEventListener } from './events.js';
+import { emitEvent, type AuthEvent, type AuthEventDetails, type AuthEventListener } from './events.js';
 import type { AbuseLimits } from './limits.js';
 import { login, type LoginInput } from './login.js';
 import { logoutAll, logoutWithAccessToken, logoutWithRefreshToken } from './logout.js';
 import { checkRefreshCsrf, refresh } from './refresh.js';
+import { revokeSessionRecord } from './revoke.js';
 import { deleteSession, listSessions } from './sessions.js';
 import { signup, type SignupInput } from './signup.js';
 
@@ -101,6 +102,17 @@ function bindAuth(ctx: AuthContext, listeners: Set<AuthEventListener>) {
     deleteSession: (claims: AccessTokenClaims, sessionId: string, client?: ClientInfo) => deleteSession(ctx, claims, sessionId, client),
     changePassword: (claims: AccessTokenClaims, currentPassword: string, newPassword: string, client?: ClientInfo) =>
       changePassword(ctx, claims, currentPassword, newPassword, client),
+    /**
+     * Records an operator's action taken outside the operations above (the CLI's users create, sessions revoke,
+     * keys rotate and revoke), stamped and delivered like every other event. Such actions carry no client.
+     */
+    record: (details: AuthEventDetails) => emitEvent(ctx, undefined, details),
+    /** Ends one session for an operator: its tokens are refused at once; the event says `reason: 'admin'`. */
+    revokeSession: async (sessionId: string): Promise<boolean> => {
+      const revoked = await revokeSessionRecord(ctx, sessionId, 'admin');
+      if (revoked) emitEvent(ctx, undefined, { type: 'session_revoked', userId: revoked.userId, sessionId, reason: 'admin' });
+      return revoked !== null;
+    },
     /** Adds an audit-event listener; returns the function that removes it. */
     onEvent: (listener: AuthEventListener): (() => void) => {
       listeners.add(listener);

@@ -76,6 +76,21 @@ describe('audit events', () => {
     expect(text).not.toContain('$argon2');
   });
 
+  it("records an operator's actions: a session revoked for them (its tokens refused at once) and what the host reports", async () => {
+    const events: AuthEvent[] = [];
+    const { auth } = await createTestAuth({}, { onEvent: (event) => events.push(event) });
+    const { user, tokens } = await auth.signup({ email: 'ann@example.test', password: PASSWORD }, CLIENT);
+    events.length = 0;
+    expect(await auth.revokeSession(tokens.sessionId)).toBe(true);
+    expect(await auth.revokeSession(tokens.sessionId)).toBe(false);
+    expect(() => auth.verifyAccessToken(tokens.accessToken)).toThrow(/revoked/);
+    auth.record({ type: 'key_revoked', kid: 'leaked-kid', rotatedTo: 'new-kid' });
+    expect(events).toEqual([
+      { type: 'session_revoked', at: new Date(T0).toISOString(), ip: null, userAgent: null, userId: user.id, sessionId: tokens.sessionId, reason: 'admin' },
+      { type: 'key_revoked', at: new Date(T0).toISOString(), ip: null, userAgent: null, kid: 'leaked-kid', rotatedTo: 'new-kid' },
+    ]);
+  });
+
   it('a listener that throws changes nothing about the operation', async () => {
     const { auth } = await createTestAuth({}, { onEvent: () => { throw new Error('log sink down'); } });
     const seen: string[] = [];

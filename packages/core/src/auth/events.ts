@@ -35,8 +35,20 @@ export type AuthEvent = EventBase &
     | { type: 'reuse_detected'; userId: string; sessionId: string; sessionRevoked: true }
     | { type: 'logout'; userId: string; sessionId: string }
     | { type: 'logout_all'; userId: string; sessionsRevoked: number }
-    | { type: 'session_revoked'; userId: string; sessionId: string; reason: 'deleted' }
+    | {
+        type: 'session_revoked';
+        userId: string;
+        sessionId: string;
+        /** `deleted` by its user (DELETE /auth/sessions/:id), `admin` by an operator (`tessera sessions revoke`). */
+        reason: 'deleted' | 'admin';
+      }
     | { type: 'password_changed'; userId: string; sessionId: string; sessionsRevoked: number }
+    /** An operator added a user (`tessera users create`). */
+    | { type: 'user_created'; userId: string; email: string }
+    /** An operator rotated the signing key (`tessera keys rotate`); the previous key keeps verifying. */
+    | { type: 'key_rotated'; kid: string; previousKid: string }
+    /** An operator withdrew a key at once (`tessera keys revoke`): every token it signed is refused. */
+    | { type: 'key_revoked'; kid: string; rotatedTo: string | null }
     | {
         /** A request refused by a per-IP limit (signup, refresh, password change). */
         type: 'rate_limited';
@@ -60,6 +72,9 @@ const EVENT_TYPES: Record<AuthEventType, true> = {
   session_revoked: true,
   password_changed: true,
   rate_limited: true,
+  user_created: true,
+  key_rotated: true,
+  key_revoked: true,
 };
 
 /** Every event type, for log pipelines and tests. */

@@ -2,8 +2,8 @@ import type { AuthEvent, AuthEventListener } from '@tessera/core';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from '../config.js';
 
-/** Events an operator should look at: guessing, lockouts, stolen refresh tokens, floods. */
-const WARNINGS: ReadonlySet<AuthEvent['type']> = new Set(['login_failed', 'lockout', 'reuse_detected', 'rate_limited']);
+/** Events an operator should look at: guessing, lockouts, stolen refresh tokens, floods, a leaked key withdrawn. */
+const WARNINGS: ReadonlySet<AuthEvent['type']> = new Set(['login_failed', 'lockout', 'reuse_detected', 'rate_limited', 'key_revoked']);
 
 /**
  * Field names that must never reach a log line. Events never carry them (see AuthEvent); this is the second
