@@ -7,10 +7,9 @@ import type { SigningAlg, VerificationKey } from './types.js';
 const signatureLengths = new WeakMap<KeyObject, { alg: SigningAlg; length: number }>();
 
 /**
- * Where the signing input and the signature are decoded for the crypto call, instead of fresh Buffers per token:
- * verification is synchronous and nothing keeps the bytes, so one buffer serves every call (each token's
- * allocations also evict the crypto library's tables from the CPU cache; fewer of them measurably speed up the
- * verify that follows). Longer inputs (and RSA keys over 8192 bits) get their own.
+ * Where the signing input is copied and the signature decoded for the crypto call, instead of two fresh Buffers
+ * per token: verification is synchronous and nothing keeps the bytes, so one buffer each serves every call.
+ * Longer inputs (and RSA keys over 8192 bits) get their own.
  */
 const signingInputScratch = Buffer.allocUnsafeSlow(8192);
 const signatureScratch = Buffer.allocUnsafeSlow(1024);

@@ -17,8 +17,8 @@ export function deepFreeze<T>(value: T): T {
 /**
  * Freezes checked claims, whose `roles` is known to be an array. When the JSON `text` has no `{` after the opening
  * one and a single `[`, that array is the only nested value (any other object or array needs its own bracket; a
- * bracket inside a string only adds to the count), so two freezes cover everything and the walk is skipped —
- * it is a third of the parse's cost on every newly seen token.
+ * bracket inside a string only adds to the count), so two freezes cover everything and the walk is skipped: it
+ * cost about as much as the JSON.parse before it, on every newly seen token.
  */
 export function freezeClaims<T extends { roles: unknown[] }>(claims: T, text: string): T {
   if (text.indexOf('{', 1) >= 0 || text.indexOf('[') !== text.lastIndexOf('[')) return deepFreeze(claims);
