@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,10 @@ export interface HttpRow {
   p99Ms: number;
   non2xx: number;
   ratioToUnguarded: number;
+  /** The server process's CPU time (user + system) per request, µs; undefined where /proc is missing. */
+  serverCpuUsPerRequest: number | undefined;
+  /** Unguarded CPU per request / this route's: what the route costs the server, without the client's share. */
+  cpuRatioToUnguarded: number | undefined;
 }
 
 const CLI = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
@@ -38,6 +42,32 @@ function load(url: string, headers: Record<string, string>, seconds: number): Pr
   return autocannon({ url, headers, connections: 50, pipelining: 1, duration: seconds });
 }
 
+/** CPU time (user + system) a process has used so far, in ms, from /proc (Linux; ticks are 1/100 s there). */
+function cpuMs(pid: number | undefined): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+interface Run {
+  result: autocannon.Result;
+  /** Server CPU per completed request, µs. */
+  cpuUs: number | undefined;
+}
+
+/** One load run, with the server's CPU time per request measured around it. */
+async function measuredLoad(pid: number | undefined, url: string, headers: Record<string, string>, seconds: number): Promise<Run> {
+  const before = cpuMs(pid);
+  const result = await load(url, headers, seconds);
+  const after = cpuMs(pid);
+  const cpuUs = before === undefined || after === undefined || result.requests.total === 0 ? undefined : ((after - before) * 1000) / result.requests.total;
+  return { result, cpuUs };
+}
+
 /**
  * The guarded demo route (`GET /api/number`: Bearer verification, then a tiny JSON body) against the unguarded
  * `GET /healthz` on the same server, same load, one after the other. The ratio is the cost of the guard.
@@ -58,27 +88,44 @@ export async function runHttpBench(options: { seconds?: number; rounds?: number 
     await load(`${url}/api/number`, bearer, 2);
     // Alternating rounds: a shared 2-core VM drifts by ±10% over a minute, so the ratio is the median of the
     // ratios within each back-to-back pair (which share the drift), and each route's req/s the median of its runs.
-    const unguardedRuns: autocannon.Result[] = [];
-    const guardedRuns: autocannon.Result[] = [];
+    // The load generator shares the machine, so req/s also carries its cost of sending the bearer header; the
+    // server's own CPU time per request, taken around each run, is the guard's cost alone.
+    const unguardedRuns: Run[] = [];
+    const guardedRuns: Run[] = [];
     const ratios: number[] = [];
+    const cpuRatios: number[] = [];
     for (let round = 0; round < rounds; round += 1) {
-      const unguardedRun = await load(`${url}/healthz`, {}, seconds);
-      const guardedRun = await load(`${url}/api/number`, bearer, seconds);
-      unguardedRuns.push(unguardedRun);
-      guardedRuns.push(guardedRun);
-      ratios.push(guardedRun.requests.average / unguardedRun.requests.average);
+      const unguarded = await measuredLoad(child.pid, `${url}/healthz`, {}, seconds);
+      const guarded = await measuredLoad(child.pid, `${url}/api/number`, bearer, seconds);
+      unguardedRuns.push(unguarded);
+      guardedRuns.push(guarded);
+      const ratio = guarded.result.requests.average / unguarded.result.requests.average;
+      ratios.push(ratio);
+      const cpuRatio = unguarded.cpuUs === undefined || guarded.cpuUs === undefined ? undefined : unguarded.cpuUs / guarded.cpuUs;
+      if (cpuRatio !== undefined) cpuRatios.push(cpuRatio);
       // Every pair is printed: the spread is part of the result on a shared machine.
-      console.log(`  round ${round + 1}: unguarded ${Math.round(unguardedRun.requests.average)} req/s, guarded ${Math.round(guardedRun.requests.average)} req/s (${(guardedRun.requests.average / unguardedRun.requests.average).toFixed(2)}×)`);
+      const cpu = cpuRatio === undefined ? '' : `; server CPU ${unguarded.cpuUs!.toFixed(1)} vs ${guarded.cpuUs!.toFixed(1)} µs/request (${cpuRatio.toFixed(2)}×)`;
+      console.log(`  round ${round + 1}: unguarded ${Math.round(unguarded.result.requests.average)} req/s, guarded ${Math.round(guarded.result.requests.average)} req/s (${ratio.toFixed(2)}×)${cpu}`);
     }
     // non2xx counts every run, so one round of refusals (an expired token, a crash) cannot hide behind the median.
-    const row = (route: string, runs: autocannon.Result[], ratioToUnguarded: number): HttpRow => ({
-      route,
-      requestsPerSec: Math.round(median(runs).requests.average),
-      p99Ms: median(runs).latency.p99,
-      non2xx: runs.reduce((sum, run) => sum + run.non2xx, 0),
-      ratioToUnguarded,
-    });
-    return [row('GET /healthz (unguarded)', unguardedRuns, 1), row('GET /api/number (guarded)', guardedRuns, medianOf(ratios))];
+    const row = (route: string, runs: Run[], ratioToUnguarded: number, cpuRatioToUnguarded: number | undefined): HttpRow => {
+      const results = runs.map((run) => run.result);
+      const cpu = runs.flatMap((run) => (run.cpuUs === undefined ? [] : [run.cpuUs]));
+      return {
+        route,
+        requestsPerSec: Math.round(median(results).requests.average),
+        p99Ms: median(results).latency.p99,
+        non2xx: results.reduce((sum, result) => sum + result.non2xx, 0),
+        ratioToUnguarded,
+        serverCpuUsPerRequest: cpu.length === 0 ? undefined : medianOf(cpu),
+        cpuRatioToUnguarded,
+      };
+    };
+    const cpuRatio = cpuRatios.length === 0 ? undefined : medianOf(cpuRatios);
+    return [
+      row('GET /healthz (unguarded)', unguardedRuns, 1, cpuRatio === undefined ? undefined : 1),
+      row('GET /api/number (guarded)', guardedRuns, medianOf(ratios), cpuRatio),
+    ];
   } finally {
     child.kill('SIGTERM');
   }

@@ -19,7 +19,17 @@ if (only.has('verify')) {
 if (only.has('http')) {
   console.log('\n## Auth server: guarded vs unguarded route (autocannon, 50 connections, server in its own process; median of alternating rounds)\n');
   const rows = await runHttpBench(quick ? { seconds: 2, rounds: 3 } : { seconds: 3, rounds: 9 });
-  console.table(rows.map((r) => ({ route: r.route, 'req/s': r.requestsPerSec, 'p99 ms': r.p99Ms, non2xx: r.non2xx, 'x unguarded': r.ratioToUnguarded.toFixed(2) })));
+  console.table(
+    rows.map((r) => ({
+      route: r.route,
+      'req/s': r.requestsPerSec,
+      'p99 ms': r.p99Ms,
+      non2xx: r.non2xx,
+      'x unguarded': r.ratioToUnguarded.toFixed(2),
+      'server µs/req': r.serverCpuUsPerRequest?.toFixed(1) ?? '-',
+      'x unguarded (server CPU)': r.cpuRatioToUnguarded?.toFixed(2) ?? '-',
+    })),
+  );
 }
 
 if (only.has('guard')) {
