@@ -1,9 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createJti, generateSigningKey, publicJwk, signAccessToken } from '@tessera/core';
 import autocannon from 'autocannon';
+import { spawnListening } from './spawn-listening.js';
 
 /**
  * What each framework is measured with: its unguarded route, the Tessera guard (with and without its verified-
@@ -45,19 +46,9 @@ async function keysAndToken(): Promise<{ jwksUrl: string; jwk: string; token: st
   return { jwksUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json`, jwk: JSON.stringify(jwk), token, server };
 }
 
-/** Starts one target in its own process, so the load generator never shares its event loop. */
-async function startTarget(framework: Framework, variant: string, env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [TARGET, framework, variant], { env: { ...process.env, ...env, NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let seen = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      seen += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(seen);
-      if (match) resolve(match[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`guard-target ${framework} ${variant} exited with ${code}`)));
-  });
-  return { url, child };
+/** Starts one target in its own process. */
+function startTarget(framework: Framework, variant: string, env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+  return spawnListening([TARGET, framework, variant], { ...process.env, ...env, NODE_ENV: 'production' }, `guard-target ${framework} ${variant}`);
 }
 
 async function stop(child: ChildProcess): Promise<void> {

@@ -1,9 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { spawnListening } from './spawn-listening.js';
 
 export interface HttpRow {
   route: string;
@@ -19,23 +20,11 @@ export interface HttpRow {
 
 const CLI = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
 
-/** Starts `tessera serve` in its own process, so the load generator does not steal the server's event loop. */
-async function startServer(): Promise<{ url: string; child: ChildProcess }> {
+/** Starts `tessera serve` in its own process on an in-memory SQLite store, rate limits off. */
+function startServer(): Promise<{ url: string; child: ChildProcess }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tessera-bench-'));
-  const child = spawn(process.execPath, [CLI, 'serve'], {
-    env: { ...process.env, PORT: '0', TESSERA_DATA_DIR: dataDir, TESSERA_DATABASE_URL: 'sqlite::memory:', TESSERA_RATE_LIMIT: 'off', NODE_ENV: 'development' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let seen = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      seen += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(seen);
-      if (match) resolve(match[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`tessera serve exited with ${code}`)));
-  });
-  return { url, child };
+  const env = { ...process.env, PORT: '0', TESSERA_DATA_DIR: dataDir, TESSERA_DATABASE_URL: 'sqlite::memory:', TESSERA_RATE_LIMIT: 'off', NODE_ENV: 'development' };
+  return spawnListening([CLI, 'serve'], env, 'tessera serve');
 }
 
 function load(url: string, headers: Record<string, string>, seconds: number): Promise<autocannon.Result> {
