@@ -1,3 +1,4 @@
+import { tesseraFailure as refusal } from '@tessera/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TesseraError } from '@tessera/core';
 import { createGuard, type Guard, type GuardOptions } from './index.js';
@@ -11,12 +12,6 @@ afterAll(() => tessera.close());
 
 function guardFor(extra: Partial<GuardOptions> = {}): Guard {
   return createGuard({ issuer: tessera.issuer, audience: 'tessera', algorithms: ['ES256'], jwksUrl: tessera.jwksUrl, ...extra });
-}
-
-async function refusal(promise: Promise<unknown>): Promise<TesseraError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(TesseraError);
-  return error as TesseraError;
 }
 
 describe('createGuard with a JWKS URL, against a running Tessera server', () => {

@@ -1,20 +1,11 @@
+import { tesseraThrown as thrown } from '@tessera/testing';
 import { describe, expect, it } from 'vitest';
-import { TesseraError, type AccessTokenClaims } from '@tessera/core';
+import type { AccessTokenClaims } from '@tessera/core';
 import { requireRoles, requireScopes, scopesOf } from './index.js';
 
 const claims = (extra: Record<string, unknown> = {}): AccessTokenClaims => ({
   iss: 'i', aud: 'a', sub: 's', sid: 'x', jti: 'j', iat: 0, exp: 1, roles: ['editor', 'viewer'], ...extra,
 });
-
-function thrown(run: () => void): TesseraError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(TesseraError);
-    return error as TesseraError;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('requireRoles / requireScopes', () => {
   it('pass when every listed role is present, and refuse with 403 insufficient_scope naming what is missing', () => {

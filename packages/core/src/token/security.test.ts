@@ -4,8 +4,8 @@
  * that stops it makes the case fail; where useful, the same token without the attack is shown to pass.
  */
 import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
+import { tesseraThrown as refusal } from '@tessera/testing';
 import { describe, expect, it } from 'vitest';
-import { TesseraError } from '../errors.js';
 import { generateSigningKey } from '../keys/generate.js';
 import { publicJwk } from '../keys/public-jwk.js';
 import { createSignature } from './signature.js';
@@ -34,15 +34,6 @@ const header = (key: SigningKey = es, over: Record<string, unknown> = {}) => ({ 
 const signSegments = (h: string, p: string, key: SigningKey = es) => `${h}.${p}.${createSignature(key, `${h}.${p}`).toString('base64url')}`;
 const forge = (h: object = header(), p: object = claims(), key: SigningKey = es) => signSegments(json(h), json(p), key);
 
-function refusal(run: () => unknown): TesseraError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof TesseraError) return error;
-    throw error;
-  }
-  throw new Error('the token was accepted');
-}
 function expectInvalid(token: string, reason: RegExp, v = verify): void {
   const error = refusal(() => v(token));
   expect(error.code).toBe('invalid_token');

@@ -1,6 +1,6 @@
 import * as jose from 'jose';
+import { tesseraThrown as refusal } from '@tessera/testing';
 import { describe, expect, it } from 'vitest';
-import { TesseraError } from '../errors.js';
 import { generateSigningKey } from '../keys/generate.js';
 import { deriveHs256Key } from '../keys/hs256.js';
 import { publicJwk } from '../keys/public-jwk.js';
@@ -25,16 +25,6 @@ function makeVerifier(over: Partial<AccessTokenVerifierOptions> = {}) {
   const clock = { ms: NOW };
   const verify = createAccessTokenVerifier({ issuer: ISS, audience: [AUD, 'other-api'], resolveKey: (kid) => byKid.get(kid), now: () => clock.ms, ...over });
   return { clock, verify };
-}
-
-function refusal(run: () => unknown): TesseraError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof TesseraError) return error;
-    throw error;
-  }
-  throw new Error('the token was accepted');
 }
 
 /** Signs an arbitrary payload (an object, JSON text or raw bytes, bypassing AccessTokenClaims typing) with the standard header. */
