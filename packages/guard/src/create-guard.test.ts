@@ -1,6 +1,5 @@
 import { tesseraFailure as refusal } from '@tessera/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TesseraError } from '@tessera/core';
 import { createGuard, type Guard, type GuardOptions } from './index.js';
 import { countingFetch, decodeClaims, startTessera, unknownKidToken, type Tessera } from './tessera.testkit.js';
 
