@@ -1,18 +1,15 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useAuth } from '@tessera/react';
 import { Alert, Field, useAction } from '../components.js';
-import { Link, navigate, safeNext, useSearchParam } from '../router.js';
+import { Link } from '../router.js';
+import { useAfterSignIn } from './use-after-sign-in.js';
 
 export function LoginPage() {
-  const { status, login } = useAuth();
-  const next = safeNext(useSearchParam('next'), '/profile');
+  const { login } = useAuth();
+  const next = useAfterSignIn();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const { busy, error, run } = useAction();
-
-  useEffect(() => {
-    if (status === 'authenticated') navigate(next, { replace: true });
-  }, [status, next]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();

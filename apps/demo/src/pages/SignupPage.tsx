@@ -1,19 +1,16 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useAuth } from '@tessera/react';
 import { Alert, Field, useAction } from '../components.js';
-import { Link, navigate, safeNext, useSearchParam } from '../router.js';
+import { Link } from '../router.js';
+import { useAfterSignIn } from './use-after-sign-in.js';
 
 export function SignupPage() {
-  const { status, signup } = useAuth();
-  const next = safeNext(useSearchParam('next'), '/profile');
+  const { signup } = useAuth();
+  useAfterSignIn();
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const { busy, error, run } = useAction();
-
-  useEffect(() => {
-    if (status === 'authenticated') navigate(next, { replace: true });
-  }, [status, next]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
