@@ -27,6 +27,25 @@ async function newContext(options: { userAgent?: string } = {}): Promise<Browser
   return context;
 }
 
+/**
+ * One account logged in on a laptop (tab A) and on a phone (tab B, Safari's user agent) that sits on "Get number"
+ * with its timers stopped: the phone's background refresh would find out about a revocation on its own within a
+ * second, so what the tests watch is the phone's next call.
+ */
+async function laptopAndPhone() {
+  const account = await createAccount(tessera.url);
+  const laptop = await newContext();
+  const phone = await newContext({ userAgent: IPHONE_UA });
+  const tabA = await laptop.newPage();
+  const tabB = await phone.newPage();
+  await tabB.clock.install();
+  await logIn(tabA, tessera.url, account);
+  await logIn(tabB, tessera.url, account);
+  await navTo(tabB, 'Get number');
+  await stopTimers(tabB);
+  return { laptop, phone, tabA, tabB };
+}
+
 describe('the demo in Chromium', () => {
   test('five quick presses with an expired access token send exactly one refresh; a reload stays logged in', async () => {
     const account = await createAccount(tessera.url);
@@ -107,18 +126,7 @@ describe('the demo in Chromium', () => {
   });
 
   test('"Log out everywhere" on one device sends the other device to the login page on its next call', async () => {
-    const account = await createAccount(tessera.url);
-    const laptop = await newContext();
-    const phone = await newContext({ userAgent: IPHONE_UA });
-    const tabA = await laptop.newPage();
-    const tabB = await phone.newPage();
-    await tabB.clock.install();
-    await logIn(tabA, tessera.url, account);
-    await logIn(tabB, tessera.url, account);
-    await navTo(tabB, 'Get number');
-    // The phone's background refresh would find out on its own within a second; stop it, so that what sends
-    // the phone to the login page is its next call.
-    await stopTimers(tabB);
+    const { laptop, phone, tabA, tabB } = await laptopAndPhone();
     await tabB.getByRole('button', { name: 'Get number' }).click();
     await expect.poll(() => numberCount(tabB).textContent()).toBe('1 number received');
 
@@ -139,16 +147,7 @@ describe('the demo in Chromium', () => {
   });
 
   test('revoking one session from the list ends it for that device only', async () => {
-    const account = await createAccount(tessera.url);
-    const laptop = await newContext();
-    const phone = await newContext({ userAgent: IPHONE_UA });
-    const tabA = await laptop.newPage();
-    const tabB = await phone.newPage();
-    await tabB.clock.install();
-    await logIn(tabA, tessera.url, account);
-    await logIn(tabB, tessera.url, account);
-    await navTo(tabB, 'Get number');
-    await stopTimers(tabB); // as above: the phone learns of the revocation from its next call
+    const { laptop, phone, tabA, tabB } = await laptopAndPhone();
     await navTo(tabA, 'Sessions');
     await expect.poll(() => tabA.getByTestId('session').count()).toBe(2);
     await tabA.getByRole('button', { name: 'Revoke Safari on iPhone session' }).click();
