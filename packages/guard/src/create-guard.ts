@@ -4,6 +4,9 @@ import { resolveAlgorithms, resolveKeySource, resolveRevocation, rethrowAsGuardE
 import { RevocationFeed } from './revocation-feed.js';
 import { importStaticKey } from './static-key.js';
 
+/** When the JWKS is fetched a second time after a key announcement on the feed. */
+const ANNOUNCED_REFETCH_MS = 1_000;
+
 export interface Guard {
   /** Verifies an access token: its claims, or a `TesseraError` (`token_expired`, `invalid_token`, `unavailable`). */
   verify(token: string): Promise<AccessTokenClaims>;
@@ -59,7 +62,15 @@ export function createGuard(options: GuardOptions): Guard {
       : new JwksKeySource({ ...keySource, algorithms, now });
   keys = source;
   let generation = source.generation;
-  if (revocation !== undefined) feed = new RevocationFeed(revocation, now);
+  if (revocation !== undefined) {
+    // The servers reload their keys on the same message; a fetch that reaches one before it has reloaded still
+    // sees the old set, so a second fetch follows shortly after.
+    const announced = () => {
+      void source.refresh('announced');
+      setTimeout(() => void source.refresh('announced'), ANNOUNCED_REFETCH_MS).unref();
+    };
+    feed = new RevocationFeed(revocation, now, announced);
+  }
   let closed = false;
 
   /** One synchronous pass through core's verifier; `missedKid` tells an unknown kid from every other refusal. */

@@ -2,6 +2,8 @@ import type { SigningAlg, VerificationKey } from '@tessera/core';
 import { keysFromJwks } from './jwks-keys.js';
 import type { GuardFetch } from './options.js';
 
+export type KeyRefreshTrigger = 'stale' | 'unknown-kid' | 'announced';
+
 /** Where the guard's verifier finds keys: a fetched JWKS, or one fixed key. */
 export interface KeySource {
   /** Exact kid lookup (a Map.get); what core's verifier calls as `resolveKey`. */
@@ -10,9 +12,11 @@ export interface KeySource {
   readonly stale: boolean;
   /**
    * Loads the keys, because they are stale or because a token named an unknown kid, unless a cooldown is running;
-   * concurrent callers share one fetch. Never rejects.
+   * concurrent callers share one fetch. `announced` (the issuer said on the Redis feed that its keys changed)
+   * ignores the cooldown and always starts a fetch of its own, after any fetch already under way, so the keys it
+   * loads are at least as new as the announcement. Never rejects.
    */
-  refresh(trigger: 'stale' | 'unknown-kid'): Promise<void>;
+  refresh(trigger: KeyRefreshTrigger): Promise<void>;
   /** Whether the latest attempt to load the keys failed. */
   readonly failing: boolean;
   /** Grows whenever a kid disappears or changes key, so a verified-token cache built on the old keys is dropped. */
@@ -49,6 +53,8 @@ export class JwksKeySource implements KeySource {
   #loadedAt = Number.NEGATIVE_INFINITY;
   #cooldownFrom = Number.NEGATIVE_INFINITY;
   #inflight: Promise<void> | undefined;
+  /** An announced fetch waiting for the one in flight to finish. */
+  #queued: Promise<void> | undefined;
   #failing = false;
   #generation = 0;
   /** The reason of the latest failed load, for diagnostics; never sent to clients. */
@@ -72,15 +78,35 @@ export class JwksKeySource implements KeySource {
     return this.#generation;
   }
 
-  refresh(trigger: 'stale' | 'unknown-kid'): Promise<void> {
+  refresh(trigger: KeyRefreshTrigger): Promise<void> {
+    if (trigger === 'announced') {
+      // A fetch already under way may have left before the issuer changed its keys: queue a new one behind it.
+      // Announcements arriving while one is queued join it, so a burst of messages costs one fetch.
+      if (this.#queued !== undefined) return this.#queued;
+      const before = this.#inflight ?? Promise.resolve();
+      const queued = this.#track(
+        before.then(() => {
+          this.#queued = undefined;
+          return this.#load(this.#options.now());
+        }),
+      );
+      this.#queued = queued;
+      return queued;
+    }
     if (this.#inflight !== undefined) return this.#inflight;
     const startedAt = this.#options.now();
     if (startedAt - this.#cooldownFrom < this.#options.cooldownMs) return Promise.resolve();
     if (trigger === 'unknown-kid') this.#cooldownFrom = startedAt;
-    this.#inflight = this.#load(startedAt).finally(() => {
-      this.#inflight = undefined;
+    return this.#track(this.#load(startedAt));
+  }
+
+  /** Makes `load` the fetch later callers share, until it settles (unless a newer one replaced it by then). */
+  #track(load: Promise<void>): Promise<void> {
+    const tracked: Promise<void> = load.finally(() => {
+      if (this.#inflight === tracked) this.#inflight = undefined;
     });
-    return this.#inflight;
+    this.#inflight = tracked;
+    return tracked;
   }
 
   async #load(startedAt: number): Promise<void> {

@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceAvailable } from '@tessera/testing';
 import { createGuard, type Guard } from './index.js';
-import { startTessera, type Tessera } from './tessera.testkit.js';
+import { countingFetch, startTessera, type Tessera } from './tessera.testkit.js';
 
 const REDIS_URL = process.env.TESSERA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const available = await serviceAvailable({
@@ -133,6 +133,61 @@ describe.skipIf(!available)('the Redis revocation feed (docs/revocation-feed.md)
 
     await subscriber.connect();
     expect(await msUntilRefused(guard, accessToken)).toBeLessThan(1_000);
+  });
+  it('a withdrawn signing key announced on the keys channel stops its cached tokens within 3 s, not at the next scheduled JWKS fetch', async () => {
+    const jwks = countingFetch();
+    const guard = createGuard({
+      issuer: tessera.issuer,
+      audience: 'tessera',
+      algorithms: ['ES256'],
+      jwksUrl: tessera.jwksUrl,
+      fetch: jwks.fetch,
+      revocation: { redis, keyPrefix: prefix, onError: () => {} },
+    });
+    guards.push(guard);
+    const { accessToken } = await tessera.signup();
+    await guard.verify(accessToken);
+    await guard.verify(accessToken); // cached as verified
+    const leaked = tessera.server.runtime.keys.signingKey().kid;
+    const fetchesBefore = jwks.calls.length;
+
+    // What `tessera keys revoke` does with Redis: withdraw the key (rotating first), then announce the new one.
+    const { revoked, rotatedTo } = await tessera.server.runtime.keys.revoke(leaked);
+    expect(revoked).toBe(true);
+    await redis.publish(`${prefix}keys`, JSON.stringify({ v: 1, event: 'rotated', kid: rotatedTo!.kid }));
+
+    const started = Date.now();
+    for (;;) {
+      const refused = await guard.verify(accessToken).then(() => undefined, (error: unknown) => error);
+      if (refused !== undefined) {
+        expect(refused).toMatchObject({ code: 'invalid_token' });
+        break;
+      }
+      if (Date.now() - started > 3_000) throw new Error('a token of the withdrawn key was still accepted 3 s after the announcement');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    // The refetch came from the announcement (the JWKS is far from stale and the token's kid was known).
+    expect(jwks.calls.length).toBeGreaterThan(fetchesBefore);
+    const fresh = await tessera.signup();
+    await expect(guard.verify(fresh.accessToken)).resolves.toMatchObject({ sid: fresh.claims.sid });
+  });
+
+  it('ignores malformed key announcements: no JWKS fetch', async () => {
+    const jwks = countingFetch();
+    const guard = createGuard({ issuer: tessera.issuer, audience: 'tessera', algorithms: ['ES256'], jwksUrl: tessera.jwksUrl, fetch: jwks.fetch, revocation: { redis, keyPrefix: prefix, onError: () => {} } });
+    guards.push(guard);
+    const { accessToken } = await tessera.signup();
+    await guard.verify(accessToken);
+    const fetchesBefore = jwks.calls.length;
+    for (const text of ['not json', JSON.stringify({ v: 2, event: 'rotated', kid: 'k' }), JSON.stringify({ v: 1, event: 'deleted', kid: 'k' })]) {
+      await redis.publish(`${prefix}keys`, text);
+    }
+    // A revocation published after them on the other channel is seen: by then the key messages were too.
+    const barrier = await tessera.signup();
+    await guard.verify(barrier.accessToken);
+    await revoke([barrier.claims.sid]);
+    await msUntilRefused(guard, barrier.accessToken);
+    expect(jwks.calls.length).toBe(fetchesBefore);
   });
 });
 

@@ -1,4 +1,4 @@
-import { parseRevocationMessage, RevokedSessions, TesseraError } from '@tessera/core';
+import { parseKeyRotationMessage, parseRevocationMessage, RevokedSessions, TesseraError } from '@tessera/core';
 import type { Redis } from 'ioredis';
 import type { ResolvedRevocation } from './options.js';
 
@@ -7,6 +7,10 @@ import type { ResolvedRevocation } from './options.js';
  * pub/sub, resynced from the sorted set on every (re)connect of the subscriber — subscribe first, then read, so
  * nothing published in between is lost. While the subscriber is disconnected, revocations made meanwhile take
  * effect at the resync that follows the reconnect.
+ *
+ * It also listens on the keys channel: when the issuer announces that its keys changed (a rotation, or a leaked
+ * key withdrawn by `tessera keys revoke`), `onKeysAnnounced` runs, so the guard refetches the JWKS at once instead
+ * of accepting a withdrawn key's tokens until its next scheduled fetch.
  */
 export class RevocationFeed {
   readonly #options: ResolvedRevocation;
@@ -14,6 +18,7 @@ export class RevocationFeed {
   readonly #now: () => number;
   readonly #channel: string;
   readonly #sortedSet: string;
+  readonly #keysChannel: string;
   readonly #subscriber: Redis;
   #synced = false;
   #closed = false;
@@ -22,18 +27,23 @@ export class RevocationFeed {
     this.#markFirstSync = resolve;
   });
 
-  constructor(options: ResolvedRevocation, now: () => number) {
+  constructor(options: ResolvedRevocation, now: () => number, onKeysAnnounced: () => void = () => {}) {
     this.#options = options;
     this.#now = now;
     this.#revoked = new RevokedSessions({ accessTtlSeconds: options.keepMs / 1000, clockToleranceSeconds: 0, now });
     this.#channel = `${options.keyPrefix}revocations`;
     this.#sortedSet = `${options.keyPrefix}revoked`;
+    this.#keysChannel = `${options.keyPrefix}keys`;
     // Our own connection: a subscribed connection can run no other command, and the caller's client stays theirs.
     // We resubscribe ourselves on every `ready`, so the resync always follows a confirmed subscription; and it
     // connects at once even when the caller's client is lazy, since nothing else would ever make it connect.
     this.#subscriber = options.redis.duplicate({ autoResubscribe: false, lazyConnect: false });
     this.#subscriber.on('error', (error: Error) => this.#options.onError(error));
     this.#subscriber.on('message', (channel: string, text: string) => {
+      if (channel === this.#keysChannel) {
+        if (parseKeyRotationMessage(text) !== null) onKeysAnnounced();
+        return;
+      }
       if (channel !== this.#channel) return;
       const message = parseRevocationMessage(text);
       if (message !== null) for (const sid of message.sessionIds) this.#revoked.add(sid, message.revokedAt);
@@ -74,7 +84,7 @@ export class RevocationFeed {
   }
 
   async #resync(): Promise<void> {
-    await this.#subscriber.subscribe(this.#channel);
+    await this.#subscriber.subscribe(this.#channel, this.#keysChannel);
     const since = this.#now() - this.#options.keepMs;
     const flat = await this.#options.redis.zrangebyscore(this.#sortedSet, since, '+inf', 'WITHSCORES');
     for (let i = 0; i + 1 < flat.length; i += 2) {

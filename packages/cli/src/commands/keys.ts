@@ -12,7 +12,7 @@ export const keysCommand: Command = {
     'revoke  withdraws a key that leaked, at once: it leaves the store and the JWKS, and every token it signed is\n' +
     '        refused (users refresh and get tokens from the current key). Revoking the signing key rotates first.\n' +
     '        Other servers drop it at their next key reload: at once with Redis, otherwise within 30 s; guards\n' +
-    '        when they next fetch the JWKS.',
+    '        at once when they follow the Redis feed, otherwise when they next fetch the JWKS.',
   options: { json: { type: 'boolean' } },
   async run({ values, positionals }, io) {
     const action = positionals[0];
@@ -54,8 +54,9 @@ export const keysCommand: Command = {
         auth.record({ type: 'key_revoked', kid, rotatedTo: rotatedTo?.kid ?? null });
         const announced = (await announceKeyRotation?.(keys.signingKey().kid)) === true;
         const signing = rotatedTo === undefined ? '' : ` Now signing with ${rotatedTo.kid}.`;
+        const guards = announced ? 'guards that follow the Redis feed refetch the JWKS now, others when they next fetch it' : 'guards when they next fetch the JWKS';
         const others = announced ? 'Running servers reload their keys now' : 'Running servers drop it at their next key reload (within 30 s)';
-        io.out(`Revoked ${kid}: tokens it signed are refused from now on.${signing} ${others}; guards when they next fetch the JWKS.`);
+        io.out(`Revoked ${kid}: tokens it signed are refused from now on.${signing} ${others}; ${guards}.`);
         return 0;
       });
     }
