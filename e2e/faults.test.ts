@@ -87,13 +87,18 @@ describe.skipIf(!hasRedisServer).each(['off', 'on'])('Redis goes away and comes 
     const first = await signup(url, email);
     const second = await loginTokens(url, email);
 
+    expect(await (await fetch(`${url}/readyz`)).json()).toEqual({ status: 'ready', stores: { database: 'ok', redis: 'ok' } });
+
     await stopProcess(redis, 'SIGKILL');
+    await expectError(await fetch(`${url}/readyz`), 503, 'unavailable');
+    expect((await fetch(`${url}/healthz`)).status).toBe(200); // liveness does not depend on the stores
     await expectError(await login(url, email), 503, 'unavailable');
     await expectError(await refresh(url, first.refreshToken), 503, 'unavailable');
     expect((await getNumber(url, first.accessToken)).status).toBe(200);
 
     redis = await startRedis(port, redisDir);
     const third = await recovered(url, email);
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
     // Both sessions from before the fault are intact: their refresh tokens still rotate (the failed refresh
     // during the outage consumed nothing).
     for (const tokens of [first, second, third]) {
@@ -162,6 +167,9 @@ describe.skipIf(!hasPostgres)('PostgreSQL goes away and comes back', () => {
 
     pgTool('pg_ctl', ['-D', dataDir, '-m', 'immediate', 'stop']);
     started = false;
+    const notReady = await fetch(`${url}/readyz`);
+    expect(notReady.status).toBe(503);
+    expect(await notReady.json()).toEqual({ error: 'unavailable', message: 'Not ready: the database cannot be reached.' });
     await expectError(await login(url, email), 503, 'unavailable');
     expect((await getNumber(url, before.accessToken)).status).toBe(200);
     expect(tessera.child.exitCode).toBeNull(); // a dropped pool connection must not crash the process
@@ -169,6 +177,7 @@ describe.skipIf(!hasPostgres)('PostgreSQL goes away and comes back', () => {
     pgTool('pg_ctl', [...pgArgs, 'start']);
     started = true;
     const after = await recovered(url, email);
+    expect(await (await fetch(`${url}/readyz`)).json()).toEqual({ status: 'ready', stores: { database: 'ok', redis: 'ok' } });
     const rotated = await refresh(url, before.refreshToken);
     expect(rotated.status, await rotated.clone().text()).toBe(200);
     expect((await getNumber(url, after.accessToken)).status).toBe(200);

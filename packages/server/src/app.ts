@@ -31,6 +31,8 @@ export interface AppOptions {
    * cheaper than editing every Web Response); any other host leaves this off and the app sets them.
    */
   hostSetsSecurityHeaders?: boolean;
+  /** Which backing stores answer now, for `GET /readyz`; without it the app has nothing to check and is ready. */
+  checkStores?: () => Promise<Partial<Record<string, boolean | undefined>>>;
   /** Where internal errors are reported; never given tokens, passwords or keys. */
   logError?: (message: string, error: unknown) => void;
 }
@@ -80,6 +82,19 @@ export function createApp(options: AppOptions): Hono {
   app.route('/api', demoApiRoutes(auth));
   app.route('/.well-known', wellKnownRoutes({ issuer: config.issuer, signingAlg: config.signingAlg, jwks: () => options.keys.jwks() }));
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  // Readiness, unlike liveness, depends on the stores: a load balancer stops sending logins to an instance whose
+  // database or Redis is gone, while /healthz keeps it from being restarted for a fault a restart cannot fix.
+  app.get('/readyz', async (c) => {
+    const status = (await options.checkStores?.()) ?? {};
+    const stores: Record<string, 'ok' | 'unreachable'> = {};
+    for (const [name, up] of Object.entries(status)) if (up !== undefined) stores[name] = up ? 'ok' : 'unreachable';
+    const down = Object.keys(stores).filter((name) => stores[name] === 'unreachable');
+    const response = down.length > 0
+      ? errorResponse(new TesseraError('unavailable', `Not ready: the ${down.join(' and the ')} cannot be reached.`))
+      : c.json({ status: 'ready', stores });
+    response.headers.set('cache-control', 'no-store');
+    return response;
+  });
   if (options.pages) {
     const pages = options.pages;
     app.use('*', async (c, next) => {

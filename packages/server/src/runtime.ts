@@ -11,11 +11,27 @@ export interface Runtime {
   keys: KeyRing;
   auth: Auth;
   close(): Promise<void>;
+  /** Asks every backing store for a round trip: which are reachable now (`/readyz`). Never rejects. */
+  checkStores(): Promise<StoreStatus>;
   /**
    * Only with TESSERA_REDIS_URL: tells every running server that `kid` now signs, so they reload their keys at
    * once (`tessera keys rotate`). Resolves false when Redis can't be reached; servers then catch up within 30 s.
    */
   announceKeyRotation?: (kid: string) => Promise<boolean>;
+}
+
+/** Each backing store by role, and whether it answered. */
+export type StoreStatus = Record<'database' | 'redis', boolean | undefined>;
+
+/** A store that has not answered by then counts as down: a readiness probe must answer quickly itself. */
+const STORE_CHECK_TIMEOUT_MS = 2_000;
+
+function answers(ping: () => Promise<unknown>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), STORE_CHECK_TIMEOUT_MS);
+  });
+  return Promise.race([ping().then(() => true, () => false), timeout]).finally(() => clearTimeout(timer));
 }
 
 export interface RuntimeOptions {
@@ -83,7 +99,11 @@ export async function openRuntime(config: ServerConfig, options: RuntimeOptions 
     });
     // No onRevoke above: the Redis store publishes each revocation itself, in the same step that records it.
     if (redis) await redis.follow(auth, keys, (config.accessTtlSeconds + config.clockToleranceSeconds) * 1000);
-    return { config, stores, keys, auth, close: () => stores.close(), ...(redis ? { announceKeyRotation: redis.announceKeyRotation } : {}) };
+    const checkStores = async (): Promise<StoreStatus> => {
+      const [database, redisUp] = await Promise.all([answers(() => sqlStores.ping()), redis ? answers(() => redis.redis.ping()) : undefined]);
+      return { database, redis: redisUp };
+    };
+    return { config, stores, keys, auth, close: () => stores.close(), checkStores, ...(redis ? { announceKeyRotation: redis.announceKeyRotation } : {}) };
   } catch (error) {
     await stores.close();
     throw error;

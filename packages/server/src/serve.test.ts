@@ -138,6 +138,14 @@ describe('the demo pages', () => {
     expect((await fetch(`${url}/api/number`)).status).toBe(401);
     expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: 'ok' });
   });
+
+  it('answers GET /readyz with 200 and each store it reached (the SQLite database here)', async () => {
+    const { url } = await start({});
+    const ready = await fetch(`${url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(ready.headers.get('cache-control')).toBe('no-store');
+    expect(await ready.json()).toEqual({ status: 'ready', stores: { database: 'ok' } });
+  });
 });
 
 describe('security headers on the Node listener (set on the socket response, not by the app)', () => {

@@ -84,6 +84,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     config: effective,
     socketAddress: (c) => (c.env as HttpBindings | undefined)?.incoming?.socket.remoteAddress,
     hostSetsSecurityHeaders: true,
+    checkStores: runtime.checkStores,
     ...(pages ? { pages } : {}),
   });
   handle = (request, env) => app.fetch(request, env);
