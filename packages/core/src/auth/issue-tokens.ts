@@ -1,3 +1,4 @@
+import { TesseraError } from '../errors.js';
 import { csrfTokenFor } from '../session/csrf.js';
 import { formatRefreshToken } from '../session/refresh-token.js';
 import { createJti } from '../token/jti.js';
@@ -7,6 +8,13 @@ import type { SessionRecord, UserRecord } from '../store/types.js';
 import type { AuthContext, IssuedTokens } from './context.js';
 
 const REGISTERED_CLAIMS = new Set(['iss', 'aud', 'sub', 'sid', 'jti', 'iat', 'exp', 'nbf', 'roles']);
+
+/**
+ * An access token travels in a header on every request: past about 1 KB it starts costing every call, and with
+ * cookies it meets proxies' header limits (a 431 nobody can debug). Roles and hook-added claims are the only
+ * parts that grow, so a token over budget is refused where it is made, naming what to cut.
+ */
+export const ACCESS_TOKEN_MAX_BYTES = 1024;
 
 export function createAccessToken(ctx: AuthContext, user: UserRecord, sessionId: string): string {
   const iat = Math.floor(ctx.now() / 1000);
@@ -23,7 +31,14 @@ export function createAccessToken(ctx: AuthContext, user: UserRecord, sessionId:
   };
   // A claims hook adds; it can never rewrite who the token is for, how long it lives, or which session it is.
   for (const [name, value] of Object.entries(extra)) if (!REGISTERED_CLAIMS.has(name)) claims[name] = value;
-  return signAccessToken(ctx.keys.signingKey(), claims);
+  const token = signAccessToken(ctx.keys.signingKey(), claims);
+  if (token.length > ACCESS_TOKEN_MAX_BYTES) {
+    throw new TesseraError(
+      'internal_error',
+      `This account's access token would be ${token.length} bytes, over the ${ACCESS_TOKEN_MAX_BYTES}-byte budget: it has too many roles (${claims.roles.length}) or claims; an administrator must reduce them.`,
+    );
+  }
+  return token;
 }
 
 export function issueTokens(ctx: AuthContext, user: UserRecord, session: Pick<SessionRecord, 'id' | 'idleExpiresAt'>, secret: Uint8Array): IssuedTokens {

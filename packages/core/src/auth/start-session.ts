@@ -12,6 +12,8 @@ export async function startSession(ctx: AuthContext, user: UserRecord, client: C
   const secret = createRefreshSecret(ctx.derived.refresh, id, ctx.randomBytes);
   const absoluteExpiresAt = new Date(now + ctx.settings.sessionMaxAgeSeconds * 1000);
   const idleExpiresAt = new Date(Math.min(now + ctx.settings.refreshTtlSeconds * 1000, absoluteExpiresAt.getTime()));
+  // Tokens first: a token that cannot be issued (over its size budget) must leave no session behind.
+  const tokens = issueTokens(ctx, user, { id, idleExpiresAt }, secret);
   await ctx.stores.sessions.createSession({
     id,
     userId: user.id,
@@ -23,5 +25,5 @@ export async function startSession(ctx: AuthContext, user: UserRecord, client: C
     userAgent: client.userAgent ? client.userAgent.slice(0, USER_AGENT_MAX) : null,
     ip: client.ip ?? null,
   });
-  return issueTokens(ctx, user, { id, idleExpiresAt }, secret);
+  return tokens;
 }
