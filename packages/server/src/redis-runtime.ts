@@ -1,6 +1,7 @@
 import { TesseraError, type Auth, type KeyRing, type SessionStore } from '@tessera/core';
 import { closeRedis, connectRedis, createRedisSessionStore, createRevocationFeed, publishKeyRotation, type RevocationFeed } from '@tessera/store-redis';
 import type { Redis } from 'ioredis';
+import { describeError } from './describe-error.js';
 
 /** What TESSERA_REDIS_URL adds to a runtime: the session store, the revocation feed and key announcements. */
 export interface RedisRuntime {
@@ -18,11 +19,6 @@ export interface RedisRuntime {
 }
 
 const LOG_EVERY_MS = 30_000;
-
-function describeError(error: unknown): string {
-  if (error instanceof Error) return 'code' in error && typeof error.code === 'string' ? error.code : error.message;
-  return String(error);
-}
 
 /** One log line per `what` every 30 s at most: a Redis outage must not flood the log with reconnect attempts. */
 function throttled(log: (line: string) => void, what: string): (error: unknown) => void {

@@ -1,6 +1,7 @@
-import { createAuth, deriveKeys, importSigningKey, KeyRing, type Auth, type AuthEventListener } from '@tessera/core';
+import { createAuth, deriveKeys, importSigningKey, KeyRing, TesseraError, type Auth, type AuthEventListener } from '@tessera/core';
 import { createSqlStores, type SqlStores } from '@tessera/store-sql';
 import { ConfigError, type ServerConfig } from './config.js';
+import { describeDatabase, describeError } from './describe-error.js';
 import { loadOrCreateSecret } from './secret-file.js';
 import { createRateLimits, type RateLimitOptions } from './limits/rate-limits.js';
 import { openRedisRuntime, type RedisRuntime } from './redis-runtime.js';
@@ -61,7 +62,7 @@ export async function openRuntime(config: ServerConfig, options: RuntimeOptions 
       throw new ConfigError(`TESSERA_SIGNING_KEY cannot be used: ${(error as Error).message}`);
     }
   }
-  const sqlStores = await createSqlStores(config.databaseUrl);
+  const sqlStores = await openSqlStores(config.databaseUrl);
   // With Redis, sessions (and their revocations) live there; users and keys stay in SQL.
   let redis: RedisRuntime | undefined;
   try {
@@ -107,6 +108,17 @@ export async function openRuntime(config: ServerConfig, options: RuntimeOptions 
   } catch (error) {
     await stores.close();
     throw error;
+  }
+}
+
+/** The SQL stores, or a start-up sentence naming the variable, where it points and why it can't be used. */
+async function openSqlStores(url: string): Promise<SqlStores> {
+  try {
+    return await createSqlStores(url);
+  } catch (error) {
+    if (!(error instanceof TesseraError) || error.code !== 'unavailable') throw error;
+    const cause = error.cause instanceof Error && error.cause.cause !== undefined ? error.cause.cause : error.cause;
+    throw new TesseraError('unavailable', `The database at ${describeDatabase(url)} (TESSERA_DATABASE_URL) is unreachable (${describeError(cause)}). A backing store is unavailable; try again shortly.`, { cause: error });
   }
 }
 
