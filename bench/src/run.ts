@@ -1,13 +1,14 @@
 import { runGuardBench } from './guard.js';
 import { runHttpBench } from './http.js';
+import { runLoginStormBench } from './login-storm.js';
 import { runRefreshBench } from './refresh.js';
 import { runVerifyBench } from './verify.js';
 
 // `npm run bench`: every comparison in one run, printed side by side as ratios. `-- --quick` for a short run;
-// `-- --only=verify,http,guard,refresh` to pick sections.
+// `-- --only=verify,http,storm,guard,refresh` to pick sections.
 const quick = process.argv.includes('--quick');
 const onlyArg = process.argv.find((arg) => arg.startsWith('--only='));
-const only = new Set(onlyArg ? onlyArg.slice('--only='.length).split(',') : ['verify', 'http', 'guard', 'refresh']);
+const only = new Set(onlyArg ? onlyArg.slice('--only='.length).split(',') : ['verify', 'http', 'storm', 'guard', 'refresh']);
 console.log(`# Tessera benchmarks — ${process.version}, ${new Date().toISOString()}${quick ? ' (quick)' : ''}\n`);
 
 if (only.has('verify')) {
@@ -28,6 +29,26 @@ if (only.has('http')) {
       'x unguarded': r.ratioToUnguarded.toFixed(2),
       'server µs/req': r.serverCpuUsPerRequest?.toFixed(1) ?? '-',
       'x unguarded (server CPU)': r.cpuRatioToUnguarded?.toFixed(2) ?? '-',
+    })),
+  );
+}
+
+if (only.has('storm')) {
+  console.log('\n## Login storm: guarded-route p99 while 16 logins are in flight at all times (target: within 3× of calm)\n');
+  const rows = await runLoginStormBench({ seconds: quick ? 3 : 8 });
+  console.table(
+    rows.map((r) => ({
+      'password hashing': r.hashing,
+      'calm p99 ms': r.calmP99Ms,
+      'storm p99 ms': r.stormP99Ms,
+      'x calm': r.p99Ratio.toFixed(1),
+      'calm req/s': r.calmRequestsPerSec,
+      'storm req/s': r.stormRequestsPerSec,
+      'logins/s': r.loginsPerSec.toFixed(1),
+      '503/s': r.refusedPerSec.toFixed(1),
+      'login p99 ms': Math.round(r.loginP99Ms),
+      'queue wait mean ms': r.queueWaitMeanMs?.toFixed(1) ?? '-',
+      'queue wait max ms': r.queueWaitMaxMs?.toFixed(0) ?? '-',
     })),
   );
 }

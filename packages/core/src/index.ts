@@ -4,6 +4,7 @@ export * from './secrets.js';
 export * from './store/types.js';
 export * from './token/types.js';
 export * from './password/hash.js';
+export * from './password/password-work.js';
 export * from './password/policy.js';
 export * from './password/common-passwords.js';
 export * from './session/refresh-token.js';

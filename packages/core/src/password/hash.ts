@@ -1,14 +1,17 @@
 import * as argon2 from '@node-rs/argon2';
 import * as bcrypt from '@node-rs/bcrypt';
+import { TesseraError } from '../errors.js';
+import { runPasswordWork } from './password-work.js';
 
 /**
  * argon2id with OWASP's minimum (m = 19 MiB, t = 2, p = 1). `@node-rs/argon2` hashes on libuv's thread pool,
- * so a login never blocks the event loop.
+ * so a login never blocks the event loop; `runPasswordWork` bounds how many run at once, so a login storm
+ * cannot take the CPU the event loop needs either.
  */
 export const ARGON2_PARAMS = { memoryCost: 19456, timeCost: 2, parallelism: 1, algorithm: 2 as argon2.Algorithm } as const;
 
 export function hashPassword(password: string): Promise<string> {
-  return argon2.hash(password, ARGON2_PARAMS);
+  return runPasswordWork(() => argon2.hash(password, ARGON2_PARAMS));
 }
 
 const BCRYPT_PREFIX = /^\$2[abxy]\$\d{2}\$/;
@@ -19,10 +22,12 @@ const BCRYPT_PREFIX = /^\$2[abxy]\$\d{2}\$/;
  */
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
   try {
-    if (passwordHash.startsWith('$argon2')) return await argon2.verify(passwordHash, password);
-    if (BCRYPT_PREFIX.test(passwordHash)) return await bcrypt.verify(password, passwordHash);
+    if (passwordHash.startsWith('$argon2')) return await runPasswordWork(() => argon2.verify(passwordHash, password));
+    if (BCRYPT_PREFIX.test(passwordHash)) return await runPasswordWork(() => bcrypt.verify(password, passwordHash));
     return false;
-  } catch {
+  } catch (error) {
+    // A full queue is the server's state, not a wrong password: it must reach the caller as 503.
+    if (error instanceof TesseraError) throw error;
     return false;
   }
 }
