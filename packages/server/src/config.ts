@@ -18,6 +18,8 @@ export interface ServerConfig {
   accessTtlSeconds: number;
   refreshTtlSeconds: number;
   sessionMaxAgeSeconds: number;
+  /** TESSERA_KEY_ROTATION: the signing key rotates itself after this long; null = only `tessera keys rotate`. */
+  keyRotationSeconds: number | null;
   refreshGraceSeconds: number;
   clockToleranceSeconds: number;
   signingAlg: SigningAlg;
@@ -63,6 +65,19 @@ function duration(env: Env, name: string, fallback: string, max?: number): numbe
 function positiveDuration(env: Env, name: string, fallback: string): number {
   const seconds = duration(env, name, fallback);
   if (seconds <= 0) throw new ConfigError(`${name} must be longer than zero.`);
+  return seconds;
+}
+
+/**
+ * TESSERA_KEY_ROTATION: only for keys Tessera generates and stores, and longer than an access token lives — a
+ * retired key stays published until its last token expires, so rotating faster would only grow the JWKS.
+ */
+function keyRotation(env: Env, accessTtlSeconds: number, alg: string): number | null {
+  if (read(env, 'TESSERA_KEY_ROTATION') === undefined) return null;
+  const seconds = positiveDuration(env, 'TESSERA_KEY_ROTATION', '0s');
+  if (alg === 'HS256') throw new ConfigError('TESSERA_KEY_ROTATION cannot be used with TESSERA_SIGNING_ALG=HS256: its key is derived from TESSERA_SECRET; rotate the secret instead, or unset TESSERA_KEY_ROTATION.');
+  if (read(env, 'TESSERA_SIGNING_KEY') !== undefined) throw new ConfigError('TESSERA_KEY_ROTATION cannot be used with TESSERA_SIGNING_KEY: a configured key is never replaced by Tessera; unset one of the two.');
+  if (seconds <= accessTtlSeconds) throw new ConfigError(`TESSERA_KEY_ROTATION must be longer than TESSERA_ACCESS_TTL (${accessTtlSeconds}s): a retired key stays published until its last token expires.`);
   return seconds;
 }
 
@@ -158,6 +173,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     throw new ConfigError('TESSERA_ACCESS_TTL must be shorter than TESSERA_REFRESH_TTL, or refresh tokens would die before the access tokens they renew.');
   }
   const sessionMaxAgeSeconds = positiveDuration(env, 'TESSERA_SESSION_MAX_AGE', '30d');
+  const keyRotationSeconds = keyRotation(env, accessTtlSeconds, algText);
 
   return {
     port,
@@ -172,6 +188,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     accessTtlSeconds,
     refreshTtlSeconds,
     sessionMaxAgeSeconds: Math.max(sessionMaxAgeSeconds, refreshTtlSeconds),
+    keyRotationSeconds,
     refreshGraceSeconds: duration(env, 'TESSERA_REFRESH_GRACE', '10s', 300),
     clockToleranceSeconds: duration(env, 'TESSERA_CLOCK_TOLERANCE', '5s', 60),
     signingAlg: algText as SigningAlg,

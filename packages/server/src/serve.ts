@@ -19,6 +19,8 @@ export interface RunningServer {
 const REVOCATION_POLL_MS = 2_000;
 const KEY_RELOAD_MS = 30_000;
 const HOUSEKEEPING_MS = 60 * 60_000;
+/** How often an instance asks whether the signing key is due to rotate (at most; sooner for short schedules). */
+const KEY_ROTATION_CHECK_MS = 60_000;
 
 
 export interface StartServerOptions {
@@ -110,6 +112,18 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       await stores.keys.deleteRetiredKeys(new Date(Date.now() - effective.accessTtlSeconds * 1000 - 86_400_000));
     }), HOUSEKEEPING_MS),
   ];
+  if (effective.keyRotationSeconds !== null) {
+    // Every instance checks; the key store's compare-and-swap lets exactly one of them rotate each time.
+    const everyMs = effective.keyRotationSeconds * 1000;
+    const rotateIfDue = async () => {
+      const previousKid = keys.signingKey().kid;
+      const key = await keys.rotateIfDue(everyMs);
+      if (key === undefined) return;
+      auth.record({ type: 'key_rotated', kid: key.kid, previousKid, scheduled: true });
+      await runtime.announceKeyRotation?.(key.kid);
+    };
+    timers.push(setInterval(background('scheduled key rotation', rotateIfDue), Math.max(1_000, Math.min(KEY_ROTATION_CHECK_MS, everyMs / 10))));
+  }
   for (const timer of timers) timer.unref();
 
   let closing: Promise<void> | undefined;

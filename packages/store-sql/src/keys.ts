@@ -18,11 +18,22 @@ export function createSqlKeyStore(db: Db, dialect: SqlDialect): KeyStore {
      * PostgreSQL (READ COMMITTED) would let the second UPDATE miss the first's new row, so it takes a
      * self-exclusive table lock first (plain reads still proceed); InnoDB's UPDATE locks the scanned range,
      * and SQLite holds the write lock from BEGIN IMMEDIATE. A MySQL deadlock between two racers is retried.
+     * With `replacing`, the first statement retires exactly that key if it still signs; a racer that finds it
+     * already retired (the lock, or InnoDB's re-read of the row after the wait, shows it) adds nothing.
      */
-    addSigningKey: (key) =>
+    addSigningKey: (key, options) =>
       guard(() =>
         transact(db, async (trx) => {
           if (dialect === 'postgres') await sql`lock table tessera_keys in share row exclusive mode`.execute(trx);
+          if (options?.replacing !== undefined) {
+            const replaced = await trx
+              .updateTable('tessera_keys')
+              .set({ retired_at: toMillis(key.createdAt) })
+              .where('kid', '=', options.replacing)
+              .where('retired_at', 'is', null)
+              .executeTakeFirst();
+            if (Number(replaced.numUpdatedRows) !== 1) return false;
+          }
           await trx
             .updateTable('tessera_keys')
             .set({ retired_at: toMillis(key.createdAt) })
@@ -39,6 +50,7 @@ export function createSqlKeyStore(db: Db, dialect: SqlDialect): KeyStore {
               retired_at: toMillisOrNull(key.retiredAt),
             })
             .execute();
+          return true;
         }),
       ),
 

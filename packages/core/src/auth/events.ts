@@ -46,7 +46,7 @@ export type AuthEvent = EventBase &
     /** An operator added a user (`tessera users create`). */
     | { type: 'user_created'; userId: string; email: string }
     /** An operator rotated the signing key (`tessera keys rotate`); the previous key keeps verifying. */
-    | { type: 'key_rotated'; kid: string; previousKid: string }
+    | { type: 'key_rotated'; kid: string; previousKid: string; scheduled?: true }
     /** An operator withdrew a key at once (`tessera keys revoke`): every token it signed is refused. */
     | { type: 'key_revoked'; kid: string; rotatedTo: string | null }
     | {

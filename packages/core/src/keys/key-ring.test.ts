@@ -13,10 +13,12 @@ class MemoryKeyStore implements KeyStore {
   async listKeys(): Promise<StoredKey[]> {
     return this.rows.map((row) => ({ ...row }));
   }
-  async addSigningKey(key: StoredKey): Promise<void> {
+  async addSigningKey(key: StoredKey, options?: { replacing?: string }): Promise<boolean> {
+    if (options?.replacing !== undefined && this.rows.find((row) => row.retiredAt === null)?.kid !== options.replacing) return false;
     this.adds++;
     this.rows = this.rows.map((row) => (row.retiredAt === null ? { ...row, retiredAt: key.createdAt } : row));
     this.rows.push({ ...key });
+    return true;
   }
   async deleteRetiredKey(kid: string): Promise<boolean> {
     const kept = this.rows.filter((row) => row.kid !== kid || row.retiredAt === null);

@@ -1,5 +1,5 @@
 import type { KeyStore, SigningAlg } from '../store/types.js';
-import type { SigningKey, VerificationKey } from '../token/types.js';
+import type { AsymmetricSigningAlg, SigningKey, VerificationKey } from '../token/types.js';
 import { generateSigningKey } from './generate.js';
 import { deriveHs256Key } from './hs256.js';
 import { buildState, fixedState, storedState, type RingState, type StoredStateOptions } from './ring-state.js';
@@ -87,14 +87,35 @@ export class KeyRing {
 
   /** Generates and stores a new key of the configured alg; the previous one keeps verifying for accessTtl. */
   async rotate(): Promise<SigningKey> {
+    const key = generateSigningKey(this.#rotatableAlg());
+    await this.#store.addSigningKey(sealSigningKey(key, this.#options.encryptionKey, new Date(this.#options.now())));
+    await this.reload();
+    return key;
+  }
+
+  /**
+   * Rotates when the signing key has signed for `everyMs` or longer (TESSERA_KEY_ROTATION). Every instance on a
+   * store calls this on its own timer; the store's compare-and-swap (`replacing` the key this ring saw signing)
+   * lets exactly one of them add a key, and the others just reload. Resolves to the new key when this call
+   * rotated, `undefined` otherwise.
+   */
+  async rotateIfDue(everyMs: number): Promise<SigningKey | undefined> {
+    const alg = this.#rotatableAlg();
+    await this.reload(); // another instance may have rotated already
+    const { signing, signingSince } = this.#state;
+    if (this.#options.now() - signingSince < everyMs) return undefined;
+    const key = generateSigningKey(alg);
+    const added = await this.#store.addSigningKey(sealSigningKey(key, this.#options.encryptionKey, new Date(this.#options.now())), { replacing: signing.kid });
+    await this.reload();
+    return added ? key : undefined;
+  }
+
+  #rotatableAlg(): AsymmetricSigningAlg {
     if (this.#options.configuredKey !== undefined) {
       throw new Error('keys cannot be rotated while a signing key is configured (TESSERA_SIGNING_KEY); replace that key instead');
     }
     if (this.#options.alg === 'HS256') throw new Error('HS256 keys are derived from TESSERA_SECRET; rotate the secret instead');
-    const key = generateSigningKey(this.#options.alg);
-    await this.#store.addSigningKey(sealSigningKey(key, this.#options.encryptionKey, new Date(this.#options.now())));
-    await this.reload();
-    return key;
+    return this.#options.alg;
   }
 
   /**
@@ -127,7 +148,7 @@ export class KeyRing {
     const state = this.#state;
     const now = this.#options.now();
     if (now < state.pruneAt) return;
-    this.#state = buildState(state.signing, state.entries, now, this.#options.accessTtlSeconds * 1000);
+    this.#state = buildState(state.signing, state.signingSince, state.entries, now, this.#options.accessTtlSeconds * 1000);
   }
 }
 

@@ -19,6 +19,8 @@ export interface RingEntry {
 /** An immutable snapshot; the ring swaps whole snapshots so a lookup never sees a half-built map. */
 export interface RingState {
   signing: SigningKey;
+  /** When the signing key started signing (its createdAt, ms); 0 for a fixed key, which never rotates. */
+  signingSince: number;
   entries: readonly RingEntry[];
   byKid: ReadonlyMap<string, VerificationKey>;
   jwks: Jwks;
@@ -33,7 +35,7 @@ export function fixedState(key: SigningKey): RingState {
     jwk: key.alg === 'HS256' ? undefined : Object.freeze(publicJwk(key)),
     retiredAt: null,
   };
-  return buildState(key, [entry], 0, 0);
+  return buildState(key, 0, [entry], 0, 0);
 }
 
 export interface StoredStateOptions {
@@ -59,7 +61,7 @@ export async function storedState(store: KeyStore, options: StoredStateOptions):
   }
   const signing = openSigningKey(current, options.encryptionKey);
   const entries = stored.filter((row) => row.alg !== 'HS256' && row.publicJwk !== null).map(toEntry);
-  return buildState(signing, entries, options.now(), options.accessTtlMs);
+  return buildState(signing, current.createdAt.getTime(), entries, options.now(), options.accessTtlMs);
 }
 
 /**
@@ -67,7 +69,7 @@ export async function storedState(store: KeyStore, options: StoredStateOptions):
  * last token they signed has expired by then). Keys retired at or before `now - accessTtl` are dropped from
  * both the lookup map and the JWKS.
  */
-export function buildState(signing: SigningKey, entries: readonly RingEntry[], now: number, accessTtlMs: number): RingState {
+export function buildState(signing: SigningKey, signingSince: number, entries: readonly RingEntry[], now: number, accessTtlMs: number): RingState {
   const live = entries.filter((entry) => entry.retiredAt === null || entry.retiredAt > now - accessTtlMs);
   const byKid = new Map<string, VerificationKey>();
   for (const entry of live) byKid.set(entry.key.kid, entry.key);
@@ -76,6 +78,7 @@ export function buildState(signing: SigningKey, entries: readonly RingEntry[], n
   const retired = live.flatMap((entry) => (entry.retiredAt === null ? [] : [entry.retiredAt + accessTtlMs]));
   return {
     signing,
+    signingSince,
     entries: live,
     byKid,
     jwks: Object.freeze({ keys: Object.freeze(keys) }),

@@ -133,9 +133,13 @@ export interface KeyStore {
   listKeys(): Promise<StoredKey[]>;
   /**
    * Inserts `key` and, in the same transaction, sets retiredAt = key.createdAt on every key that is not yet
-   * retired, so exactly one key signs at any moment.
+   * retired, so exactly one key signs at any moment; resolves `true`.
+   *
+   * With `replacing` (a kid), it is a compare-and-swap: the key is added only while the key that signs is the one
+   * with that kid; otherwise nothing changes and it resolves `false`. Of any number of concurrent calls replacing
+   * the same kid, exactly one adds its key — how N instances rotating on a schedule rotate once, not N times.
    */
-  addSigningKey(key: StoredKey): Promise<void>;
+  addSigningKey(key: StoredKey, options?: { replacing?: string }): Promise<boolean>;
   /** Deletes retired keys whose retiredAt is before `before`. */
   deleteRetiredKeys(before: Date): Promise<number>;
   /**

@@ -42,6 +42,32 @@ export function describeKeyStore(ctx: ConformanceContext): void {
       expect(listed.filter((k) => k.retiredAt === null)).toHaveLength(1);
     });
 
+    it('adds a key replacing a given kid only while that kid signs; otherwise changes nothing', async () => {
+      const { keys } = ctx.stores();
+      const first = makeKey({ createdAt: at(0) });
+      expect(await keys.addSigningKey(first)).toBe(true);
+      const second = makeKey({ createdAt: at(DAY) });
+      expect(await keys.addSigningKey(second, { replacing: first.kid })).toBe(true);
+      const stale = makeKey({ createdAt: at(2 * DAY) });
+      expect(await keys.addSigningKey(stale, { replacing: first.kid })).toBe(false);
+      expect(await keys.addSigningKey(stale, { replacing: 'no-such-kid' })).toBe(false);
+      const listed = await keys.listKeys();
+      expect(listed.map((k) => k.kid).sort()).toEqual([first.kid, second.kid].sort());
+      expect(listed.find((k) => k.kid === second.kid)!.retiredAt).toBeNull();
+    });
+
+    it('of many concurrent rotations replacing one kid, exactly one adds its key', async () => {
+      const { keys } = ctx.stores();
+      const first = makeKey({ createdAt: at(0) });
+      await keys.addSigningKey(first);
+      const count = Math.min(ctx.concurrency, 8);
+      const results = await race(count, (i) => keys.addSigningKey(makeKey({ createdAt: at(HOUR + i) }), { replacing: first.kid }));
+      expect(results.filter((added) => added)).toHaveLength(1);
+      const listed = await keys.listKeys();
+      expect(listed).toHaveLength(2);
+      expect(listed.filter((k) => k.retiredAt === null)).toHaveLength(1);
+    });
+
     it('deletes one retired key by kid, never the signing key or another key', async () => {
       const { keys } = ctx.stores();
       const [old, other, current] = [makeKey({ createdAt: at(0) }), makeKey({ createdAt: at(DAY) }), makeKey({ createdAt: at(2 * DAY) })];

@@ -11,12 +11,17 @@ export function createMemoryKeyStore(): KeyStore {
         .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || compare(a.kid, b.kid))
         .map(copy);
     },
-    async addSigningKey(key) {
+    async addSigningKey(key, options) {
       if (keys.has(key.kid)) throw new Error('A key with this kid already exists.');
+      if (options?.replacing !== undefined) {
+        const signing = [...keys.values()].find((existing) => existing.retiredAt === null);
+        if (signing?.kid !== options.replacing) return false;
+      }
       for (const existing of keys.values()) {
         if (existing.retiredAt === null) existing.retiredAt = new Date(key.createdAt.getTime());
       }
       keys.set(key.kid, copy(key));
+      return true;
     },
     async deleteRetiredKey(kid) {
       const key = keys.get(kid);
