@@ -43,6 +43,18 @@ export type AuthEvent = EventBase &
         reason: 'deleted' | 'admin';
       }
     | { type: 'password_changed'; userId: string; sessionId: string; sessionsRevoked: number }
+    | {
+        /**
+         * A password change whose current password was wrong: a password guess by whoever holds the access
+         * token, counted against the account's lockout like a failed login.
+         */
+        type: 'password_change_failed';
+        userId: string;
+        email: string;
+        /** The session of the access token that made the guess. */
+        sessionId: string;
+        reason: 'wrong_password';
+      }
     /** An operator added a user (`tessera users create`). */
     | { type: 'user_created'; userId: string; email: string }
     /** An operator rotated the signing key (`tessera keys rotate`); the previous key keeps verifying. */
@@ -71,6 +83,7 @@ const EVENT_TYPES: Record<AuthEventType, true> = {
   logout_all: true,
   session_revoked: true,
   password_changed: true,
+  password_change_failed: true,
   rate_limited: true,
   user_created: true,
   key_rotated: true,
