@@ -99,12 +99,17 @@ describe('audit log', () => {
     for (const line of lines) expect(line).not.toMatch(/wrong password \d/);
   });
 
-  it('at TESSERA_LOG_LEVEL=warn keeps only failures, lockouts, reuse and rate limiting', async () => {
+  it('at TESSERA_LOG_LEVEL=warn keeps only failures (not stale refresh cookies), lockouts, reuse and rate limiting', async () => {
     const warnLines: string[] = [];
     const onEvent = createAuditLog({ level: 'warn', destination: { write: (line: string) => void warnLines.push(line) } });
     t.runtime.auth.onEvent(onEvent);
-    await signupWithCookie(t.request);
+    const ann = await signupWithCookie(t.request);
     await t.request('/auth/login', json({ email: 'ann@example.test', password: 'wrong password!' }));
-    expect(warnLines.map((line) => JSON.parse(line).type)).toEqual(['login_failed']);
+    // A forged refresh token is a guess (a warning); a real token of an ended session is a stale cookie (info).
+    const sid = ann.jar.tessera_refresh!.split('.')[0]!;
+    expect((await t.request('/auth/refresh', json({ refreshToken: `${sid}.${'A'.repeat(64)}` }))).status).toBe(401);
+    expect((await t.request('/auth/logout', { method: 'POST', headers: { authorization: `Bearer ${ann.body.accessToken}` } })).status).toBe(204);
+    expect((await t.request('/auth/refresh', { method: 'POST', headers: { cookie: cookieHeader(ann.jar), 'x-csrf-token': ann.body.csrfToken } })).status).toBe(401);
+    expect(warnLines.map((line) => JSON.parse(line))).toMatchObject([{ type: 'login_failed' }, { type: 'refresh_failed', reason: 'invalid_token', sessionId: null }]);
   });
 });

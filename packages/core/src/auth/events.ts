@@ -33,6 +33,17 @@ export type AuthEvent = EventBase &
       }
     | { type: 'refresh'; userId: string; sessionId: string; grace: boolean }
     | { type: 'reuse_detected'; userId: string; sessionId: string; sessionRevoked: true }
+    | {
+        /**
+         * A refresh token that did not get a new access token (other than reuse, which is `reuse_detected`):
+         * `invalid_token` is a string we never issued (a guess or garbage), `session_ended` a real token of a
+         * revoked or expired session, `account_deleted` a session whose user is gone.
+         */
+        type: 'refresh_failed';
+        sessionId: string | null;
+        userId: string | null;
+        reason: 'invalid_token' | 'session_ended' | 'account_deleted';
+      }
     | { type: 'logout'; userId: string; sessionId: string }
     | { type: 'logout_all'; userId: string; sessionsRevoked: number }
     | {
@@ -79,6 +90,7 @@ const EVENT_TYPES: Record<AuthEventType, true> = {
   lockout: true,
   refresh: true,
   reuse_detected: true,
+  refresh_failed: true,
   logout: true,
   logout_all: true,
   session_revoked: true,
