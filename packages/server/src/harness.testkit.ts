@@ -10,7 +10,7 @@ import { openRuntime } from './runtime.js';
 export const TEST_SECRET = 'a1'.repeat(32);
 export const ORIGIN = 'http://localhost:3000';
 
-export async function createTestApp(env: Record<string, string> = {}, options: { logError?: (message: string, error: unknown) => void } = {}) {
+export async function createTestApp(env: Record<string, string> = {}, options: { logError?: (text: string) => void } = {}) {
   const clock = createFixedClock(Date.UTC(2031, 0, 1));
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tessera-test-'));
   const config = loadConfig({ TESSERA_DATABASE_URL: 'sqlite::memory:', TESSERA_SECRET: TEST_SECRET, TESSERA_DATA_DIR: dataDir, ...env }, dataDir);

@@ -136,7 +136,7 @@ describe.each(targets)('input rules over HTTP on $name', (target) => {
   it('refuses a body that is not valid UTF-8 instead of decoding the bad bytes to U+FFFD', async () => {
     const raw = (email: Uint8Array, password: Uint8Array) =>
       Buffer.concat([Buffer.from('{"email":"'), email, Buffer.from('","password":"'), password, Buffer.from('"}')]);
-    const request = (path: string, body: Buffer) => t.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const request = (path: string, body: Buffer) => t.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: new Uint8Array(body) });
     const created = await request('/auth/signup', raw(Buffer.from([0x6d, 0xff, 0x40, 0x61, 0x2e, 0x74]), Buffer.from([0x63, 0x6f, 0x72, 0x72, 0x65, 0x63, 0x74, 0x20, 0xfe, 0xfe, 0x20, 0x68, 0x6f, 0x72, 0x73, 0x65])));
     await expectRefused(created, /^The body is not valid UTF-8\.$/);
     // Different invalid bytes would have decoded to the same U+FFFD and logged into that account.

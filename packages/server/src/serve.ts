@@ -84,6 +84,8 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     config: effective,
     socketAddress: (c) => (c.env as HttpBindings | undefined)?.incoming?.socket.remoteAddress,
     hostSetsSecurityHeaders: true,
+    // Failed requests: one line each with its request id (stack traces only for internal errors, rate limited).
+    logError: options.log ?? ((text) => console.error(text)),
     ...(pages ? { pages } : {}),
   });
   handle = (request, env) => app.fetch(request, env);
