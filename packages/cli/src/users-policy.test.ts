@@ -4,8 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from './main.js';
 
-async function run(argv: string[], stdin: string) {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'tessera-cli-policy-'));
+async function run(argv: string[], stdin: string, dataDir = mkdtempSync(path.join(tmpdir(), 'tessera-cli-policy-'))) {
   const env = { TESSERA_DATA_DIR: dataDir, TESSERA_SECRET: 'd4'.repeat(32) };
   const out: string[] = [];
   const err: string[] = [];
@@ -25,5 +24,22 @@ describe('tessera users create applies the password policy', () => {
     const result = await run(['users', 'create', '--email', 'annabelle@example.test', '--password-stdin'], 'Annabelle@Example.test\n');
     expect(result.code).toBe(1);
     expect(result.err).toMatch(/email address/);
+  });
+});
+
+describe('tessera users create and sessions list use the email normal form', () => {
+  it('makes no twin of an existing account and finds the account under any spelling', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'tessera-cli-email-'));
+    const created = await run(['users', 'create', '--email', 'ＡＮＮ@Example.test.', '--password-stdin'], 'correct horse battery\n', dataDir);
+    expect(created.code).toBe(0);
+    expect(JSON.parse(created.out)).toMatchObject({ email: 'ann@example.test' });
+    const twin = await run(['users', 'create', '--email', 'ann@example.test', '--password-stdin'], 'correct horse battery\n', dataDir);
+    expect(twin.code).toBe(1);
+    expect(twin.err).toMatch(/already exists/);
+    const invisible = await run(['users', 'create', '--email', 'an\u200bn@example.test', '--password-stdin'], 'correct horse battery\n', dataDir);
+    expect(invisible.code).toBe(1);
+    expect(invisible.err).toMatch(/invisible or formatting character/);
+    const sessions = await run(['sessions', 'list', 'ａｎｎ@EXAMPLE.test'], '', dataDir);
+    expect(sessions).toMatchObject({ code: 0, out: 'ann@example.test has no live sessions.' });
   });
 });

@@ -6,6 +6,8 @@ export * from './token/types.js';
 export * from './password/hash.js';
 export * from './password/password-work.js';
 export * from './password/policy.js';
+export * from './input/email.js';
+export * from './input/name.js';
 export * from './password/common-passwords.js';
 export * from './session/refresh-token.js';
 export * from './session/csrf.js';

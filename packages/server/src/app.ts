@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { TesseraError, type Auth, type AuthEventListener, type ClientInfo } from '@tessera/core';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import type { ServerConfig } from './config.js';
 import { isSecureRequest, type CookiePolicy } from './http/cookies.js';
+import { createErrorLog } from './http/error-log.js';
 import { errorResponse, toTesseraError } from './http/errors.js';
 import { limitCredentialHeaders } from './http/header-limits.js';
 import { clientIp } from './http/origin.js';
@@ -33,8 +35,12 @@ export interface AppOptions {
   hostSetsSecurityHeaders?: boolean;
   /** Which backing stores answer now, for `GET /readyz`; without it the app has nothing to check and is ready. */
   checkStores?: () => Promise<Partial<Record<string, boolean | undefined>>>;
-  /** Where internal errors are reported; never given tokens, passwords or keys. */
-  logError?: (message: string, error: unknown) => void;
+  /**
+   * Where failed requests (500, 503) are reported: one line each, plus, for an internal error, its stack at
+   * most once a minute (see http/error-log.ts). Never given tokens, passwords, keys or SQL parameters.
+   * Standard error by default.
+   */
+  logError?: (text: string) => void;
 }
 
 /**
@@ -49,7 +55,7 @@ export function createApp(options: AppOptions): Hono {
     userAgent: c.req.header('user-agent') ?? null,
     ip: clientIp(c, config.trustProxy, options.socketAddress?.(c)),
   });
-  const logError = options.logError ?? ((message, error) => console.error(`[tessera] ${message}`, error));
+  const reportError = createErrorLog({ write: options.logError ?? ((text) => console.error(text)) });
 
   if (options.onEvent) auth.onEvent(options.onEvent);
 
@@ -68,7 +74,7 @@ export function createApp(options: AppOptions): Hono {
     credentials: true,
     allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
     allowHeaders: ['Content-Type', 'Authorization', 'X-CSRF-Token'],
-    exposeHeaders: ['WWW-Authenticate', 'Retry-After'],
+    exposeHeaders: ['WWW-Authenticate', 'Retry-After', 'X-Request-Id'],
     maxAge: 600,
   });
   const corsForListedOrigins: MiddlewareHandler = (c, next) => (listed.has(c.req.header('origin') ?? '') ? corsMiddleware(c, next) : next());
@@ -108,8 +114,14 @@ export function createApp(options: AppOptions): Hono {
   app.notFound(() => errorResponse(new TesseraError('not_found', 'There is nothing at this address.')));
   app.onError((error) => {
     const tessera = toTesseraError(error);
-    if (tessera.code === 'internal_error' || tessera.code === 'unavailable') logError(tessera.code, tessera.cause ?? error);
-    return errorResponse(tessera);
+    const response = errorResponse(tessera);
+    if (tessera.code === 'internal_error' || tessera.code === 'unavailable') {
+      // The id ties the client's report ("I got a 503 with this id") to the one log line about it.
+      const requestId = randomBytes(8).toString('hex');
+      reportError(tessera, requestId);
+      response.headers.set('x-request-id', requestId);
+    }
+    return response;
   });
   return app;
 }

@@ -80,12 +80,36 @@ describe('audit log', () => {
     }
   });
 
-  it('at TESSERA_LOG_LEVEL=warn keeps only failures, lockouts, reuse and rate limiting', async () => {
+  it('records every wrong current password at POST /auth/password as a warning, and the tenth locks the account like ten wrong logins', async () => {
+    const ann = await signupWithCookie(request);
+    const bearer = { authorization: `Bearer ${ann.body.accessToken}`, ...UA };
+    for (let i = 0; i < 10; i += 1) {
+      const change = await request('/auth/password', json({ currentPassword: `wrong password ${i}`, newPassword: 'a new password 1' }, bearer));
+      expect(change.status).toBe(400);
+    }
+    const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const sid = JSON.parse(Buffer.from(ann.body.accessToken.split('.')[1]!, 'base64url').toString()).sid as string;
+    const failures = records.filter((r) => r.type === 'password_change_failed');
+    expect(failures).toHaveLength(10);
+    expect(failures[0]).toMatchObject({
+      level: 'warn', userId: ann.body.user.id, email: 'ann@example.test', sessionId: sid, reason: 'wrong_password', ip: null, userAgent: 'audit-test/1.0',
+    });
+    expect(records.filter((r) => r.type === 'lockout')).toMatchObject([{ level: 'warn', email: 'ann@example.test', userId: ann.body.user.id }]);
+    expect((await request('/auth/login', json({ email: 'ann@example.test', password: PASSWORD }))).status).toBe(429);
+    for (const line of lines) expect(line).not.toMatch(/wrong password \d/);
+  });
+
+  it('at TESSERA_LOG_LEVEL=warn keeps only failures (not stale refresh cookies), lockouts, reuse and rate limiting', async () => {
     const warnLines: string[] = [];
     const onEvent = createAuditLog({ level: 'warn', destination: { write: (line: string) => void warnLines.push(line) } });
     t.runtime.auth.onEvent(onEvent);
-    await signupWithCookie(t.request);
+    const ann = await signupWithCookie(t.request);
     await t.request('/auth/login', json({ email: 'ann@example.test', password: 'wrong password!' }));
-    expect(warnLines.map((line) => JSON.parse(line).type)).toEqual(['login_failed']);
+    // A forged refresh token is a guess (a warning); a real token of an ended session is a stale cookie (info).
+    const sid = ann.jar.tessera_refresh!.split('.')[0]!;
+    expect((await t.request('/auth/refresh', json({ refreshToken: `${sid}.${'A'.repeat(64)}` }))).status).toBe(401);
+    expect((await t.request('/auth/logout', { method: 'POST', headers: { authorization: `Bearer ${ann.body.accessToken}` } })).status).toBe(204);
+    expect((await t.request('/auth/refresh', { method: 'POST', headers: { cookie: cookieHeader(ann.jar), 'x-csrf-token': ann.body.csrfToken } })).status).toBe(401);
+    expect(warnLines.map((line) => JSON.parse(line))).toMatchObject([{ type: 'login_failed' }, { type: 'refresh_failed', reason: 'invalid_token', sessionId: null }]);
   });
 });

@@ -10,12 +10,12 @@ import { openRuntime } from './runtime.js';
 export const TEST_SECRET = 'a1'.repeat(32);
 export const ORIGIN = 'http://localhost:3000';
 
-export async function createTestApp(env: Record<string, string> = {}) {
+export async function createTestApp(env: Record<string, string> = {}, options: { logError?: (text: string) => void } = {}) {
   const clock = createFixedClock(Date.UTC(2031, 0, 1));
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tessera-test-'));
   const config = loadConfig({ TESSERA_DATABASE_URL: 'sqlite::memory:', TESSERA_SECRET: TEST_SECRET, TESSERA_DATA_DIR: dataDir, ...env }, dataDir);
   const runtime = await openRuntime(config, { now: clock.now });
-  const app = createApp({ auth: runtime.auth, keys: runtime.keys, config, logError: () => {} });
+  const app = createApp({ auth: runtime.auth, keys: runtime.keys, config, logError: options.logError ?? (() => {}) });
   const request = (pathname: string, init: RequestInit = {}) => app.request(`${ORIGIN}${pathname}`, init);
   return { app, runtime, clock, config, request, close: () => runtime.close() };
 }

@@ -87,6 +87,8 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     socketAddress: (c) => (c.env as HttpBindings | undefined)?.incoming?.socket.remoteAddress,
     hostSetsSecurityHeaders: true,
     checkStores: runtime.checkStores,
+    // Failed requests: one line each with its request id (stack traces only for internal errors, rate limited).
+    logError: options.log ?? ((text) => console.error(text)),
     ...(pages ? { pages } : {}),
   });
   handle = (request, env) => app.fetch(request, env);

@@ -1,3 +1,4 @@
+import { normalizeEmail } from '@tessera/core';
 import type { Command } from '../command.js';
 import { requirePositional, UsageError } from '../command.js';
 import { withRuntime } from '../runtime.js';
@@ -16,7 +17,7 @@ export const sessionsCommand: Command = {
     if (action === 'list') {
       const who = requirePositional(positionals, 1, '<user-id-or-email>', sessionsCommand);
       return withRuntime(io, async ({ stores }) => {
-        const user = who.includes('@') ? await stores.users.findUserByEmail(who.trim().toLowerCase()) : await stores.users.findUserById(who);
+        const user = who.includes('@') ? await stores.users.findUserByEmail(normalizeEmail(who)) : await stores.users.findUserById(who);
         if (!user) {
           io.err(`tessera: no user "${who}"`);
           return 1;

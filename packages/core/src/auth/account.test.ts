@@ -1,4 +1,6 @@
+import * as argon2 from '@node-rs/argon2';
 import { describe, expect, it } from 'vitest';
+import { ARGON2_PARAMS } from '../password/hash.js';
 import { tesseraFailure as failure } from '@tessera/testing';
 import { TesseraError } from '../errors.js';
 import { createTestAuth, PASSWORD } from './harness.testkit.js';
@@ -58,6 +60,31 @@ describe('signup and login', () => {
     expect(claims.iat).toBe(Math.floor(clock.now() / 1000));
     expect(claims.exp - claims.iat).toBe(900);
     expect(tokens.accessToken.length).toBeLessThan(1024);
+  });
+});
+
+describe('input rules at login and password change', () => {
+  it('logs in with a password hashed before passwords were normalised, then upgrades the hash to the NFKC form', async () => {
+    const { auth, stores } = await createTestAuth();
+    const decomposed = 'cafe\u0301 au lait su\u0302r';
+    const { user } = await auth.signup({ email: 'ann@example.test', password: 'placeholder password 1' }, {});
+    await stores.users.updatePasswordHash(user.id, await argon2.hash(decomposed, ARGON2_PARAMS), new Date());
+    const legacyHash = (await stores.users.findUserById(user.id))!.passwordHash;
+    expect((await failure(auth.login({ email: 'ann@example.test', password: 'caf\u00e9 au lait s\u00fbr' }, {}))).code).toBe('invalid_credentials');
+    await auth.login({ email: 'ann@example.test', password: decomposed }, {});
+    expect((await stores.users.findUserById(user.id))!.passwordHash).not.toBe(legacyHash);
+    // Now either form of the same password works.
+    await auth.login({ email: 'ann@example.test', password: 'caf\u00e9 au lait s\u00fbr' }, {});
+  });
+
+  it('answers a control character in a presented password with 400, before counting or hashing anything', async () => {
+    const { auth } = await createTestAuth();
+    const { tokens } = await auth.signup({ email: 'ann@example.test', password: PASSWORD }, {});
+    const claims = auth.verifyAccessToken(tokens.accessToken);
+    const login = await failure(auth.login({ email: 'ann@example.test', password: `${PASSWORD}\u0000` }, {}));
+    expect(login.toJSON()).toEqual({ error: 'invalid_request', message: 'The password contains a control character or an invalid character.' });
+    const change = await failure(auth.changePassword(claims, `${PASSWORD}\u0000`, 'a new password 1'));
+    expect(change.toJSON()).toEqual({ error: 'invalid_request', message: 'The current password contains a control character or an invalid character.' });
   });
 });
 

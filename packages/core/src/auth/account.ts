@@ -1,6 +1,6 @@
 import { TesseraError } from '../errors.js';
 import { hashPassword, verifyPassword } from '../password/hash.js';
-import { checkPasswordPolicy } from '../password/policy.js';
+import { checkPasswordCharacters, checkPasswordPolicy } from '../password/policy.js';
 import type { UserRecord } from '../store/types.js';
 import type { AccessTokenClaims } from '../token/types.js';
 import type { AuthContext, ClientInfo } from './context.js';
@@ -28,6 +28,7 @@ export async function changePassword(
 ): Promise<void> {
   await hitLimit(ctx, 'password_change', client);
   const user = await currentUser(ctx, claims);
+  checkPasswordCharacters(currentPassword, 'current password');
   checkPasswordPolicy(newPassword, 'new password', user.email);
   const account = { email: user.email, userId: user.id };
   // The current password is a password guess like a login: the same per-account budget applies, so a stolen
@@ -35,6 +36,8 @@ export async function changePassword(
   const attempt = await startPasswordAttempt(ctx, 'password_change', account, client);
   // A wrong current password is a 400, not a 401: a client must not take it for a dead session and log out.
   if (!(await verifyPassword(user.passwordHash, currentPassword))) {
+    // Recorded like a failed login: whoever holds a stolen access token and guesses the password leaves a trace.
+    emitEvent(ctx, client, { type: 'password_change_failed', userId: user.id, email: user.email, sessionId: claims.sid, reason: 'wrong_password' });
     attempt.failed();
     throw new TesseraError('invalid_request', 'The current password is incorrect.');
   }

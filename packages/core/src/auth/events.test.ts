@@ -102,6 +102,46 @@ describe('audit events', () => {
   });
 });
 
+describe('every failed credential check is recorded', () => {
+  it('records refresh tokens that get nothing: a forged one, one of an ended session, one of a deleted account', async () => {
+    const events: AuthEvent[] = [];
+    const { auth, clock, stores } = await createTestAuth({}, { onEvent: (event) => events.push(event) });
+    const { user, tokens } = await auth.signup({ email: 'ann@example.test', password: PASSWORD }, CLIENT);
+    events.length = 0;
+    const forged = `${tokens.sessionId}.${'A'.repeat(64)}`;
+    expect((await failure(auth.refresh(forged, CLIENT))).code).toBe('invalid_grant');
+    expect((await failure(auth.refresh('not a token', CLIENT))).code).toBe('invalid_grant');
+    clock.advance(15 * 86400 * 1000);
+    expect((await failure(auth.refresh(tokens.refreshToken, CLIENT))).code).toBe('invalid_grant');
+    const bob = await auth.signup({ email: 'bob@example.test', password: PASSWORD }, CLIENT);
+    // The store has no delete; an operator removing the row by hand looks like this to the core.
+    const findUserById = stores.users.findUserById.bind(stores.users);
+    stores.users.findUserById = async (id) => (id === bob.user.id ? null : findUserById(id));
+    expect((await failure(auth.refresh(bob.tokens.refreshToken, CLIENT))).code).toBe('invalid_grant');
+    const at = new Date(clock.now()).toISOString();
+    const start = new Date(T0).toISOString();
+    expect(events.filter((e) => e.type === 'refresh_failed')).toEqual([
+      { type: 'refresh_failed', at: start, ip: CLIENT.ip, userAgent: CLIENT.userAgent, sessionId: null, userId: null, reason: 'invalid_token' },
+      { type: 'refresh_failed', at: start, ip: CLIENT.ip, userAgent: CLIENT.userAgent, sessionId: null, userId: null, reason: 'invalid_token' },
+      { type: 'refresh_failed', at, ip: CLIENT.ip, userAgent: CLIENT.userAgent, sessionId: tokens.sessionId, userId: user.id, reason: 'session_ended' },
+      { type: 'refresh_failed', at, ip: CLIENT.ip, userAgent: CLIENT.userAgent, sessionId: bob.tokens.sessionId, userId: bob.user.id, reason: 'account_deleted' },
+    ]);
+  });
+
+  it('records a wrong current password on a password change like a wrong login, with the session that guessed', async () => {
+    const events: AuthEvent[] = [];
+    const { auth } = await createTestAuth({}, { onEvent: (event) => events.push(event) });
+    const { user, tokens } = await auth.signup({ email: 'ann@example.test', password: PASSWORD }, CLIENT);
+    const claims = auth.verifyAccessToken(tokens.accessToken);
+    for (let i = 0; i < 3; i += 1) expect((await failure(auth.changePassword(claims, 'wrong password!', 'a new password 1', CLIENT))).code).toBe('invalid_request');
+    expect(events.filter((e) => e.type === 'password_change_failed')).toEqual(new Array(3).fill({
+      type: 'password_change_failed', at: new Date(T0).toISOString(), ip: CLIENT.ip, userAgent: CLIENT.userAgent,
+      userId: user.id, email: 'ann@example.test', sessionId: tokens.sessionId, reason: 'wrong_password',
+    }));
+    expect(JSON.stringify(events)).not.toContain('wrong password!');
+  });
+});
+
 describe('lockout and limits as the core applies them', () => {
   it('locks an account after its failures, refuses even the right password, and says so once in the log', async () => {
     const events: AuthEvent[] = [];

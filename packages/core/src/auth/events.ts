@@ -33,6 +33,17 @@ export type AuthEvent = EventBase &
       }
     | { type: 'refresh'; userId: string; sessionId: string; grace: boolean }
     | { type: 'reuse_detected'; userId: string; sessionId: string; sessionRevoked: true }
+    | {
+        /**
+         * A refresh token that did not get a new access token (other than reuse, which is `reuse_detected`):
+         * `invalid_token` is a string we never issued (a guess or garbage), `session_ended` a real token of a
+         * revoked or expired session, `account_deleted` a session whose user is gone.
+         */
+        type: 'refresh_failed';
+        sessionId: string | null;
+        userId: string | null;
+        reason: 'invalid_token' | 'session_ended' | 'account_deleted';
+      }
     | { type: 'logout'; userId: string; sessionId: string }
     | { type: 'logout_all'; userId: string; sessionsRevoked: number }
     | {
@@ -43,6 +54,18 @@ export type AuthEvent = EventBase &
         reason: 'deleted' | 'admin';
       }
     | { type: 'password_changed'; userId: string; sessionId: string; sessionsRevoked: number }
+    | {
+        /**
+         * A password change whose current password was wrong: a password guess by whoever holds the access
+         * token, counted against the account's lockout like a failed login.
+         */
+        type: 'password_change_failed';
+        userId: string;
+        email: string;
+        /** The session of the access token that made the guess. */
+        sessionId: string;
+        reason: 'wrong_password';
+      }
     /** An operator added a user (`tessera users create`). */
     | { type: 'user_created'; userId: string; email: string }
     /** An operator rotated the signing key (`tessera keys rotate`); the previous key keeps verifying. */
@@ -67,10 +90,12 @@ const EVENT_TYPES: Record<AuthEventType, true> = {
   lockout: true,
   refresh: true,
   reuse_detected: true,
+  refresh_failed: true,
   logout: true,
   logout_all: true,
   session_revoked: true,
   password_changed: true,
+  password_change_failed: true,
   rate_limited: true,
   user_created: true,
   key_rotated: true,

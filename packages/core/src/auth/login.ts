@@ -1,6 +1,7 @@
 import { TesseraError } from '../errors.js';
-import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from '../password/hash.js';
-import { normalizeEmail } from '../password/policy.js';
+import { normalizeEmail } from '../input/email.js';
+import { dummyPasswordHash, hashPassword, matchPassword } from '../password/hash.js';
+import { checkPasswordCharacters } from '../password/policy.js';
 import type { UserRecord } from '../store/types.js';
 import type { AuthContext, ClientInfo, IssuedTokens } from './context.js';
 import { emitEvent } from './events.js';
@@ -19,18 +20,22 @@ export interface LoginInput {
  * exists (so a 429 says nothing about existence either), and refused before any hashing once used up.
  */
 export async function login(ctx: AuthContext, input: LoginInput, client: ClientInfo): Promise<{ user: UserRecord; tokens: IssuedTokens }> {
+  // The normal form signup stored (so `ＡＮＮ@example.test.` finds ann@example.test); malformed input is a 400
+  // before any lookup, and says nothing about whether an account exists.
   const email = normalizeEmail(input.email);
+  checkPasswordCharacters(input.password);
   const attempt = await startPasswordAttempt(ctx, 'login', { email, userId: null }, client);
   const user = await ctx.stores.users.findUserByEmail(email);
-  const matches = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password);
+  const { matches, rehash } = await matchPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password);
   if (!user || !matches) {
     emitEvent(ctx, client, { type: 'login_failed', email, userId: user?.id ?? null, reason: user ? 'wrong_password' : 'unknown_email' });
     attempt.failed();
     throw new TesseraError('invalid_credentials');
   }
   await attempt.succeeded();
-  if (needsRehash(user.passwordHash)) {
-    // Imported bcrypt hashes (and older parameters) are upgraded the first time the password is seen.
+  if (rehash) {
+    // Imported bcrypt hashes, older parameters and hashes of the un-normalised password are upgraded the first
+    // time the password is seen.
     await ctx.stores.users.updatePasswordHash(user.id, await hashPassword(input.password), new Date(ctx.now()));
   }
   const tokens = await startSession(ctx, user, client);

@@ -53,13 +53,25 @@ function isLive(ctx: AuthContext, session: SessionRecord): boolean {
  */
 export async function refresh(ctx: AuthContext, token: string, client: ClientInfo = {}): Promise<IssuedTokens> {
   await hitLimit(ctx, 'refresh', client);
-  const { sessionId, secret } = readRefreshToken(ctx, token);
+  let parsed: ParsedRefreshToken;
+  try {
+    parsed = readRefreshToken(ctx, token);
+  } catch (error) {
+    // Every failed credential check leaves a trace: a string we never issued is a guess or a forgery.
+    emitEvent(ctx, client, { type: 'refresh_failed', sessionId: null, userId: null, reason: 'invalid_token' });
+    throw error;
+  }
+  const { sessionId, secret } = parsed;
   const presentedHash = hashSecret(secret);
   let session = await ctx.stores.sessions.findSession(sessionId);
-  if (!session || !isLive(ctx, session)) throw invalidGrant('The session has ended; log in again.');
+  if (!session || !isLive(ctx, session)) throw sessionEnded(ctx, client, sessionId, session);
   // Loaded before anything changes: if the user store is down, the request fails with the token un-rotated,
   // so the client's retry is not mistaken for reuse (sessions and users may live in different stores).
-  const user = await liveUser(ctx, session);
+  const user = await ctx.stores.users.findUserById(session.userId);
+  if (!user) {
+    emitEvent(ctx, client, { type: 'refresh_failed', sessionId, userId: session.userId, reason: 'account_deleted' });
+    throw invalidGrant('The account no longer exists.');
+  }
 
   if (sameHash(presentedHash, session.secretHash)) {
     const rotation = await rotate(ctx, session, user, secret);
@@ -69,7 +81,7 @@ export async function refresh(ctx: AuthContext, token: string, client: ClientInf
     }
     // Lost the race to a concurrent refresh: the token is now the previous one; answer as a grace refresh.
     session = await ctx.stores.sessions.findSession(sessionId);
-    if (!session || !isLive(ctx, session)) throw invalidGrant('The session has ended; log in again.');
+    if (!session || !isLive(ctx, session)) throw sessionEnded(ctx, client, sessionId, session);
   }
 
   if (withinGrace(ctx, session, presentedHash)) {
@@ -111,8 +123,7 @@ async function rotate(ctx: AuthContext, session: SessionRecord, user: UserRecord
   return issueTokens(ctx, user, { id: session.id, idleExpiresAt }, successor);
 }
 
-async function liveUser(ctx: AuthContext, session: SessionRecord): Promise<UserRecord> {
-  const user = await ctx.stores.users.findUserById(session.userId);
-  if (!user) throw invalidGrant('The account no longer exists.');
-  return user;
+function sessionEnded(ctx: AuthContext, client: ClientInfo, sessionId: string, session: SessionRecord | null): TesseraError {
+  emitEvent(ctx, client, { type: 'refresh_failed', sessionId, userId: session?.userId ?? null, reason: 'session_ended' });
+  return invalidGrant('The session has ended; log in again.');
 }

@@ -1,4 +1,5 @@
 import { TesseraError } from '../errors.js';
+import { isSessionIdShape } from '../session/refresh-token.js';
 import type { AccessTokenClaims } from '../token/types.js';
 import type { AuthContext, ClientInfo } from './context.js';
 import { emitEvent } from './events.js';
@@ -31,7 +32,9 @@ export async function listSessions(ctx: AuthContext, claims: AccessTokenClaims):
  * the endpoint cannot be used to probe which session ids exist.
  */
 export async function deleteSession(ctx: AuthContext, claims: AccessTokenClaims, sessionId: string, client: ClientInfo = {}): Promise<void> {
-  const session = await ctx.stores.sessions.findSession(sessionId);
+  // The id comes from the URL path, percent-decoded: `%00` would reach the store as a NUL, which PostgreSQL
+  // refuses with an error (a 500). An id we could never have issued is simply not found.
+  const session = isSessionIdShape(sessionId) ? await ctx.stores.sessions.findSession(sessionId) : null;
   if (!session || session.userId !== claims.sub || session.revokedAt !== null) {
     throw new TesseraError('not_found', 'There is no such session.');
   }

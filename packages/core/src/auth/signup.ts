@@ -1,6 +1,8 @@
 import { TesseraError } from '../errors.js';
 import { hashPassword } from '../password/hash.js';
-import { checkPasswordPolicy, normalizeEmail, normalizeName } from '../password/policy.js';
+import { normalizeEmail } from '../input/email.js';
+import { normalizeName } from '../input/name.js';
+import { checkPasswordPolicy } from '../password/policy.js';
 import type { UserRecord } from '../store/types.js';
 import type { AuthContext, ClientInfo, IssuedTokens } from './context.js';
 import { emitEvent } from './events.js';
@@ -39,13 +41,15 @@ export async function createUser(
   ctx: Pick<AuthContext, 'stores' | 'now' | 'randomBytes'>,
   input: { email: string; password: string; name: string | null; roles: string[] },
 ): Promise<UserRecord> {
+  // Every field is checked before anything is hashed or stored: no input reaches a store that cannot hold it.
   const email = normalizeEmail(input.email);
+  const name = normalizeName(input.name);
   checkPasswordPolicy(input.password, 'password', email);
   const now = new Date(ctx.now());
   const user: UserRecord = {
     id: createUserId(ctx.randomBytes),
     email,
-    name: normalizeName(input.name),
+    name,
     passwordHash: await hashPassword(input.password),
     roles: [...input.roles],
     createdAt: now,

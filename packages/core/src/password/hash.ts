@@ -10,8 +10,12 @@ import { runPasswordWork } from './password-work.js';
  */
 export const ARGON2_PARAMS = { memoryCost: 19456, timeCost: 2, parallelism: 1, algorithm: 2 as argon2.Algorithm } as const;
 
+/**
+ * Passwords are hashed in Unicode NFKC (NIST SP 800-63B §5.1.1.2), so the same password typed on another
+ * keyboard or system (a precomposed `é` or `e` + combining accent, a fullwidth digit) is the same password.
+ */
 export function hashPassword(password: string): Promise<string> {
-  return runPasswordWork(() => argon2.hash(password, ARGON2_PARAMS));
+  return runPasswordWork(() => argon2.hash(password.normalize('NFKC'), ARGON2_PARAMS));
 }
 
 const BCRYPT_PREFIX = /^\$2[abxy]\$\d{2}\$/;
@@ -21,6 +25,23 @@ const BCRYPT_PREFIX = /^\$2[abxy]\$\d{2}\$/;
  * never an exception, so one corrupt row cannot turn a login into a 500.
  */
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+  return (await matchPassword(passwordHash, password)).matches;
+}
+
+/**
+ * Like `verifyPassword`, and also says whether the hash should be replaced after this successful check: its
+ * parameters are outdated (`needsRehash`), or it was made before passwords were normalised and matched only the
+ * password as typed. The NFKC form is tried first; the typed form only when it differs, so a hash from before
+ * normalisation keeps verifying and is upgraded on the next login.
+ */
+export async function matchPassword(passwordHash: string, password: string): Promise<{ matches: boolean; rehash: boolean }> {
+  const normalized = password.normalize('NFKC');
+  if (await verifyExactly(passwordHash, normalized)) return { matches: true, rehash: needsRehash(passwordHash) };
+  if (normalized !== password && (await verifyExactly(passwordHash, password))) return { matches: true, rehash: true };
+  return { matches: false, rehash: false };
+}
+
+async function verifyExactly(passwordHash: string, password: string): Promise<boolean> {
   try {
     if (passwordHash.startsWith('$argon2')) return await runPasswordWork(() => argon2.verify(passwordHash, password));
     if (BCRYPT_PREFIX.test(passwordHash)) return await runPasswordWork(() => bcrypt.verify(password, passwordHash));

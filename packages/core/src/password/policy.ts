@@ -1,18 +1,30 @@
 import { TesseraError } from '../errors.js';
+import { refuseControlCharacters } from '../input/text-rules.js';
 import { isCommonPassword } from './common-passwords.js';
 
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 128;
-export const EMAIL_MAX_LENGTH = 254;
-export const NAME_MAX_LENGTH = 100;
 
 /**
- * Length is counted in Unicode code points (an emoji is one character, as a person counts it), and the
- * password is never truncated: every character takes part in the hash. It may not be one of the 10,000 most
- * common passwords nor, given the account's email, the email or its part before the @: those are the first
- * guesses of any password-spraying or guessing attack. Applied on signup, password change and `users create`.
+ * What any presented password must be, new or not (login, the current password of a change): free of control
+ * characters (C0, C1, DEL, NUL) and lone surrogates. A lone surrogate reaches the hasher as U+FFFD, so two
+ * different ones would both match; a control character is never typed by a person. Any other character is
+ * allowed: spaces, emoji, joiners and every script (passwords are normalised with NFKC before hashing; see hash.ts).
  */
-export function checkPasswordPolicy(password: string, field = 'password', email?: string): void {
+export function checkPasswordCharacters(password: string, field = 'password'): void {
+  refuseControlCharacters(password, field);
+}
+
+/**
+ * A new password: the characters of `checkPasswordCharacters`, then length counted in Unicode code points of
+ * the NFKC form that is hashed (an emoji is one character, as a person counts it), and the password is never
+ * truncated: every character takes part in the hash. It may not be one of the 10,000 most common passwords
+ * nor, given the account's email, the email or its part before the @: those are the first guesses of any
+ * password-spraying or guessing attack. Applied on signup, password change and `users create`.
+ */
+export function checkPasswordPolicy(rawPassword: string, field = 'password', email?: string): void {
+  checkPasswordCharacters(rawPassword, field);
+  const password = rawPassword.normalize('NFKC');
   const length = [...password].length;
   if (length < PASSWORD_MIN_LENGTH) {
     throw new TesseraError('invalid_request', `The ${field} must be at least ${PASSWORD_MIN_LENGTH} characters long.`);
@@ -33,26 +45,4 @@ function isEmailLike(password: string, email: string): boolean {
   const address = email.trim().toLowerCase();
   const at = address.lastIndexOf('@');
   return folded === address || (at > 0 && folded === address.slice(0, at));
-}
-
-// Deliberately loose (one @, something on each side, a dot in the domain, no spaces): the only real test of an
-// address is mail reaching it; this only stops obvious mistakes.
-const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-/** Trims and lower-cases, so `Ann@Example.com ` and `ann@example.com` are one account. */
-export function normalizeEmail(email: string): string {
-  const normalized = email.trim().toLowerCase();
-  if (normalized.length > EMAIL_MAX_LENGTH || !EMAIL_SHAPE.test(normalized)) {
-    throw new TesseraError('invalid_request', 'The email address is not valid.');
-  }
-  return normalized;
-}
-
-export function normalizeName(name: string | undefined | null): string | null {
-  if (name === undefined || name === null) return null;
-  const trimmed = name.trim();
-  if ([...trimmed].length > NAME_MAX_LENGTH) {
-    throw new TesseraError('invalid_request', `The name must be at most ${NAME_MAX_LENGTH} characters long.`);
-  }
-  return trimmed === '' ? null : trimmed;
 }

@@ -23,6 +23,11 @@ export interface ParsedRefreshToken {
   secret: Buffer;
 }
 
+/** Whether `value` has the shape of a session id we issue (22 base64url characters). */
+export function isSessionIdShape(value: string): boolean {
+  return SESSION_ID.test(value);
+}
+
 export function createSessionId(randomBytes: (size: number) => Uint8Array): string {
   return Buffer.from(randomBytes(SESSION_ID_BYTES)).toString('base64url');
 }

@@ -3,7 +3,12 @@ import { pino, type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from '../config.js';
 
 /** Events an operator should look at: guessing, lockouts, stolen refresh tokens, floods, a leaked key withdrawn. */
-const WARNINGS: ReadonlySet<AuthEvent['type']> = new Set(['login_failed', 'lockout', 'reuse_detected', 'rate_limited', 'key_revoked']);
+const WARNINGS: ReadonlySet<AuthEvent['type']> = new Set(['login_failed', 'password_change_failed', 'lockout', 'reuse_detected', 'rate_limited', 'key_revoked']);
+
+/** A refresh token we never issued is a guess; a real one of an ended session is a browser's stale cookie. */
+function isWarning(event: AuthEvent): boolean {
+  return event.type === 'refresh_failed' ? event.reason === 'invalid_token' : WARNINGS.has(event.type);
+}
 
 /**
  * Field names that must never reach a log line. Events never carry them (see AuthEvent); this is the second
@@ -39,7 +44,7 @@ export function createLogger(options: AuditLogOptions = {}): Logger {
 export function createAuditLog(options: AuditLogOptions & { logger?: Logger } = {}): AuthEventListener {
   const logger = (options.logger ?? createLogger(options)).child({ audit: true });
   return (event) => {
-    if (WARNINGS.has(event.type)) logger.warn(event, event.type);
+    if (isWarning(event)) logger.warn(event, event.type);
     else logger.info(event, event.type);
   };
 }

@@ -51,8 +51,18 @@ async function readLimitedText(request: Request): Promise<string> {
     }
     chunks.push(value);
   }
-  return new TextDecoder('utf-8', { fatal: false }).decode(Buffer.concat(chunks));
+  try {
+    return UTF8.decode(Buffer.concat(chunks));
+  } catch {
+    throw new TesseraError('invalid_request', 'The body is not valid UTF-8.');
+  }
 }
+
+/**
+ * Fatal, not lenient: a lenient decoder turns every invalid byte into U+FFFD, so an account created with one set
+ * of invalid bytes in its email and password could be logged into with any other.
+ */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 function tooLarge(): TesseraError {
   return new TesseraError('invalid_request', `The body is larger than ${MAX_BODY_BYTES / 1024} KiB.`);

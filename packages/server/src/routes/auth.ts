@@ -70,12 +70,12 @@ export function authRoutes(options: AuthRoutesOptions): Hono<{ Variables: AuthVa
     try {
       return tokenResponse(c, await auth.refresh(cookie, options.clientInfo(c)), 'cookie');
     } catch (error) {
+      // Anything else (a 429, a store that is down) goes to the app's error handler, which logs 500s and 503s.
+      if (!(error instanceof TesseraError) || error.code !== 'invalid_grant') throw error;
       // A dead refresh cookie is useless to the browser: drop it so the client stops sending it.
       const response = errorResponse(error);
-      if (error instanceof TesseraError && error.code === 'invalid_grant') {
-        clearSessionCookies(c, cookies);
-        for (const value of c.res.headers.getSetCookie()) response.headers.append('set-cookie', value);
-      }
+      clearSessionCookies(c, cookies);
+      for (const value of c.res.headers.getSetCookie()) response.headers.append('set-cookie', value);
       return response;
     }
   });
@@ -92,11 +92,14 @@ export function authRoutes(options: AuthRoutesOptions): Hono<{ Variables: AuthVa
     } else if (authorization !== undefined) {
       const token = readBearer(authorization);
       if (token.kind === 'token') {
+        let claims;
         try {
-          await auth.logoutWithAccessToken(auth.verifyAccessToken(token.token), options.clientInfo(c));
+          claims = auth.verifyAccessToken(token.token);
         } catch (error) {
           return errorResponse(error, { tokenSent: true });
         }
+        // Outside the try: a store that is down is a logged 503, not a token problem.
+        await auth.logoutWithAccessToken(claims, options.clientInfo(c));
       }
     }
     clearSessionCookies(c, cookies);
