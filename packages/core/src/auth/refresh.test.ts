@@ -162,6 +162,23 @@ describe('refresh rotation', () => {
     expect(await codeOf(auth.refresh(successor!))).toBe('ok');
   });
 
+  it('keeps a normal rotation at three store calls: the history rides in the compare-and-swap', async () => {
+    const { auth, clock, stores, tokens } = await signedUp();
+    const next = await auth.refresh(tokens.refreshToken);
+    clock.advance(1_000);
+    const calls: string[] = [];
+    for (const store of [stores.sessions, stores.users] as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>[]) {
+      for (const [name, method] of Object.entries(store)) {
+        store[name] = (...args) => {
+          calls.push(name);
+          return method(...args);
+        };
+      }
+    }
+    await auth.refresh(next.refreshToken);
+    expect(calls).toEqual(['findSession', 'findUserById', 'rotateSession']);
+  });
+
   it('refuses a forged secret for a real session id without revoking the session', async () => {
     const { auth, tokens } = await signedUp();
     const forged = `${tokens.sessionId}.${Buffer.alloc(48, 1).toString('base64url')}`;
