@@ -107,6 +107,15 @@ describe('refresh rotation', () => {
     expect(await codeOf(auth.refresh(gen2!))).toBe('invalid_grant');
   });
 
+  it('with the grace window off, any second use of a token is reuse, even at the same instant', async () => {
+    const harness = await createTestAuth({ refreshGraceSeconds: 0 });
+    const { tokens } = await harness.auth.signup({ email: 'ann@example.test', password: PASSWORD }, {});
+    const next = await harness.auth.refresh(tokens.refreshToken);
+    expect(await codeOf(harness.auth.refresh(tokens.refreshToken))).toBe('invalid_grant');
+    expect(harness.revokedEvents).toEqual([[tokens.sessionId]]);
+    expect(await codeOf(harness.auth.refresh(next.refreshToken))).toBe('invalid_grant');
+  });
+
   it('keeps exactly one lineage when a naive client races with three generations at once', async () => {
     const { auth, clock, tokens, stores, revokedEvents } = await signedUp();
     const [gen0, gen1, gen2] = await rotations(auth, clock, tokens.refreshToken, 2, 1_000);
