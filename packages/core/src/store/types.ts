@@ -63,9 +63,9 @@ export interface SessionRecord {
   /** base64url SHA-256 of the current refresh secret. */
   secretHash: string;
   /**
-   * The session's recent rotations, newest first, consecutive (each entry superseded the secret the entry
-   * before it in the list introduced), empty before the first rotation. Bounded: the core keeps only rotations
-   * still inside the grace window, and at most MAX_RECENT_ROTATIONS of them.
+   * The session's recent rotations, newest first and consecutive (each entry superseded the secret that the
+   * entry after it, one rotation older, put in place); empty before the first rotation. Bounded: the core keeps
+   * only rotations still inside the grace window, and at most MAX_RECENT_ROTATIONS of them.
    */
   recentRotations: RotationRecord[];
   createdAt: Date;
