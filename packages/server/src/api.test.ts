@@ -111,6 +111,26 @@ describe('refresh and CSRF', () => {
     expect((await t.request('/auth/me', bearer(body.accessToken))).status).toBe(401);
   });
 
+  it('answers a native client racing with three generations of its token: 200 and the current token for all', async () => {
+    const signup = await t.request('/auth/signup', json({ email: 'ann@example.test', password: PASSWORD, transport: 'body' }));
+    const held = [((await signup.json()) as { refreshToken: string }).refreshToken];
+    for (let i = 0; i < 3; i += 1) {
+      const next = await t.request('/auth/refresh', json({ refreshToken: held[i] }));
+      held.push(((await next.json()) as { refreshToken: string }).refreshToken);
+      t.clock.advance(2_000);
+    }
+    const current = held.pop()!;
+    const responses = await Promise.all(Array.from({ length: 9 }, (_, i) => t.request('/auth/refresh', json({ refreshToken: held[i % 3] }))));
+    for (const response of responses) {
+      expect(response.status).toBe(200);
+      expect(response.headers.getSetCookie()).toEqual([]);
+      const body = (await response.json()) as { refreshToken: string; accessToken: string };
+      expect(body.refreshToken).toBe(current);
+      expect((await t.request('/auth/me', bearer(body.accessToken))).status).toBe(200);
+    }
+    expect((await t.request('/auth/refresh', json({ refreshToken: current }))).status).toBe(200);
+  });
+
   it('answers invalid_grant when there is no refresh token at all', async () => {
     const response = await t.request('/auth/refresh', { method: 'POST' });
     expect(response.status).toBe(401);

@@ -56,7 +56,7 @@ describe('audit log', () => {
       .map((token) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).sid as string);
     for (const sid of sids) {
       const session = await t.runtime.stores.sessions.findSession(sid);
-      keep(session!.secretHash, ...(session!.previousSecretHash ? [session!.previousSecretHash] : []));
+      keep(session!.secretHash, ...session!.recentRotations.flatMap((r) => [r.supersededHash, r.nonce]));
     }
 
     const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);

@@ -1,4 +1,4 @@
-import type { NewSession, SessionRecord } from '@tessera/core';
+import { decodeRecentRotations, type NewSession, type SessionRecord } from '@tessera/core';
 
 // A session is one Redis hash. Instants are integer milliseconds; an absent field is null.
 
@@ -36,9 +36,12 @@ export function toSessionRecord(id: string, hash: Record<string, string>): Sessi
     id,
     userId: required(hash, 'userId'),
     secretHash: required(hash, 'secretHash'),
-    previousSecretHash: hash.prevHash ?? null,
-    rotatedAt: instant(hash.rotatedAt),
-    rotationNonce: hash.nonce ?? null,
+    // prevHash, nonce and rotatedAt repeat the newest rotation, for servers of the previous version.
+    recentRotations: decodeRecentRotations(hash.rotations ?? null, {
+      previousSecretHash: hash.prevHash ?? null,
+      rotationNonce: hash.nonce ?? null,
+      rotatedAtMs: hash.rotatedAt === undefined ? null : Number(hash.rotatedAt),
+    }),
     createdAt: new Date(Number(required(hash, 'createdAt'))),
     lastUsedAt: new Date(Number(required(hash, 'lastUsedAt'))),
     idleExpiresAt: new Date(Number(required(hash, 'idleExp'))),

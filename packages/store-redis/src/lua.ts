@@ -42,15 +42,19 @@ return 1`,
   3,
 );
 
-/** KEYS: session, expiry index. ARGV: expected hash, new hash, nonce, rotatedAt, idleExpiresAt, margin, id, prefix. */
+/**
+ * KEYS: session, expiry index. ARGV: expected hash, new hash, nonce, rotatedAt, idleExpiresAt, margin, id, prefix,
+ * recent rotations (JSON, this rotation first).
+ */
 export const ROTATE = defineScript(
   `${HELPERS}
 local cur = redis.call('HMGET', KEYS[1], 'secretHash', 'revokedAt', 'absExp', 'userId')
 -- The compare-and-swap: only a caller presenting the current secret rotates, and only once. A replayed or
--- raced old secret (token theft, a second tab) changes nothing here; the core decides what it means.
+-- raced old secret (token theft, a second tab) changes nothing here; the core decides what it means. The
+-- rotation history is written in the same step, so it always belongs to the secret hash beside it.
 if not cur[1] or cur[2] or cur[1] ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'prevHash', cur[1], 'secretHash', ARGV[2], 'nonce', ARGV[3],
-  'rotatedAt', ARGV[4], 'lastUsedAt', ARGV[4], 'idleExp', ARGV[5])
+  'rotatedAt', ARGV[4], 'lastUsedAt', ARGV[4], 'idleExp', ARGV[5], 'rotations', ARGV[9])
 local dies = math.min(tonumber(ARGV[5]), tonumber(cur[3]))
 redis.call('ZADD', KEYS[2], ms(dies), ARGV[7])
 local keep = dies + tonumber(ARGV[6])

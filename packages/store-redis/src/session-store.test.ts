@@ -69,7 +69,7 @@ describe.skipIf(!available)('Redis session store', () => {
     expect(await redis.pexpiretime(key)).toBe(at(HOUR).getTime() + REVOKED_RETENTION_MS);
     expect(await redis.pexpiretime(`${prefix}user:u1:sessions`)).toBe(at(HOUR).getTime() + REVOKED_RETENTION_MS);
 
-    await sessions.rotateSession(session.id, { expectedSecretHash: session.secretHash, newSecretHash: randomId(32), rotationNonce: randomId(), rotatedAt: at(1), idleExpiresAt: at(2 * DAY) });
+    await sessions.rotateSession(session.id, { expectedSecretHash: session.secretHash, newSecretHash: randomId(32), rotationNonce: randomId(), rotatedAt: at(1), idleExpiresAt: at(2 * DAY), earlierRotations: [] });
     // Rotation pushes the idle expiry out, but never past the absolute one.
     expect(await redis.pexpiretime(key)).toBe(at(DAY).getTime() + REVOKED_RETENTION_MS);
 

@@ -1,4 +1,4 @@
-import type { RevokedSession, SessionRecord, SessionStore } from '@tessera/core';
+import { encodeRecentRotations, recentRotationsAfter, type RevokedSession, type SessionRecord, type SessionStore } from '@tessera/core';
 import type { Redis } from 'ioredis';
 import { pairsToObject, sessionFields, toSessionRecord } from './codec.js';
 import { guard } from './errors.js';
@@ -55,7 +55,7 @@ export function createRedisSessionStore(redis: Redis, options: RedisSessionStore
       guard(async () => {
         const won = await runScript(redis, ROTATE, [names.session(id), names.expiry], [
           rotation.expectedSecretHash, rotation.newSecretHash, rotation.rotationNonce, rotation.rotatedAt.getTime(),
-          rotation.idleExpiresAt.getTime(), REVOKED_RETENTION_MS, id, prefix,
+          rotation.idleExpiresAt.getTime(), REVOKED_RETENTION_MS, id, prefix, encodeRecentRotations(recentRotationsAfter(rotation)),
         ]);
         return won === 1;
       }),

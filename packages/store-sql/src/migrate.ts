@@ -1,11 +1,13 @@
 import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
 import { initialMigration } from './migrations/0001-initial.js';
+import { recentRotationsMigration } from './migrations/0002-recent-rotations.js';
 import type { Db, SqlDialect } from './schema.js';
 
 /** Every migration, in order. Names sort lexically; never rename or reorder a shipped one, only append. */
 export function tesseraMigrations(dialect: SqlDialect): Record<string, Migration> {
   return {
     '0001_initial': initialMigration(dialect),
+    '0002_recent_rotations': recentRotationsMigration,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { RevokedSession, SessionRecord, SigningAlg, StoredKey, UserRecord } from '@tessera/core';
+import { decodeRecentRotations, type RevokedSession, type SessionRecord, type SigningAlg, type StoredKey, type UserRecord } from '@tessera/core';
 import type { KeyRow, SessionRow, UserRow } from './schema.js';
 
 const ALGS: readonly string[] = ['ES256', 'EdDSA', 'RS256', 'HS256'] satisfies SigningAlg[];
@@ -50,9 +50,11 @@ export function toSession(row: SessionRow): SessionRecord {
     id: row.id,
     userId: row.user_id,
     secretHash: row.secret_hash,
-    previousSecretHash: row.previous_secret_hash,
-    rotatedAt: toDateOrNull(row.rotated_at),
-    rotationNonce: row.rotation_nonce,
+    recentRotations: decodeRecentRotations(row.recent_rotations, {
+      previousSecretHash: row.previous_secret_hash,
+      rotationNonce: row.rotation_nonce,
+      rotatedAtMs: row.rotated_at === null ? null : toDate(row.rotated_at).getTime(),
+    }),
     createdAt: toDate(row.created_at),
     lastUsedAt: toDate(row.last_used_at),
     idleExpiresAt: toDate(row.idle_expires_at),

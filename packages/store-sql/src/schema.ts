@@ -26,6 +26,8 @@ export interface SessionsTable {
   previous_secret_hash: string | null;
   rotated_at: NullableMillis;
   rotation_nonce: string | null;
+  /** JSON, newest first; the three columns above repeat its first entry (see encodeRecentRotations). */
+  recent_rotations: string | null;
   created_at: Millis;
   last_used_at: Millis;
   idle_expires_at: Millis;

@@ -1,4 +1,4 @@
-import type { RevokedSession, SessionStore } from '@tessera/core';
+import { encodeRecentRotations, recentRotationsAfter, type RevokedSession, type SessionStore } from '@tessera/core';
 import { guard } from './errors.js';
 import { toMillis, toRevoked, toSession } from './rows.js';
 import type { Db, SqlDialect } from './schema.js';
@@ -20,6 +20,7 @@ export function createSqlSessionStore(db: Db, dialect: SqlDialect): SessionStore
             previous_secret_hash: null,
             rotated_at: null,
             rotation_nonce: null,
+            recent_rotations: null,
             created_at: toMillis(session.createdAt),
             last_used_at: toMillis(session.lastUsedAt),
             idle_expires_at: toMillis(session.idleExpiresAt),
@@ -43,7 +44,9 @@ export function createSqlSessionStore(db: Db, dialect: SqlDialect): SessionStore
      * affected-row count reports it. A racer that waited on the lock re-evaluates the WHERE against the
      * committed row (PostgreSQL re-checks, InnoDB reads the current version, SQLite runs writers one at a
      * time), finds the hash changed and updates nothing. previous_secret_hash is set to the expected hash,
-     * which the WHERE guarantees is the old value, so no dialect's SET evaluation order matters.
+     * which the WHERE guarantees is the old value, so no dialect's SET evaluation order matters. The history
+     * is written whole in the same statement (the caller read it with the expected hash; see SessionStore),
+     * so the append costs no extra round trip and is atomic with the swap.
      */
     rotateSession: (id, rotation) =>
       guard(async () => {
@@ -55,6 +58,7 @@ export function createSqlSessionStore(db: Db, dialect: SqlDialect): SessionStore
             secret_hash: rotation.newSecretHash,
             rotation_nonce: rotation.rotationNonce,
             rotated_at: rotatedAt,
+            recent_rotations: encodeRecentRotations(recentRotationsAfter(rotation)),
             last_used_at: rotatedAt,
             idle_expires_at: toMillis(rotation.idleExpiresAt),
           })

@@ -1,11 +1,13 @@
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { TesseraError } from '@tessera/core';
-import { makeUser, runStoreConformance } from '@tessera/testing';
+import { DAY, at, makeSession, makeUser, randomId, runStoreConformance } from '@tessera/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSqlStores } from './create-sql-stores.js';
+import { initialMigration } from './migrations/0001-initial.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-sqlite-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -50,6 +52,53 @@ describe('SQLite specifics', () => {
     const reopened = await createSqlStores(`sqlite:${file}`);
     expect((await reopened.users.findUserById(user.id))?.email).toBe(user.email);
     await reopened.close();
+  });
+
+  it('upgrades a database of the previous version: rotations it made, before or after the upgrade, keep their grace', async () => {
+    const file = freshFile();
+    mkdirSync(dirname(file), { recursive: true });
+    const old = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new Database(file) }) });
+    const migrator = new Migrator({
+      db: old,
+      provider: { getMigrations: async () => ({ '0001_initial': initialMigration('sqlite') }) },
+      migrationTableName: 'tessera_migration',
+      migrationLockTableName: 'tessera_migration_lock',
+    });
+    expect((await migrator.migrateToLatest()).error).toBeUndefined();
+    await old.destroy();
+    // What the previous version's rotateSession wrote: the latest rotation only.
+    const rotateTheOldWay = (raw: Database.Database, id: string, expected: string, nonce: string, atMs: number) =>
+      raw
+        .prepare('update tessera_sessions set previous_secret_hash = ?, secret_hash = ?, rotation_nonce = ?, rotated_at = ? where id = ? and secret_hash = ?')
+        .run(expected, randomId(32), nonce, atMs, id, expected);
+
+    const session = makeSession('u1');
+    const before = new Database(file);
+    before
+      .prepare('insert into tessera_sessions (id, user_id, secret_hash, created_at, last_used_at, idle_expires_at, absolute_expires_at) values (?, ?, ?, ?, ?, ?, ?)')
+      .run(session.id, session.userId, session.secretHash, at().getTime(), at().getTime(), at(DAY).getTime(), at(30 * DAY).getTime());
+    rotateTheOldWay(before, session.id, session.secretHash, 'nonce-old-1', at(1).getTime());
+    before.close();
+
+    const stores = await createSqlStores(`sqlite:${file}`);
+    const found = (await stores.sessions.findSession(session.id))!;
+    const oldRotation = { supersededHash: session.secretHash, nonce: 'nonce-old-1', rotatedAt: at(1) };
+    expect(found.recentRotations).toEqual([oldRotation]);
+
+    const next = { expectedSecretHash: found.secretHash, newSecretHash: randomId(32), rotationNonce: 'nonce-new-2', rotatedAt: at(2), idleExpiresAt: at(DAY), earlierRotations: found.recentRotations };
+    expect(await stores.sessions.rotateSession(session.id, next)).toBe(true);
+    const newRotation = { supersededHash: found.secretHash, nonce: 'nonce-new-2', rotatedAt: at(2) };
+    expect((await stores.sessions.findSession(session.id))?.recentRotations).toEqual([newRotation, oldRotation]);
+
+    // A server of the previous version, still running during a rolling upgrade, rotates once more: the stored
+    // history no longer leads to the current secret, so only the rotation it recorded counts.
+    const during = new Database(file);
+    rotateTheOldWay(during, session.id, next.newSecretHash, 'nonce-old-3', at(3).getTime());
+    during.close();
+    expect((await stores.sessions.findSession(session.id))?.recentRotations).toEqual([
+      { supersededHash: next.newSecretHash, nonce: 'nonce-old-3', rotatedAt: at(3) },
+    ]);
+    await stores.close();
   });
 
   it('does not touch the schema with migrate: false, and close() is idempotent', async () => {

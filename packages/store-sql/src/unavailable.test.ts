@@ -34,7 +34,7 @@ describe.each([
     expectUnavailable(error);
     expect(error.cause).toMatchObject({ code: 'ECONNREFUSED' });
     expectUnavailable(await rejection(stores.sessions.rotateSession('s', {
-      expectedSecretHash: 'a', newSecretHash: 'b', rotationNonce: 'n', rotatedAt: new Date(), idleExpiresAt: new Date(),
+      expectedSecretHash: 'a', newSecretHash: 'b', rotationNonce: 'n', rotatedAt: new Date(), idleExpiresAt: new Date(), earlierRotations: [],
     })));
     expectUnavailable(await rejection(stores.keys.addSigningKey({
       kid: 'k', alg: 'HS256', publicJwk: null, privateKeyEncrypted: null, createdAt: new Date(), retiredAt: null,

@@ -18,6 +18,9 @@ export const SETTINGS: AuthSettings = {
   clockToleranceSeconds: 5,
 };
 
+/** The derived keys every test auth uses (tests that check a rule below the auth API need the refresh key). */
+export const DERIVED = deriveKeys(Buffer.alloc(32, 7));
+
 export async function createTestAuth(overrides: Partial<AuthSettings> = {}, options: Pick<CreateAuthOptions, 'limits' | 'onEvent'> = {}) {
   const clock = createFixedClock(T0);
   const stores = createMemoryStores();
@@ -27,7 +30,7 @@ export async function createTestAuth(overrides: Partial<AuthSettings> = {}, opti
   const auth: Auth = await createAuth({
     stores,
     keys: { signingKey: () => key, resolve: (kid) => (kid === key.kid ? verificationKey : undefined) },
-    derived: deriveKeys(Buffer.alloc(32, 7)),
+    derived: DERIVED,
     settings: { ...SETTINGS, ...overrides },
     now: clock.now,
     onRevoke: (ids) => revokedEvents.push([...ids]),

@@ -1,12 +1,29 @@
+import type { FixedClock } from '@tessera/testing';
 import { describe, expect, it } from 'vitest';
 import { TesseraError } from '../errors.js';
-import { parseRefreshToken } from '../session/refresh-token.js';
-import { createTestAuth, PASSWORD } from './harness.testkit.js';
+import { hashSecret, parseRefreshToken } from '../session/refresh-token.js';
+import { currentSecretFor, MAX_RECENT_ROTATIONS } from '../session/rotation-history.js';
+import type { Auth } from './create-auth.js';
+import { createTestAuth, DERIVED, PASSWORD } from './harness.testkit.js';
 
 async function signedUp() {
   const harness = await createTestAuth();
   const { user, tokens } = await harness.auth.signup({ email: 'ann@example.test', password: PASSWORD }, { userAgent: 'test', ip: '127.0.0.1' });
   return { ...harness, user, tokens };
+}
+
+/** Generation 0 (`first`) and the `count` tokens that replaced it, one rotation every `stepMs`. */
+async function rotations(auth: Auth, clock: FixedClock, first: string, count: number, stepMs: number): Promise<string[]> {
+  const tokens = [first];
+  for (let i = 0; i < count; i += 1) {
+    tokens.push((await auth.refresh(tokens[i]!)).refreshToken);
+    clock.advance(stepMs);
+  }
+  return tokens;
+}
+
+function hashOf(token: string): string {
+  return hashSecret(parseRefreshToken(token)!.secret);
 }
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
@@ -64,14 +81,83 @@ describe('refresh rotation', () => {
     expect(revokedEvents).toEqual([[tokens.sessionId]]);
   });
 
-  it('detects reuse of a token two generations old, even inside the grace window', async () => {
-    const { auth, clock, tokens } = await signedUp();
-    const first = await auth.refresh(tokens.refreshToken);
-    clock.advance(1_000);
-    const second = await auth.refresh(first.refreshToken);
-    clock.advance(1_000);
-    expect(await codeOf(auth.refresh(tokens.refreshToken))).toBe('invalid_grant');
-    expect(await codeOf(auth.refresh(second.refreshToken))).toBe('invalid_grant');
+  it('answers tokens of several generations superseded inside the window with the current token', async () => {
+    const { auth, clock, tokens, stores, revokedEvents } = await signedUp();
+    const generation = await rotations(auth, clock, tokens.refreshToken, 4, 2_000);
+    const current = generation[4]!;
+    // gen0 was superseded 8 s ago, gen3 2 s ago: all inside the 10 s window, all led to gen4.
+    for (const old of generation.slice(0, 4)) {
+      const answer = await auth.refresh(old);
+      expect(answer.refreshToken).toBe(current);
+      expect(auth.verifyAccessToken(answer.accessToken).sid).toBe(tokens.sessionId);
+    }
+    expect(revokedEvents).toEqual([]);
+    expect((await stores.sessions.findSession(tokens.sessionId))?.recentRotations).toHaveLength(4);
+    const next = await auth.refresh(current);
+    expect(next.refreshToken).not.toBe(current);
+  });
+
+  it('treats a token superseded a full window ago as reuse even while later generations are inside it', async () => {
+    const { auth, clock, tokens, revokedEvents } = await signedUp();
+    const [gen0, gen1, gen2] = await rotations(auth, clock, tokens.refreshToken, 2, 5_000);
+    // gen0 was superseded exactly 10 s ago (the window is "less than 10 s"), gen1 5 s ago.
+    expect((await auth.refresh(gen1!)).refreshToken).toBe(gen2);
+    expect(await codeOf(auth.refresh(gen0!))).toBe('invalid_grant');
+    expect(revokedEvents).toEqual([[tokens.sessionId]]);
+    expect(await codeOf(auth.refresh(gen2!))).toBe('invalid_grant');
+  });
+
+  it('with the grace window off, any second use of a token is reuse, even at the same instant', async () => {
+    const harness = await createTestAuth({ refreshGraceSeconds: 0 });
+    const { tokens } = await harness.auth.signup({ email: 'ann@example.test', password: PASSWORD }, {});
+    const next = await harness.auth.refresh(tokens.refreshToken);
+    expect(await codeOf(harness.auth.refresh(tokens.refreshToken))).toBe('invalid_grant');
+    expect(harness.revokedEvents).toEqual([[tokens.sessionId]]);
+    expect(await codeOf(harness.auth.refresh(next.refreshToken))).toBe('invalid_grant');
+  });
+
+  it('keeps exactly one lineage when a naive client races with three generations at once', async () => {
+    const { auth, clock, tokens, stores, revokedEvents } = await signedUp();
+    const [gen0, gen1, gen2] = await rotations(auth, clock, tokens.refreshToken, 2, 1_000);
+    const held = [gen0!, gen1!, gen2!];
+    const answers = await Promise.all(Array.from({ length: 24 }, (_, i) => auth.refresh(held[i % 3]!)));
+    const session = await stores.sessions.findSession(tokens.sessionId);
+    // One rotation (gen2 → gen3) won; every answer is gen3, or gen2 read before that rotation won.
+    expect(session?.recentRotations).toHaveLength(3);
+    const gen3 = answers.find((a) => hashOf(a.refreshToken) === session?.secretHash)?.refreshToken;
+    expect(gen3).toBeDefined();
+    for (const answer of answers) expect([gen2, gen3]).toContain(answer.refreshToken);
+    expect(revokedEvents).toEqual([]);
+
+    clock.advance(10_000);
+    const gen4 = await auth.refresh(gen3!);
+    expect(gen4.refreshToken).not.toBe(gen3);
+    // Beyond the window every earlier token of the lineage is reuse.
+    const after = (await stores.sessions.findSession(tokens.sessionId))!;
+    for (const old of [gen0!, gen1!, gen2!]) {
+      expect(currentSecretFor(DERIVED.refresh, after, parseRefreshToken(old)!.secret, clock.now() - 10_000)).toBeNull();
+    }
+    expect(await codeOf(auth.refresh(gen2!))).toBe('invalid_grant');
+    expect(revokedEvents).toEqual([[tokens.sessionId]]);
+  });
+
+  it(`fails closed past ${MAX_RECENT_ROTATIONS} rotations inside one window: older tokens are reuse`, async () => {
+    const { auth, clock, tokens, stores, revokedEvents } = await signedUp();
+    const generation = await rotations(auth, clock, tokens.refreshToken, MAX_RECENT_ROTATIONS + 1, 100);
+    expect((await stores.sessions.findSession(tokens.sessionId))?.recentRotations).toHaveLength(MAX_RECENT_ROTATIONS);
+    // gen1 was superseded by the oldest rotation still kept; gen0 by one the cap dropped.
+    expect((await auth.refresh(generation[1]!)).refreshToken).toBe(generation.at(-1));
+    expect(await codeOf(auth.refresh(generation[0]!))).toBe('invalid_grant');
+    expect(revokedEvents).toEqual([[tokens.sessionId]]);
+  });
+
+  it('prunes the rotation history to the grace window on the next rotation', async () => {
+    const { auth, clock, tokens, stores } = await signedUp();
+    const generation = await rotations(auth, clock, tokens.refreshToken, 3, 1_000);
+    clock.advance(10_000);
+    await auth.refresh(generation[3]!);
+    const session = await stores.sessions.findSession(tokens.sessionId);
+    expect(session?.recentRotations).toEqual([{ supersededHash: hashOf(generation[3]!), nonce: expect.any(String), rotatedAt: new Date(clock.now()) }]);
   });
 
   it('20 parallel refreshes with one token all succeed and leave exactly one live successor', async () => {
@@ -83,6 +169,23 @@ describe('refresh rotation', () => {
     clock.advance(11_000);
     const [successor] = successors;
     expect(await codeOf(auth.refresh(successor!))).toBe('ok');
+  });
+
+  it('keeps a normal rotation at three store calls: the history rides in the compare-and-swap', async () => {
+    const { auth, clock, stores, tokens } = await signedUp();
+    const next = await auth.refresh(tokens.refreshToken);
+    clock.advance(1_000);
+    const calls: string[] = [];
+    for (const store of [stores.sessions, stores.users] as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>[]) {
+      for (const [name, method] of Object.entries(store)) {
+        store[name] = (...args) => {
+          calls.push(name);
+          return method(...args);
+        };
+      }
+    }
+    await auth.refresh(next.refreshToken);
+    expect(calls).toEqual(['findSession', 'findUserById', 'rotateSession']);
   });
 
   it('refuses a forged secret for a real session id without revoking the session', async () => {

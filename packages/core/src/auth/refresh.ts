@@ -1,6 +1,7 @@
 import { TesseraError } from '../errors.js';
 import { isValidCsrfToken } from '../session/csrf.js';
 import { hashSecret, isAuthenticSecret, parseRefreshToken, sameHash, successorSecret, type ParsedRefreshToken } from '../session/refresh-token.js';
+import { currentSecretFor, rotationsToKeep } from '../session/rotation-history.js';
 import type { SessionRecord, UserRecord } from '../store/types.js';
 import type { AuthContext, ClientInfo, IssuedTokens } from './context.js';
 import { emitEvent } from './events.js';
@@ -45,9 +46,10 @@ function isLive(ctx: AuthContext, session: SessionRecord): boolean {
  *
  * - The current token rotates: one atomic compare-and-swap, so of any number of racing requests exactly one
  *   rotates.
- * - The token just superseded, presented within the grace window (a second tab, a retried request), gets a
- *   fresh access token and the same successor the winner got — the session never forks and nobody is logged
- *   out by a race.
+ * - Any token of the session superseded less than the grace window ago — not only the latest: a client without
+ *   a refresh lock races with tokens of several generations — gets a fresh access token and the session's
+ *   CURRENT secret, re-derived through the recent rotations. Nothing rotates and nothing is revoked, so however
+ *   many such requests race, the session keeps exactly one lineage and nobody is logged out by a race.
  * - Any other token we really issued for this session is a rotated-away token: somebody kept a copy. That is
  *   reuse, and the whole session is revoked with its access tokens.
  */
@@ -62,7 +64,6 @@ export async function refresh(ctx: AuthContext, token: string, client: ClientInf
     throw error;
   }
   const { sessionId, secret } = parsed;
-  const presentedHash = hashSecret(secret);
   let session = await ctx.stores.sessions.findSession(sessionId);
   if (!session || !isLive(ctx, session)) throw sessionEnded(ctx, client, sessionId, session);
   // Loaded before anything changes: if the user store is down, the request fails with the token un-rotated,
@@ -73,24 +74,24 @@ export async function refresh(ctx: AuthContext, token: string, client: ClientInf
     throw invalidGrant('The account no longer exists.');
   }
 
-  if (sameHash(presentedHash, session.secretHash)) {
+  if (sameHash(hashSecret(secret), session.secretHash)) {
     const rotation = await rotate(ctx, session, user, secret);
     if (rotation) {
       emitEvent(ctx, client, { type: 'refresh', userId: session.userId, sessionId, grace: false });
       return rotation;
     }
-    // Lost the race to a concurrent refresh: the token is now the previous one; answer as a grace refresh.
+    // Lost the race to a concurrent refresh: the token has just been superseded; answer as a grace refresh.
     session = await ctx.stores.sessions.findSession(sessionId);
     if (!session || !isLive(ctx, session)) throw sessionEnded(ctx, client, sessionId, session);
   }
 
-  if (withinGrace(ctx, session, presentedHash)) {
-    const successor = successorSecret(ctx.derived.refresh, sessionId, secret, Buffer.from(session.rotationNonce!, 'base64url'));
-    if (sameHash(hashSecret(successor), session.secretHash)) {
-      await ctx.stores.sessions.touchSession(sessionId, new Date(ctx.now()));
-      emitEvent(ctx, client, { type: 'refresh', userId: session.userId, sessionId, grace: true });
-      return issueTokens(ctx, user, session, successor);
-    }
+  // Stops replay of a stolen old token: only a token superseded inside the window, whose chain of recent
+  // rotations leads to the current secret, is answered; everything else we issued is reuse.
+  const current = currentSecretFor(ctx.derived.refresh, session, secret, graceStart(ctx));
+  if (current) {
+    await ctx.stores.sessions.touchSession(sessionId, new Date(ctx.now()));
+    emitEvent(ctx, client, { type: 'refresh', userId: session.userId, sessionId, grace: true });
+    return issueTokens(ctx, user, session, current);
   }
 
   await revokeOneSession(ctx, sessionId, 'reuse_detected');
@@ -98,13 +99,9 @@ export async function refresh(ctx: AuthContext, token: string, client: ClientInf
   throw invalidGrant('The refresh token was already used; the session has been revoked.');
 }
 
-function withinGrace(ctx: AuthContext, session: SessionRecord, presentedHash: string): boolean {
-  return (
-    session.rotatedAt !== null &&
-    session.rotationNonce !== null &&
-    sameHash(presentedHash, session.previousSecretHash) &&
-    ctx.now() - session.rotatedAt.getTime() <= ctx.settings.refreshGraceSeconds * 1000
-  );
+/** A token superseded after this instant (milliseconds) is inside the grace window. */
+function graceStart(ctx: AuthContext): number {
+  return ctx.now() - ctx.settings.refreshGraceSeconds * 1000;
 }
 
 async function rotate(ctx: AuthContext, session: SessionRecord, user: UserRecord, secret: Buffer): Promise<IssuedTokens | null> {
@@ -118,6 +115,7 @@ async function rotate(ctx: AuthContext, session: SessionRecord, user: UserRecord
     rotationNonce: nonce.toString('base64url'),
     rotatedAt: new Date(now),
     idleExpiresAt,
+    earlierRotations: rotationsToKeep(session.recentRotations, graceStart(ctx)),
   });
   if (!won) return null;
   return issueTokens(ctx, user, { id: session.id, idleExpiresAt }, successor);

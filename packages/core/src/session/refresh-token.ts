@@ -47,8 +47,9 @@ export function createRefreshSecret(refreshKey: Uint8Array, sessionId: string, r
 
 /**
  * The secret that replaces `secret` in a rotation with `nonce` (32 CSPRNG bytes, stored with the session).
- * Deterministic on purpose: a concurrent refresh inside the grace window re-derives the very same successor,
- * so racing tabs or retries all end up holding one lineage instead of forking the session. Without the
+ * Deterministic on purpose: a concurrent refresh inside the grace window re-derives the session's current
+ * secret by replaying the recent rotations' nonces from the token it holds (see rotation-history.ts), so racing
+ * tabs, threads or retries all end up holding one lineage instead of forking the session. Without the
  * previous secret (which only its holder has) and the server key, the successor cannot be computed from
  * anything in the database.
  */

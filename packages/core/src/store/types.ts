@@ -42,18 +42,32 @@ export interface UserStore {
   updatePasswordHash(userId: string, passwordHash: string, at: Date): Promise<boolean>;
 }
 
+/**
+ * One rotation of a session's refresh secret. With the secret it superseded (which only that token's holder
+ * has) and the server key, the nonce re-derives the secret that replaced it, so a chain of these leads any
+ * recently superseded token to the session's current one.
+ */
+export interface RotationRecord {
+  /** base64url SHA-256 of the secret this rotation superseded. */
+  supersededHash: string;
+  /** The rotation's random nonce (base64url). */
+  nonce: string;
+  /** When it happened: the superseded token's grace window is measured from here. */
+  rotatedAt: Date;
+}
+
 export interface SessionRecord {
   /** 22 base64url characters (128 random bits); the `sid` of the session's access tokens. */
   id: string;
   userId: string;
   /** base64url SHA-256 of the current refresh secret. */
   secretHash: string;
-  /** base64url SHA-256 of the secret the last rotation superseded, or null before the first rotation. */
-  previousSecretHash: string | null;
-  /** When the last rotation happened (the grace window is measured from here). */
-  rotatedAt: Date | null;
-  /** Random nonce of the last rotation; with the previous secret it re-derives the current one (grace answers). */
-  rotationNonce: string | null;
+  /**
+   * The session's recent rotations, newest first and consecutive (each entry superseded the secret that the
+   * entry after it, one rotation older, put in place); empty before the first rotation. Bounded: the core keeps
+   * only rotations still inside the grace window, and at most MAX_RECENT_ROTATIONS of them.
+   */
+  recentRotations: RotationRecord[];
   createdAt: Date;
   lastUsedAt: Date;
   /** Refresh (idle) expiry: pushed forward by each rotation. */
@@ -67,15 +81,21 @@ export interface SessionRecord {
   revokedReason: string | null;
 }
 
-export type NewSession = Omit<SessionRecord, 'previousSecretHash' | 'rotatedAt' | 'rotationNonce' | 'revokedAt' | 'revokedReason'>;
+export type NewSession = Omit<SessionRecord, 'recentRotations' | 'revokedAt' | 'revokedReason'>;
 
 export interface SessionRotation {
   /** The secret hash the caller saw; the rotation only happens if it is still the current one. */
   expectedSecretHash: string;
   newSecretHash: string;
+  /** This rotation's random nonce (base64url). */
   rotationNonce: string;
   rotatedAt: Date;
   idleExpiresAt: Date;
+  /**
+   * The rotations to keep behind this one, newest first: the caller's pruned copy of the `recentRotations` it
+   * read in the same record as `expectedSecretHash`.
+   */
+  earlierRotations: RotationRecord[];
 }
 
 export interface RevokedSession {
@@ -90,9 +110,15 @@ export interface SessionStore {
   findSession(id: string): Promise<SessionRecord | null>;
   /**
    * Atomic compare-and-swap rotation: when the session is not revoked and its `secretHash` still equals
-   * `expectedSecretHash`, sets previousSecretHash ← secretHash, secretHash ← newSecretHash, rotationNonce,
-   * rotatedAt, lastUsedAt ← rotatedAt, idleExpiresAt, and resolves `true`. Otherwise changes nothing and
-   * resolves `false`. Of any number of concurrent calls with the same expected hash, exactly one wins.
+   * `expectedSecretHash`, in ONE atomic step sets secretHash ← newSecretHash,
+   * recentRotations ← [{ supersededHash: expectedSecretHash, nonce: rotationNonce, rotatedAt }, …earlierRotations],
+   * lastUsedAt ← rotatedAt, idleExpiresAt, and resolves `true`. Otherwise changes nothing and resolves `false`.
+   * Of any number of concurrent calls with the same expected hash, exactly one wins.
+   *
+   * The history is appended without being read here: only this method writes `recentRotations`, and every
+   * rotation replaces `secretHash` with a hash never stored before, so `secretHash` versions the history. A
+   * caller whose expected hash is still current therefore read the current history, and a rotation that won in
+   * between makes this one fail — no entry is ever lost or forked. It costs the store no extra read.
    */
   rotateSession(id: string, rotation: SessionRotation): Promise<boolean>;
   /** Updates lastUsedAt only (a grace-window refresh touches the session without rotating it). */

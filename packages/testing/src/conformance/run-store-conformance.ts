@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe } from 'vitest';
 import type { ConformanceContext } from './context.js';
 import { describeDataFidelity } from './data.js';
 import { describeKeyStore } from './keys.js';
+import { describeRefreshGrace } from './refresh-grace.js';
 import { describeRotation } from './rotation.js';
 import { describeSessionStore } from './sessions.js';
 import { describeUserStore } from './users.js';
@@ -41,6 +42,7 @@ export function runStoreConformance(name: string, factory: () => Promise<Stores>
     describeUserStore(ctx);
     describeSessionStore(ctx);
     describeRotation(ctx);
+    describeRefreshGrace(ctx);
     describeKeyStore(ctx);
     describeDataFidelity(ctx);
   });

@@ -19,9 +19,7 @@ export function describeSessionStore(ctx: ConformanceContext): void {
       await stores.sessions.createSession(session);
       expect(await stores.sessions.findSession(session.id)).toEqual({
         ...session,
-        previousSecretHash: null,
-        rotatedAt: null,
-        rotationNonce: null,
+        recentRotations: [],
         revokedAt: null,
         revokedReason: null,
       });

@@ -1,4 +1,4 @@
-import type { RevokedSession, SessionRecord, SessionStore } from '@tessera/core';
+import { recentRotationsAfter, type RevokedSession, type SessionRecord, type SessionStore } from '@tessera/core';
 import { compare, copy, newestFirst } from './clone.js';
 
 function revocation(session: SessionRecord, at: Date): RevokedSession {
@@ -7,7 +7,8 @@ function revocation(session: SessionRecord, at: Date): RevokedSession {
 
 /**
  * Sessions in a Map. Each method does all its reads and writes synchronously, so the compare-and-swap in
- * `rotateSession` and the check-then-revoke in `revokeSession` are atomic with respect to other calls.
+ * `rotateSession` (with its append to the rotation history) and the check-then-revoke in `revokeSession` are
+ * atomic with respect to other calls.
  */
 export function createMemorySessionStore(): SessionStore {
   const sessions = new Map<string, SessionRecord>();
@@ -23,9 +24,7 @@ export function createMemorySessionStore(): SessionStore {
       if (sessions.has(session.id)) throw new Error('A session with this id already exists.');
       sessions.set(session.id, {
         ...copy(session),
-        previousSecretHash: null,
-        rotatedAt: null,
-        rotationNonce: null,
+        recentRotations: [],
         revokedAt: null,
         revokedReason: null,
       });
@@ -37,10 +36,8 @@ export function createMemorySessionStore(): SessionStore {
     async rotateSession(id, rotation) {
       const session = sessions.get(id);
       if (!session || session.revokedAt !== null || session.secretHash !== rotation.expectedSecretHash) return false;
-      session.previousSecretHash = session.secretHash;
+      session.recentRotations = recentRotationsAfter(rotation);
       session.secretHash = rotation.newSecretHash;
-      session.rotationNonce = rotation.rotationNonce;
-      session.rotatedAt = new Date(rotation.rotatedAt.getTime());
       session.lastUsedAt = new Date(rotation.rotatedAt.getTime());
       session.idleExpiresAt = new Date(rotation.idleExpiresAt.getTime());
       return true;
