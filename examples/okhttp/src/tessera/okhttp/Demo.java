@@ -85,9 +85,9 @@ public final class Demo {
     OkHttpClient client = apiClient(authenticator);
     signup();
     print(call(client, "call"));
-    waitForExpiry();
+    waitForExpiry(store.get());
     print(call(client, "call_after_expiry"));
-    waitForExpiry();
+    waitForExpiry(store.get());
     print(burst(client));
     AuthApi.Answer logout = api.logout(store.get().refreshToken);
     store.clear();
@@ -99,7 +99,7 @@ public final class Demo {
   private void naive() throws Exception {
     OkHttpClient client = apiClient(new NaiveAuthenticator(api, store));
     signup();
-    waitForExpiry();
+    waitForExpiry(store.get());
     print(burst(client));
     // The app goes on with whatever refresh token the last thread stored: its next refresh must still work.
     AuthApi.Answer refreshed = api.refresh(store.get().refreshToken);
@@ -116,12 +116,13 @@ public final class Demo {
     RefreshingAuthenticator authenticator = new RefreshingAuthenticator(api, store);
     OkHttpClient client = apiClient(authenticator);
     String email = signup();
+    Tokens issued = store.get();
     AuthApi.Answer otherDevice = api.login(email, PASSWORD);
     Object otherAccess = otherDevice.body.get("accessToken");
     AuthApi.Answer everywhere = api.logoutAll(otherAccess instanceof String ? (String) otherAccess : "");
     print(Json.object("step", "logout_everywhere", "loginStatus", otherDevice.status, "status", everywhere.status));
     print(call(client, "call_after_revocation"));
-    waitForExpiry();
+    waitForExpiry(issued);
     Map<String, Object> expired = call(client, "call_after_expiry");
     expired.put("refreshError", authenticator.lastRefreshError);
     print(expired);
@@ -195,9 +196,9 @@ public final class Demo {
         "attempts", attempts, "refreshes", api.refreshesSent.get() - refreshesBefore, "signedIn", store.get() != null);
   }
 
-  /** Sleeps until the server answers token_expired for the current access token. */
-  private void waitForExpiry() throws InterruptedException {
-    long wakeAt = store.get().accessExpiresAtMillis + toleranceMillis + 1000;
+  /** Sleeps until the server answers token_expired for this access token. */
+  private void waitForExpiry(Tokens tokens) throws InterruptedException {
+    long wakeAt = tokens.accessExpiresAtMillis + toleranceMillis + 1000;
     long millis = Math.max(0, wakeAt - System.currentTimeMillis());
     print(Json.object("step", "wait", "seconds", millis / 1000.0));
     Thread.sleep(millis);
