@@ -19,7 +19,8 @@ const JARS = ['okhttp.jar', 'okio.jar'].map((jar) => path.join(JAVA_DIR, jar));
 function javaAvailable(): boolean {
   const missing: string[] = [];
   if (spawnSync('javac', ['-version'], { stdio: 'ignore' }).status !== 0) missing.push('javac (apt-get install default-jdk-headless)');
-  for (const jar of JARS) if (!existsSync(jar)) missing.push(`${jar} (apt-get install libokhttp-java)`);
+  const missingJars = JARS.filter((jar) => !existsSync(jar));
+  if (missingJars.length > 0) missing.push(`${missingJars.join(' and ')} (apt-get install libokhttp-java)`);
   if (missing.length === 0) return true;
   const line = `the OkHttp example needs ${missing.join(' and ')}`;
   if (process.env.CI) throw new Error(`${line} — CI is set, so the OkHttp example fails instead of skipping.`);
