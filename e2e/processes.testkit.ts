@@ -48,6 +48,8 @@ export interface TesseraProcess {
   child: ChildProcess;
   /** Everything it wrote to stderr, for failure messages. */
   stderr(): string;
+  /** Everything it wrote to stdout: the listening line, then one JSON line per audit event. */
+  stdout(): string;
   stop(): Promise<void>;
 }
 
@@ -57,7 +59,7 @@ export function startTessera(env: Record<string, string>, timeoutMs = 20_000): P
   let stdout = '';
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const started = { url: '', child, stderr: () => stderr, stop: () => stopProcess(child) };
+  const started = { url: '', child, stderr: () => stderr, stdout: () => stdout, stop: () => stopProcess(child) };
   return new Promise((resolve, reject) => {
     const fail = (why: string) => {
       clearTimeout(timer);
@@ -67,8 +69,8 @@ export function startTessera(env: Record<string, string>, timeoutMs = 20_000): P
     const timer = setTimeout(() => fail(`printed no URL within ${timeoutMs} ms`), timeoutMs);
     // Keep reading stdout for the life of the process (audit lines go there), or a full pipe would stall it.
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      if (started.url !== '') return;
       stdout += chunk;
+      if (started.url !== '') return;
       const match = /Tessera is listening on (\S+)/.exec(stdout);
       if (match) {
         clearTimeout(timer);

@@ -30,10 +30,52 @@ function asyncStorage(): TokenStorage & { values: Map<string, string> } {
   };
 }
 
-function nativeClient(storage: TokenStorage) {
+/**
+ * The storage of an app that gets killed: after `kill()`, the next write never completes, as when the process
+ * dies while the rotated refresh token is being written. `lost` is the value that never landed.
+ */
+function killableStorage() {
+  const values = new Map<string, string>();
+  let killed = false;
+  let landed: (value: string) => void = () => {};
+  const lost = new Promise<string>((resolve) => (landed = resolve));
+  const storage: TokenStorage = {
+    get: async (key) => values.get(key) ?? null,
+    set: async (key, value) => {
+      if (!killed) return void values.set(key, value);
+      landed(value);
+      return new Promise<void>(() => {});
+    },
+    remove: async (key) => void values.delete(key),
+  };
+  /** What the restarted app finds: the same stored values, writes working again. */
+  const afterRestart: TokenStorage & { values: Map<string, string> } = {
+    values,
+    get: async (key) => values.get(key) ?? null,
+    set: async (key, value) => void values.set(key, value),
+    remove: async (key) => void values.delete(key),
+  };
+  return { storage, afterRestart, kill: () => (killed = true), lost };
+}
+
+/** Signs up, then "kills the app" in the middle of a refresh the server has already answered (and rotated). */
+async function killedMidRefresh(url: string) {
+  const app = killableStorage();
+  const first = nativeClient(app.storage, url).client;
+  const user = await first.signup({ email: uniqueEmail('killed'), password: PASSWORD });
+  const old = await app.afterRestart.get(REFRESH_TOKEN_KEY);
+  app.kill();
+  void first.refresh();
+  const successor = await app.lost;
+  expect(successor).not.toBe(old);
+  expect(app.afterRestart.values.get(REFRESH_TOKEN_KEY)).toBe(old);
+  return { user, storage: app.afterRestart, successor };
+}
+
+function nativeClient(storage: TokenStorage, baseUrl = server.url) {
   const jar = new CookieJar();
   const net = browserLikeFetch(jar);
-  const client = createAuthClient({ baseUrl: server.url, mode: 'native', fetch: net.fetch, storage });
+  const client = createAuthClient({ baseUrl, mode: 'native', fetch: net.fetch, storage });
   clients.push(client);
   return { client, net, jar };
 }
@@ -135,6 +177,46 @@ describe('native mode', () => {
     expect(client.getState().status).toBe('authenticated');
     expect(storage.values.has(REFRESH_TOKEN_KEY)).toBe(true);
     expect(() => client.on('nope' as 'error', () => {})).toThrow(TypeError);
+  });
+
+  it('killed mid-refresh, restarted within the grace window: the old token gets the same successor and the app stays logged in', async () => {
+    const graceful = await startTestServer({ TESSERA_REFRESH_GRACE: '10s' });
+    try {
+      const { user, storage, successor } = await killedMidRefresh(graceful.url);
+      const { client } = nativeClient(storage, graceful.url);
+      await expect(client.restore()).resolves.toEqual({ status: 'authenticated', user });
+      // The successor the killed app never stored, not a fork: the session still has one lineage.
+      expect(storage.values.get(REFRESH_TOKEN_KEY)).toBe(successor);
+      await client.refresh();
+      expect(storage.values.get(REFRESH_TOKEN_KEY)).not.toBe(successor);
+      expect((await client.fetch('/api/number')).status).toBe(200);
+    } finally {
+      await graceful.close();
+    }
+  });
+
+  it('killed mid-refresh, restarted after the grace window: the old token is reuse, the session ends and storage is cleared', async () => {
+    // This file's server has a 0s window, so the restart is always after it.
+    const { storage, successor } = await killedMidRefresh(server.url);
+    const { client } = nativeClient(storage);
+    await expect(client.restore()).resolves.toEqual({ status: 'unauthenticated', user: null });
+    expect(storage.values.has(REFRESH_TOKEN_KEY)).toBe(false);
+    // The whole session is revoked, so the successor that was in flight is dead too.
+    const late = await fetch(`${server.url}/auth/refresh`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken: successor }) });
+    expect(late.status).toBe(401);
+    expect(await late.json()).toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('an app started offline: restore() rejects with network_error, stays unknown and keeps the stored token', async () => {
+    const gone = await startTestServer();
+    const storage = asyncStorage();
+    await nativeClient(storage, gone.url).client.signup({ email: uniqueEmail('offline'), password: PASSWORD });
+    const stored = storage.values.get(REFRESH_TOKEN_KEY);
+    await gone.close();
+    const { client } = nativeClient(storage, gone.url);
+    await expect(client.restore()).rejects.toMatchObject({ code: 'network_error', status: 0 });
+    expect(client.getState()).toEqual({ status: 'unknown', user: null });
+    expect(storage.values.get(REFRESH_TOKEN_KEY)).toBe(stored);
   });
 
   it('defaults to in-memory storage and to native mode when there is no document', async () => {
