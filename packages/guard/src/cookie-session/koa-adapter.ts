@@ -19,7 +19,8 @@ function pageRequest(ctx: Context): PageRequest {
   const header = (name: string): string | undefined => ctx.get(name) || undefined;
   return {
     method: ctx.method,
-    ownOrigin: ctx.origin,
+    // Not `ctx.origin`: since Koa 3 that is the Origin header itself, which would let every origin pass.
+    ownOrigin: `${ctx.protocol}://${ctx.host}`,
     path: ctx.originalUrl,
     secure: ctx.secure,
     cookie: header('cookie'),
