@@ -66,6 +66,16 @@ describe.each(Object.keys(PAGE_APPS))('cookie sessions on %s', (framework) => {
     expect(await page.text()).toContain(`<p id="user">`);
   });
 
+  it('records the browser\'s User-Agent and address on the session, not the app\'s', async () => {
+    const response = await post('/login', { email, password: PASSWORD }, { 'user-agent': 'Browser/1.0 (cookie test)' });
+    jar.take(response);
+    const claims = auth.runtime.auth.verifyAccessToken(access()!);
+    const sessions = await auth.runtime.auth.listSessions(claims);
+    expect(sessions.filter((session) => session.current).map(({ userAgent, ip }) => ({ userAgent, ip }))).toEqual([
+      { userAgent: 'Browser/1.0 (cookie test)', ip: '127.0.0.1' },
+    ]);
+  });
+
   it('refuses a wrong password with the auth server\'s own error and sets no cookie', async () => {
     const response = await post('/login', { email, password: 'wrong password here' });
     expect(response.status).toBe(401);

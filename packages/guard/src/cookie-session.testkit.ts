@@ -45,6 +45,8 @@ export async function startAuthServer(): Promise<AuthServer> {
       TESSERA_REFRESH_TTL: `${REFRESH_TTL_SECONDS}s`,
       TESSERA_CLOCK_TOLERANCE: '0s',
       TESSERA_RATE_LIMIT: 'off',
+      // Only the app reaches this in-process server, and it passes on each browser's address.
+      TESSERA_TRUST_PROXY: '1',
     },
     dataDir,
   );

@@ -12,9 +12,15 @@ export interface IssuedSession {
   csrfToken: string;
 }
 
+/** The browser behind the app's call: its User-Agent (listed in the user's sessions) and address (rate limits). */
+export interface Visitor {
+  userAgent: string | undefined;
+  ip: string | undefined;
+}
+
 export interface AuthApi {
-  logIn(email: unknown, password: unknown, userAgent: string | undefined): Promise<IssuedSession>;
-  refresh(refreshToken: string, userAgent: string | undefined): Promise<IssuedSession>;
+  logIn(email: unknown, password: unknown, visitor: Visitor): Promise<IssuedSession>;
+  refresh(refreshToken: string, visitor: Visitor): Promise<IssuedSession>;
   logOut(credential: { refreshToken: string } | { accessToken: string }): Promise<void>;
 }
 
@@ -65,14 +71,21 @@ export function createAuthApi(baseUrl: string, fetchImpl: AuthFetch): AuthApi {
     return value;
   }
 
-  const agent = (userAgent: string | undefined): Record<string, string> => (userAgent === undefined ? {} : { 'user-agent': userAgent });
+  /**
+   * Passed on as User-Agent and X-Forwarded-For: the app is the browser's proxy here. The auth server only
+   * believes X-Forwarded-For with TESSERA_TRUST_PROXY set; without it every visitor shares the app's address.
+   */
+  const forward = (visitor: Visitor): Record<string, string> => ({
+    ...(visitor.userAgent === undefined ? {} : { 'user-agent': visitor.userAgent }),
+    ...(visitor.ip === undefined ? {} : { 'x-forwarded-for': visitor.ip }),
+  });
 
   return {
-    async logIn(email, password, userAgent) {
-      return issued(await call('/auth/login', { email, password, transport: 'body' }, agent(userAgent)));
+    async logIn(email, password, visitor) {
+      return issued(await call('/auth/login', { email, password, transport: 'body' }, forward(visitor)));
     },
-    async refresh(refreshToken, userAgent) {
-      return issued(await call('/auth/refresh', { refreshToken }, agent(userAgent)));
+    async refresh(refreshToken, visitor) {
+      return issued(await call('/auth/refresh', { refreshToken }, forward(visitor)));
     },
     async logOut(credential) {
       if ('refreshToken' in credential) await call('/auth/logout', { refreshToken: credential.refreshToken }, {});

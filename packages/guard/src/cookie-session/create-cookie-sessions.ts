@@ -89,7 +89,7 @@ export function createCookieSessions(options: CookieSessionOptions): CookieSessi
     if (refresh !== undefined && (claims === undefined || needsRenewal(claims))) {
       let issued: IssuedSession | undefined;
       try {
-        issued = await renewals.run(refresh, () => api.refresh(refresh, request.userAgent));
+        issued = await renewals.run(refresh, () => api.refresh(refresh, { userAgent: request.userAgent, ip: request.ip }));
       } catch (error) {
         if (endsSession(error)) {
           // Idle past the refresh lifetime, revoked, or reused: the visitor is logged out.
@@ -130,7 +130,7 @@ export function createCookieSessions(options: CookieSessionOptions): CookieSessi
   async function logIn(request: PageRequest, credentials: { email: unknown; password: unknown }): Promise<LogInOutcome> {
     const attributes = attributesFor(request);
     try {
-      const issued = await api.logIn(credentials.email, credentials.password, request.userAgent);
+      const issued = await api.logIn(credentials.email, credentials.password, { userAgent: request.userAgent, ip: request.ip });
       const claims = await verify(issued.accessToken);
       return { ok: true, session: session(claims), setCookies: sessionCookies(issued, attributes) };
     } catch (error) {

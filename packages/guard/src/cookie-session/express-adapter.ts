@@ -18,6 +18,7 @@ function pageRequest(req: Request): PageRequest {
     origin: req.get('origin'),
     accept: req.get('accept'),
     userAgent: req.get('user-agent'),
+    ip: req.ip,
     csrfToken: req.get('x-csrf-token') ?? formField(req),
   };
 }

@@ -27,6 +27,7 @@ function pageRequest(ctx: Context): PageRequest {
     origin: header('origin'),
     accept: header('accept'),
     userAgent: header('user-agent'),
+    ip: ctx.ip || undefined,
     csrfToken: header('x-csrf-token') ?? formField(ctx),
   };
 }

@@ -13,6 +13,8 @@ export interface PageRequest {
   origin: string | undefined;
   accept: string | undefined;
   userAgent: string | undefined;
+  /** The browser's address (per the framework's proxy setting), passed on to the auth server for its rate limits. */
+  ip: string | undefined;
   /** The `X-CSRF-Token` header, else the parsed form's `_csrf` field; anything but a string fails the check. */
   csrfToken: unknown;
 }
