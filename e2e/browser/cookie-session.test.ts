@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -40,7 +40,7 @@ function close(server: Server | undefined): Promise<void> {
 }
 
 beforeAll(async () => {
-  if (!(await import('node:fs')).existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Chromium or set TESSERA_CHROMIUM.`);
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Chromium or set TESSERA_CHROMIUM.`);
   dataDir = mkdtempSync(path.join(tmpdir(), 'tessera-koa-ssr-'));
   tessera = await openTessera({
     PORT: '0',
