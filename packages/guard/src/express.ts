@@ -31,3 +31,6 @@ export function requireAuth(guard: Guard, options?: RequireAuthOptions): Request
       .catch(next);
   };
 }
+
+// Cookie sessions for server-rendered pages (see `@tessera/guard/cookie-session`).
+export { cookieSession, requireSession, logIn, logOut } from './cookie-session/express-adapter.js';

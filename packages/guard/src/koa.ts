@@ -32,3 +32,6 @@ export function requireAuth(guard: Guard, options?: RequireAuthOptions): Middlew
     await next();
   };
 }
+
+// Cookie sessions for server-rendered pages (see `@tessera/guard/cookie-session`).
+export { cookieSession, requireSession, logIn, logOut } from './cookie-session/koa-adapter.js';

@@ -44,9 +44,11 @@ describe('signup and login', () => {
     expect(response.headers.getSetCookie()).toEqual([]);
     const refreshed = await t.request('/auth/refresh', json({ refreshToken: body.refreshToken }));
     expect(refreshed.status).toBe(200);
-    const next = (await refreshed.json()) as { refreshToken: string; accessToken: string };
+    const next = (await refreshed.json()) as { refreshToken: string; accessToken: string; refreshExpiresIn: number };
     expect(next.refreshToken).not.toBe(body.refreshToken);
     expect(refreshed.headers.getSetCookie()).toEqual([]);
+    // The session's remaining idle lifetime (TESSERA_REFRESH_TTL, 14 days by default), for a caller's own cookie.
+    expect(next.refreshExpiresIn).toBe(14 * 86_400);
   });
 
   it('answers 409 for a taken email and the same 401 for an unknown email and a wrong password', async () => {

@@ -36,7 +36,8 @@ export function authRoutes(options: AuthRoutesOptions): Hono<{ Variables: AuthVa
   function tokenResponse(c: Context, tokens: IssuedTokens, transport: 'cookie' | 'body', extra: { user?: UserRecord; status?: 200 | 201 } = {}) {
     const body: Record<string, unknown> = extra.user ? { user: toPublicUser(extra.user) } : {};
     Object.assign(body, { accessToken: tokens.accessToken, tokenType: 'Bearer', expiresIn: tokens.expiresIn, csrfToken: tokens.csrfToken });
-    if (transport === 'body') body.refreshToken = tokens.refreshToken;
+    // A server-side caller that keeps the refresh token in its own cookie needs its lifetime for that cookie's Max-Age.
+    if (transport === 'body') Object.assign(body, { refreshToken: tokens.refreshToken, refreshExpiresIn: tokens.refreshExpiresIn });
     else setSessionCookies(c, cookies, tokens.refreshToken, tokens.csrfToken, tokens.refreshExpiresIn);
     return c.json(body, extra.status ?? 200);
   }
