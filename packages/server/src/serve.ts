@@ -82,7 +82,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     throw error;
   }
   const { auth, keys, stores } = runtime;
-  const pages = options.pagesDir === undefined ? undefined : pagesHandler(options.pagesDir);
+  const pages = options.pagesDir === undefined ? undefined : pagesHandler(options.pagesDir, { numberUrl: effective.demoNumberUrl });
   const app = createApp({
     auth,
     keys,
