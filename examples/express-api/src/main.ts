@@ -1,8 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
+import { parseOrigins } from './cors.js';
 import { createApi } from './server.js';
 
-// `node dist/main.js`: TESSERA_JWKS_URL, TESSERA_ISSUER, TESSERA_AUDIENCE (comma list), PORT; TESSERA_REDIS_URL optional.
+// `node dist/main.js`: TESSERA_ISSUER, TESSERA_JWKS_URL, TESSERA_AUDIENCE (comma list), PORT, HOST; optional
+// TESSERA_REDIS_URL and TESSERA_REDIS_PREFIX (the revocation feed) and CORS_ORIGINS (front ends calling from a browser).
 function required(name: string): string {
   const value = process.env[name];
   if (value === undefined || value === '') {
@@ -17,6 +19,8 @@ const jwksUrl = process.env.TESSERA_JWKS_URL || `${issuer.replace(/\/$/, '')}/.w
 const audience = (process.env.TESSERA_AUDIENCE || 'tessera').split(',').map((aud) => aud.trim());
 const redisUrl = process.env.TESSERA_REDIS_URL;
 const redis = redisUrl ? new Redis(redisUrl) : undefined;
+// Must be the Tessera servers' TESSERA_REDIS_PREFIX: the feed's channel and set are named with it.
+const keyPrefix = process.env.TESSERA_REDIS_PREFIX || 'tessera:';
 
 const port = Number(process.env.PORT ?? 4000);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -26,7 +30,8 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 
 const app = (() => {
   try {
-    return createApi({ jwksUrl, issuer, audience, ...(redis ? { revocation: { redis } } : {}) });
+    const corsOrigins = parseOrigins(process.env.CORS_ORIGINS);
+    return createApi({ jwksUrl, issuer, audience, corsOrigins, ...(redis ? { revocation: { redis, keyPrefix } } : {}) });
   } catch (error) {
     console.error((error as Error).message);
     return process.exit(1);

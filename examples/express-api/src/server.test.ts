@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, startServer, type RunningServer } from '@tessera/server';
+import { parseOrigins } from './cors.js';
 import { createApi } from './server.js';
 
 let tessera: RunningServer;
@@ -89,5 +90,55 @@ describe('examples/express-api, driven with tokens from a running Tessera server
     expect(logout.status).toBe(204);
     expect((await fetch(`${tessera.url}/auth/me`, bearer(accessToken))).status).toBe(401);
     expect((await fetch(`${apiUrl}/getuser`, bearer(accessToken))).status).toBe(200);
+  });
+
+  it('CORS: a listed front-end origin may call with a Bearer token; any other origin gets no CORS headers', async () => {
+    const front = 'http://front.example.test';
+    const app = createApi({ jwksUrl: `${tessera.url}/.well-known/jwks.json`, issuer: tessera.url, audience: 'tessera', corsOrigins: [front] });
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const preflight = (origin: string) =>
+        fetch(`${url}/getnumber`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } });
+      const allowed = await preflight(front);
+      expect(allowed.status).toBe(204);
+      expect(allowed.headers.get('access-control-allow-origin')).toBe(front);
+      expect(allowed.headers.get('access-control-allow-methods')).toBe('GET');
+      expect(allowed.headers.get('access-control-allow-headers')).toBe('Authorization');
+      expect(allowed.headers.get('access-control-allow-credentials')).toBeNull();
+      expect(allowed.headers.get('vary')).toBe('Origin');
+
+      // The 401 that tells the front end to refresh must be readable there too.
+      const { accessToken } = await signup('dee@example.test');
+      const ok = await fetch(`${url}/getnumber`, { headers: { origin: front, authorization: `Bearer ${accessToken}` } });
+      expect(ok.status).toBe(200);
+      expect(ok.headers.get('access-control-allow-origin')).toBe(front);
+      const refused = await fetch(`${url}/getnumber`, { headers: { origin: front } });
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get('access-control-allow-origin')).toBe(front);
+
+      for (const origin of ['http://evil.example.test', 'http://front.example.test:8080', 'null']) {
+        const other = await preflight(origin);
+        expect(other.status, origin).toBe(404);
+        expect(other.headers.get('access-control-allow-origin'), origin).toBeNull();
+        const read = await fetch(`${url}/getnumber`, { headers: { origin, authorization: `Bearer ${accessToken}` } });
+        expect(read.headers.get('access-control-allow-origin'), origin).toBeNull();
+      }
+    } finally {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await app.locals.guard.close();
+    }
+  });
+
+  it('CORS_ORIGINS takes exact origins and names itself when given anything else', () => {
+    expect(parseOrigins(undefined)).toEqual([]);
+    expect(parseOrigins(' http://localhost:3000 , https://app.example.com')).toEqual(['http://localhost:3000', 'https://app.example.com']);
+    for (const bad of ['localhost:3000', 'http://localhost:3000/', 'https://app.example.com/app', '*']) {
+      expect(() => parseOrigins(bad), bad).toThrow(`CORS_ORIGINS must list exact origins such as http://localhost:3000 (scheme, host and port, no path); "${bad}" is not one.`);
+    }
   });
 });

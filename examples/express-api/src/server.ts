@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { createGuard, type Guard, type RevocationOptions, type SigningAlg } from '@tessera/guard';
 import { requireAuth } from '@tessera/guard/express';
 import express, { type Express } from 'express';
+import { allowOrigins } from './cors.js';
 
 export interface ApiOptions {
   /** The Tessera server's JWKS, e.g. http://localhost:3000/.well-known/jwks.json */
@@ -14,6 +15,8 @@ export interface ApiOptions {
   algorithms?: SigningAlg[];
   /** With Tessera's Redis revocation feed, a logout is refused here within a second; without, at token expiry. */
   revocation?: RevocationOptions;
+  /** Front-end origins whose pages may call this API from a browser (CORS); none by default. */
+  corsOrigins?: readonly string[];
 }
 
 /** The Express app: another service of yours, trusting Tessera's access tokens through the JWKS. */
@@ -28,6 +31,7 @@ export function createApi(options: ApiOptions): Express & { locals: { guard: Gua
   const app = express();
   app.disable('x-powered-by');
   app.locals.guard = guard;
+  if (options.corsOrigins !== undefined && options.corsOrigins.length > 0) app.use(allowOrigins(options.corsOrigins));
 
   app.get('/getuser', requireAuth(guard), (req, res) => {
     const { sub, sid, roles } = req.auth!;

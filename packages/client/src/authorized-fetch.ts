@@ -30,11 +30,12 @@ export function createAuthorizedFetch(deps: { fetch: typeof fetch; baseUrl: stri
     const response = await send(target, init, token);
     if (response.status !== 401 || token === null) return response;
 
-    const retryWith = await authorizer.recover(token, await peekErrorCode(response), true);
-    if (retryWith === null || !retryable) return response;
+    // fetch answers with responses: a refresh that failed leaves the caller this 401 (and the session ended).
+    const recovery = await authorizer.recover(token, await peekErrorCode(response), true);
+    if (recovery.outcome !== 'retry' || !retryable) return response;
     await response.body?.cancel().catch(() => undefined);
-    const retried = await send(spare ?? target, init, retryWith);
-    if (retried.status === 401) await authorizer.recover(retryWith, await peekErrorCode(retried), false);
+    const retried = await send(spare ?? target, init, recovery.token);
+    if (retried.status === 401) await authorizer.recover(recovery.token, await peekErrorCode(retried), false);
     return retried;
   }
 

@@ -15,8 +15,9 @@ interface TesseraConfig extends InternalAxiosRequestConfig {
  * Installs Tessera on an axios instance: requests to the client's `apiOrigins` get `Authorization: Bearer`;
  * a 401 `token_expired` leads to one refresh shared by every request that failed or is waiting (and by
  * `client.fetch`), then one retry of each with the new token. A retry that fails again rejects to the caller
- * as it is. Any other 401 to the current token ends the session, as in `client.fetch`. Returns a function
- * that removes the interceptors.
+ * as it is. When that refresh fails, every request waiting on it rejects with the refresh's `AuthError`
+ * (`invalid_grant`: the session is over, and the client has ended it). Any other 401 to the current token
+ * ends the session, as in `client.fetch`. Returns a function that removes the interceptors.
  */
 export function attachTessera(instance: AxiosInstance, client: AuthClient): () => void {
   const { authorizer } = internalsOf(client);
@@ -40,16 +41,19 @@ export function attachTessera(instance: AxiosInstance, client: AuthClient): () =
     const { config, response } = failed;
     const sent = config.tesseraToken;
     if (sent === undefined) throw error;
-    const code = errorCode(response.data);
+    const code = await errorCode(response.data);
     if (config.tesseraRetried) {
       await authorizer.recover(sent, code, false);
       throw error;
     }
-    const next = await authorizer.recover(sent, code, true);
-    if (next === null || isStream(config.data)) throw error;
+    const recovery = await authorizer.recover(sent, code, true);
+    // What went wrong is the refresh, not this request: its AuthError tells the caller why (session over,
+    // server unreachable), where the request's own 401 token_expired would only say "refresh".
+    if (recovery.outcome === 'refresh_failed') throw recovery.error;
+    if (recovery.outcome === 'give_up' || isStream(config.data)) throw error;
     config.tesseraRetried = true;
-    config.tesseraToken = next;
-    config.headers.set('Authorization', `Bearer ${next}`);
+    config.tesseraToken = recovery.token;
+    config.headers.set('Authorization', `Bearer ${recovery.token}`);
     return instance.request(config);
   });
 
@@ -65,8 +69,15 @@ function unauthorized(error: unknown): { config: TesseraConfig; response: AxiosR
   return config !== undefined && response !== undefined && response.status === 401 ? { config, response } : null;
 }
 
-function errorCode(data: unknown): string | null {
+/**
+ * The contract's `error` code of a 401 body, whatever `responseType` the request asked for: with 'arraybuffer'
+ * (a Buffer in Node), 'blob' or 'text' the JSON is still in there, and misreading it as "no code" would end the
+ * session over a token that only needed a refresh.
+ */
+async function errorCode(data: unknown): Promise<string | null> {
   let body = data;
+  if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) body = new TextDecoder().decode(body);
+  else if (typeof Blob !== 'undefined' && body instanceof Blob) body = await body.text().catch(() => null);
   if (typeof body === 'string') {
     try {
       body = JSON.parse(body);

@@ -1,6 +1,16 @@
+import { AuthError } from './auth-error.js';
 import { originOf } from './options.js';
 import type { Refresher } from './refresher.js';
 import type { SessionEngine } from './session-engine.js';
+
+/** What a 401 leads to: a retry with `token`, nothing, or — when a refresh was needed and failed — its error. */
+export type Recovery =
+  | { outcome: 'retry'; token: string }
+  | { outcome: 'give_up' }
+  /** `error` is why: `invalid_grant` (the session is over), `network_error`, `rate_limited`, … */
+  | { outcome: 'refresh_failed'; error: unknown };
+
+const GIVE_UP: Recovery = { outcome: 'give_up' };
 
 /**
  * The token policy every HTTP integration shares (`client.fetch`, the axios adapter): which URLs get the
@@ -12,11 +22,11 @@ export interface RequestAuthorizer {
   /** The token to send; with none yet while the state is still `unknown`, a refresh is tried first. */
   token(): Promise<string | null>;
   /**
-   * After a 401 to a request sent with `sent`: resolves the token to retry with, or null for "do not retry".
-   * `token_expired` refreshes (one flight for everybody) when `mayRefresh`; any other 401 to the current
-   * token means the session is gone — the client ends it and tells the other tabs.
+   * After a 401 to a request sent with `sent`: what to do next. `token_expired` refreshes (one flight for
+   * everybody) when `mayRefresh`; any other 401 to the current token means the session is gone — the client
+   * ends it and tells the other tabs.
    */
-  recover(sent: string | null, errorCode: string | null, mayRefresh: boolean): Promise<string | null>;
+  recover(sent: string | null, errorCode: string | null, mayRefresh: boolean): Promise<Recovery>;
 }
 
 export function createRequestAuthorizer(deps: { session: SessionEngine; refresher: Refresher; apiOrigins: ReadonlySet<string> }): RequestAuthorizer {
@@ -39,19 +49,24 @@ export function createRequestAuthorizer(deps: { session: SessionEngine; refreshe
     },
 
     async recover(sent, errorCode, mayRefresh) {
-      if (sent === null) return null;
+      if (sent === null) return GIVE_UP;
       if (errorCode === 'token_expired') {
-        if (!mayRefresh) return null;
+        if (!mayRefresh) return GIVE_UP;
+        // The session ended after this request left (a refused refresh, a logout, another tab's logout). A
+        // refresh would be refused as well, and every late answer would ask for one again.
+        if (session.currentToken() === null && session.store.status === 'unauthenticated') {
+          return { outcome: 'refresh_failed', error: new AuthError('invalid_grant', 401, 'The session has ended; log in again.') };
+        }
         try {
-          return await refresher.refreshAfter(sent);
-        } catch {
-          return null;
+          return { outcome: 'retry', token: await refresher.refreshAfter(sent) };
+        } catch (error) {
+          return { outcome: 'refresh_failed', error };
         }
       }
       // Only the token in hand can end the session: a late 401 for a token replaced since (a refresh, a new
       // login) says nothing about the current one.
       if (session.currentToken()?.value === sent) await session.end('session_ended', true);
-      return null;
+      return GIVE_UP;
     },
   };
 }

@@ -2,12 +2,14 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { AuthEventListener } from '@tessera/core';
 import { loadConfig, startServer, type RunningServer } from '@tessera/server';
 import { decodeClaims } from './decode-claims.js';
 
 export const PASSWORD = 'correct horse battery';
 
-export async function startTestServer(env: Record<string, string> = {}): Promise<RunningServer> {
+/** `now` moves the server's clock (tokens expire without waiting); `onEvent` hears its audit events. */
+export async function startTestServer(env: Record<string, string> = {}, options: { now?: () => number; onEvent?: AuthEventListener } = {}): Promise<RunningServer> {
   const dir = mkdtempSync(path.join(tmpdir(), 'tessera-client-'));
   const config = loadConfig(
     {
@@ -22,7 +24,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     },
     dir,
   );
-  return startServer(config, { log: () => {}, onEvent: () => {} });
+  return startServer(config, { log: () => {}, onEvent: options.onEvent ?? (() => {}), ...(options.now ? { now: options.now } : {}) });
 }
 
 interface StoredCookie {

@@ -8,7 +8,7 @@ import { createErrorLog } from './http/error-log.js';
 import { errorResponse, toTesseraError } from './http/errors.js';
 import { limitCredentialHeaders } from './http/header-limits.js';
 import { clientIp } from './http/origin.js';
-import { securityHeaders } from './http/security-headers.js';
+import { pagesContentSecurityPolicy, securityHeaders } from './http/security-headers.js';
 import { authRoutes } from './routes/auth.js';
 import { demoApiRoutes } from './routes/demo-api.js';
 import { wellKnownRoutes } from './routes/well-known.js';
@@ -18,7 +18,7 @@ export type ClientInfoReader = (c: Context) => ClientInfo;
 export interface AppOptions {
   auth: Auth;
   keys: { jwks(): { keys: readonly object[] } };
-  config: Pick<ServerConfig, 'issuer' | 'signingAlg' | 'corsOrigins' | 'trustProxy' | 'production'>;
+  config: Pick<ServerConfig, 'issuer' | 'signingAlg' | 'corsOrigins' | 'trustProxy' | 'production'> & Partial<Pick<ServerConfig, 'demoNumberUrl'>>;
   /** The peer address of the connection (the Node entry passes it; a bare fetch handler has none). */
   socketAddress?: (c: Context) => string | undefined;
   /** Serves the demo's pages (the Node entry passes a static-file handler); runs after every API route. */
@@ -103,11 +103,11 @@ export function createApp(options: AppOptions): Hono {
   });
   if (options.pages) {
     const pages = options.pages;
+    const csp = pagesContentSecurityPolicy({ numberUrl: config.demoNumberUrl ?? null });
     app.use('*', async (c, next) => {
       const response = await pages(c, next);
       if (response instanceof Response) c.res = response;
-      // The pages load only their own scripts and talk only to this origin; nothing may frame them.
-      c.res.headers.set('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+      c.res.headers.set('content-security-policy', csp);
     });
   }
 

@@ -31,8 +31,10 @@ describe('configuration', () => {
       rateLimit: true,
       trustProxy: null,
       secret: null,
+      demoNumberUrl: null,
     });
     expect(loadConfig({ PORT: '0' }, '/tmp').issuer).toBe('http://localhost:0');
+    expect(loadConfig({ TESSERA_DEMO_NUMBER_URL: 'http://localhost:4000/getnumber' }, '/tmp').demoNumberUrl).toBe('http://localhost:4000/getnumber');
   });
 
   it.each([
@@ -49,6 +51,8 @@ describe('configuration', () => {
     [{ TESSERA_CORS_ORIGINS: '*' }, /TESSERA_CORS_ORIGINS/],
     [{ TESSERA_CORS_ORIGINS: 'https://app.example/path' }, /TESSERA_CORS_ORIGINS.*bare origin/],
     [{ PORT: 'eighty' }, /PORT/],
+    [{ TESSERA_DEMO_NUMBER_URL: 'localhost:4000/getnumber' }, /^TESSERA_DEMO_NUMBER_URL must start with http:\/\/ or https:\/\/; it starts with localhost:\.$/],
+    [{ TESSERA_DEMO_NUMBER_URL: '/getnumber' }, /^TESSERA_DEMO_NUMBER_URL="\/getnumber" is not a URL/],
     [{ TESSERA_RATE_LIMIT: 'maybe' }, /TESSERA_RATE_LIMIT/],
     [{ TESSERA_TRUST_PROXY: 'yes' }, /TESSERA_TRUST_PROXY/],
     [{ TESSERA_ACCESS_TTL: '14d', TESSERA_REFRESH_TTL: '1h' }, /TESSERA_ACCESS_TTL must be shorter/],

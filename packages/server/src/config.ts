@@ -33,6 +33,11 @@ export interface ServerConfig {
   production: boolean;
   /** TESSERA_LOG_LEVEL: the level of the structured (pino) log, audit events included. */
   logLevel: LogLevel;
+  /**
+   * TESSERA_DEMO_NUMBER_URL: what the demo's Get number page calls instead of `/api/number` — another service
+   * of yours, such as examples/express-api's `/getnumber`. Null: the demo stays on this origin.
+   */
+  demoNumberUrl: string | null;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -167,6 +172,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     throw new ConfigError(`TESSERA_TRUST_PROXY="${trustText}" must be the number of proxies in front (1 to 20).`);
   }
 
+  const demoNumberText = read(env, 'TESSERA_DEMO_NUMBER_URL');
+  const demoNumberUrl = demoNumberText === undefined ? null : parseUrl('TESSERA_DEMO_NUMBER_URL', demoNumberText, ['http:', 'https:']).href;
+
   const accessTtlSeconds = positiveDuration(env, 'TESSERA_ACCESS_TTL', '15m');
   const refreshTtlSeconds = positiveDuration(env, 'TESSERA_REFRESH_TTL', '14d');
   if (accessTtlSeconds >= refreshTtlSeconds) {
@@ -199,5 +207,6 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     trustProxy: trustText === undefined ? null : Number(trustText),
     production,
     logLevel: logLevelText as LogLevel,
+    demoNumberUrl,
   };
 }

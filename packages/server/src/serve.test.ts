@@ -137,6 +137,25 @@ describe('the demo pages', () => {
     expect(await missing.json()).toMatchObject({ error: 'not_found' });
     expect((await fetch(`${url}/api/number`)).status).toBe(401);
     expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: 'ok' });
+    // Without TESSERA_DEMO_NUMBER_URL the pages talk to this origin only, and /config.js is the built file.
+    expect(home.headers.get('content-security-policy')).toBe("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+    expect((await fetch(`${url}/config.js`)).status).toBe(404);
+  });
+
+  it('TESSERA_DEMO_NUMBER_URL: /config.js points the demo at that service, and the pages may connect to its origin only', async () => {
+    const pagesDir = mkdtempSync(path.join(tmpdir(), 'tessera-pages-'));
+    writeFileSync(path.join(pagesDir, 'index.html'), '<!doctype html><title>demo</title>');
+    writeFileSync(path.join(pagesDir, 'config.js'), 'window.TESSERA_CONFIG = window.TESSERA_CONFIG || {};');
+    const { url } = await start({ TESSERA_DEMO_NUMBER_URL: 'http://localhost:4000/getnumber' }, undefined, pagesDir);
+    const config = await fetch(`${url}/config.js`);
+    expect(config.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(await config.text()).toBe('window.TESSERA_CONFIG = {"numberUrl":"http://localhost:4000/getnumber"};\n');
+    const home = await fetch(`${url}/number`);
+    expect(home.headers.get('content-security-policy')).toBe(
+      "default-src 'self'; connect-src 'self' http://localhost:4000; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    );
+    // The API keeps its own headers.
+    expect((await fetch(`${url}/api/number`)).headers.get('content-security-policy')).toBe("frame-ancestors 'none'");
   });
 
   it('answers GET /readyz with 200 and each store it reached (the SQLite database here)', async () => {

@@ -28,6 +28,11 @@ export interface StartServerOptions {
   pagesDir?: string;
   /** Receives the audit events; by default each is one JSON line on standard output (pino, TESSERA_LOG_LEVEL). */
   onEvent?: AuthEventListener;
+  /**
+   * The auth core's clock in milliseconds (token `iat`/`exp` and their checks, session lifetimes), `Date.now` by
+   * default: tests move it to expire tokens instead of sleeping. Background timers keep real time.
+   */
+  now?: () => number;
 }
 
 /** The headers of `securityHeaders()`, set on Node's response before the app runs; the app's own win on a clash. */
@@ -73,13 +78,13 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
 
   let runtime: Runtime;
   try {
-    runtime = await openRuntime(effective, { onEvent, log });
+    runtime = await openRuntime(effective, { onEvent, log, ...(options.now ? { now: options.now } : {}) });
   } catch (error) {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     throw error;
   }
   const { auth, keys, stores } = runtime;
-  const pages = options.pagesDir === undefined ? undefined : pagesHandler(options.pagesDir);
+  const pages = options.pagesDir === undefined ? undefined : pagesHandler(options.pagesDir, { numberUrl: effective.demoNumberUrl });
   const app = createApp({
     auth,
     keys,

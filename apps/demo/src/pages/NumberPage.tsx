@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useAuthClient } from '@tessera/react';
 import { Alert } from '../components.js';
-import { apiBaseUrl } from '../config.js';
+import { numberUrl } from '../config.js';
 import { describeError, responseError } from '../errors.js';
 
 export function NumberPage() {
@@ -17,7 +17,7 @@ export function NumberPage() {
     setPending((n) => n + 1);
     setError(null);
     try {
-      const response = await client.fetch(`${apiBaseUrl()}/api/number`);
+      const response = await client.fetch(numberUrl());
       if (!response.ok) throw await responseError(response);
       const body = (await response.json()) as { number: number };
       setNumber(body.number);

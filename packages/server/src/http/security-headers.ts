@@ -22,3 +22,12 @@ export function securityHeaders(path: string, secure: boolean): readonly (readon
   if (secure) return api ? SECURE_API : SECURE_EVERYWHERE;
   return api ? API : EVERYWHERE;
 }
+
+/**
+ * The demo pages' Content-Security-Policy: they load only their own scripts, talk only to this origin (and to
+ * `numberUrl`'s, the service TESSERA_DEMO_NUMBER_URL points their Get number page at) and nothing may frame them.
+ */
+export function pagesContentSecurityPolicy(settings: { numberUrl: string | null }): string {
+  const connect = settings.numberUrl === null ? '' : `; connect-src 'self' ${new URL(settings.numberUrl).origin}`;
+  return `default-src 'self'${connect}; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`;
+}
