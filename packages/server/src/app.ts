@@ -7,6 +7,7 @@ import { errorResponse, toTesseraError } from './http/errors.js';
 import { limitCredentialHeaders } from './http/header-limits.js';
 import { clientIp } from './http/origin.js';
 import { securityHeaders } from './http/security-headers.js';
+import { createSessionTransport } from './http/session-transport.js';
 import { authRoutes } from './routes/auth.js';
 import { demoApiRoutes } from './routes/demo-api.js';
 import { wellKnownRoutes } from './routes/well-known.js';
@@ -76,7 +77,8 @@ export function createApp(options: AppOptions): Hono {
     app.use('/api/*', corsForListedOrigins);
   }
 
-  app.route('/auth', authRoutes({ auth, cookies, allowedOrigins, clientInfo }));
+  const sessions = createSessionTransport({ auth, cookies, allowedOrigins, clientInfo });
+  app.route('/auth', authRoutes({ auth, sessions, clientInfo }));
   app.route('/api', demoApiRoutes(auth));
   app.route('/.well-known', wellKnownRoutes({ issuer: config.issuer, signingAlg: config.signingAlg, jwks: () => options.keys.jwks() }));
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
