@@ -145,12 +145,16 @@ describe('GraphQL over HTTP', () => {
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
-  it('an internal failure is internal_error with a fixed sentence, no stack and no SQL', async () => {
-    const { body: signed } = await graphql<{ signUp: { accessToken: string } }>(send, SIGN_UP, { variables: { email: 'ann@example.test', password: PASSWORD } });
-    await t.runtime.stores.close();
-    const { response, body } = await graphql(send, '{ me { id } }', { headers: { authorization: `Bearer ${signed.data!.signUp.accessToken}` } });
+  it('an internal failure is internal_error with a fixed sentence, no stack and no SQL; the error goes to logError', async () => {
+    const logged: unknown[] = [];
+    const failing = { ...t.runtime.auth, currentUser: () => Promise.reject(new Error('SELECT password_hash FROM users: disk I/O error')) };
+    const app = createApp({ auth: failing, keys: t.runtime.keys, config: t.config, logError: (_message, error) => void logged.push(error) });
+    const request = (pathname: string, init?: RequestInit) => app.request(`${ORIGIN}${pathname}`, init);
+    const { body: signed } = await graphql<{ signUp: { accessToken: string } }>(request, SIGN_UP, { variables: { email: 'ann@example.test', password: PASSWORD } });
+    const { response, body } = await graphql(request, '{ me { id } }', { headers: { authorization: `Bearer ${signed.data!.signUp.accessToken}` } });
     expect(response.status).toBe(200);
     expect(body).toEqual({ data: { me: null }, errors: [{ message: 'Something went wrong on our side.', locations: [{ line: 1, column: 3 }], path: ['me'], extensions: { code: 'internal_error' } }] });
+    expect(logged).toEqual([new Error('SELECT password_hash FROM users: disk I/O error')]);
   });
 });
 
