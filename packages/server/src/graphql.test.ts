@@ -247,6 +247,24 @@ describe('logOut, logOutAll, revokeSession, changePassword', () => {
   });
 });
 
+describe('CORS', () => {
+  it('grants credentials to exactly the listed origins, at /graphql and /auth/graphql', async () => {
+    for (const path of ['/graphql', '/auth/graphql']) {
+      const preflight = (origin: string) =>
+        send(path, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, authorization, x-csrf-token' } });
+      const listed = await preflight('http://app.example.test:5173');
+      expect(listed.status, path).toBe(204);
+      expect(listed.headers.get('access-control-allow-origin')).toBe('http://app.example.test:5173');
+      expect(listed.headers.get('access-control-allow-credentials')).toBe('true');
+      expect(listed.headers.get('access-control-allow-headers')).toMatch(/X-CSRF-Token/i);
+      const unlisted = await preflight('https://evil.example');
+      expect(unlisted.headers.get('access-control-allow-origin')).toBeNull();
+      const { response } = await graphql(send, '{ __typename }', { path, headers: { origin: 'https://evil.example' } });
+      expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    }
+  });
+});
+
 describe('audit events', () => {
   it('carry the client info of the GraphQL request, as over REST', async () => {
     await graphql(send, SIGN_UP, { variables: { email: 'ann@example.test', password: PASSWORD }, headers: { 'user-agent': 'graphql-test/1.0' } });
