@@ -39,13 +39,22 @@ const requestFields = {
  */
 export function graphqlRoutes(options: GraphqlRoutesOptions): Hono {
   const { auth } = options;
+  const formatError = createErrorFormatter(options);
   const handler = createHandler<Context, GraphqlContext, GraphqlContext>({
     schema: buildAuthSchema(),
     rootValue: createResolvers(options),
     context: (request) => request.context,
     parse: (source, parseOptions) => parse(source, { ...parseOptions, maxTokens: MAX_TOKENS }),
     validationRules: [operationLimitsRule(), ...(options.production ? [NoSchemaIntrospectionCustomRule] : [])],
-    formatError: createErrorFormatter(options),
+    formatError,
+    onOperation: (request, _args, result) => {
+      // No `data` at all (variables that do not fit their types) is a request error; the spec's media type
+      // answers it with 400, as it does validation errors, where graphql-http would say 200.
+      const mediaType = mediaTypeFor(request.raw.req.header('accept'));
+      if ('data' in result || mediaType !== 'application/graphql-response+json') return undefined;
+      const errors = (result.errors ?? []).map(formatError);
+      return [JSON.stringify({ errors }), { status: 400, statusText: 'Bad Request', headers: { 'content-type': `${mediaType}; charset=utf-8` } }];
+    },
     parseRequestParams: (request) => readGraphqlRequest(request.raw),
   });
 
