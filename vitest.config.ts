@@ -17,5 +17,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // graphql-http is loaded by Node, which resolves `graphql` to its CommonJS build, while the tests' own imports
+    // get its ES build: two copies of graphql-js that refuse each other's schema. Inlined, both get the same one.
+    server: { deps: { inline: ['graphql-http'] } },
   },
 });

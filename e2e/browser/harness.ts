@@ -32,9 +32,10 @@ export interface Tessera {
 
 /**
  * The real server as `npm start` runs it (it serves the built demo), on a free port with an in-memory database
- * and 3-second access tokens, so a test can outlive one.
+ * and 3-second access tokens, so a test can outlive one. `entry` runs another Node entry that starts Tessera
+ * (an example serving its own pages) and prints the same "Tessera is listening on <url>" line.
  */
-export async function startTessera(extraEnv: Record<string, string> = {}): Promise<Tessera> {
+export async function startTessera(extraEnv: Record<string, string> = {}, entry: readonly string[] = [CLI, 'serve']): Promise<Tessera> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tessera-e2e-'));
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
@@ -48,7 +49,7 @@ export async function startTessera(extraEnv: Record<string, string> = {}): Promi
     TESSERA_LOG_LEVEL: 'warn',
     ...extraEnv,
   };
-  const child = spawn(process.execPath, [CLI, 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...entry], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`Tessera did not start within 20 s:\n${output}`)), 20_000);

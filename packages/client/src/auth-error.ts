@@ -39,10 +39,22 @@ export async function readAuthError(response: Response): Promise<AuthError> {
   return new AuthError('http_error', response.status, `The server answered ${response.status}.`, extra);
 }
 
-/** The `error` code of a JSON error body, read from a clone so the caller can still read the response. */
+/** The error code of a JSON error body, read from a clone so the caller can still read the response. */
 export async function peekErrorCode(response: Response): Promise<string | null> {
-  const body = await readJson(response.clone());
-  return isRecord(body) && typeof body.error === 'string' ? body.error : null;
+  return errorCodeOf(await readJson(response.clone()));
+}
+
+/**
+ * The error code of a parsed error body: the contract's `{error}`, or a GraphQL response's first
+ * `errors[].extensions.code` (Tessera's POST /graphql answers a refused Bearer token with 401 and
+ * `token_expired` or `invalid_token` there).
+ */
+export function errorCodeOf(body: unknown): string | null {
+  if (!isRecord(body)) return null;
+  if (typeof body.error === 'string') return body.error;
+  const first: unknown = Array.isArray(body.errors) ? body.errors[0] : undefined;
+  const code = isRecord(first) && isRecord(first.extensions) ? first.extensions.code : undefined;
+  return typeof code === 'string' ? code : null;
 }
 
 async function readJson(response: Response): Promise<unknown> {

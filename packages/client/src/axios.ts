@@ -1,5 +1,6 @@
 // Types only: this module never loads axios itself, so the client keeps no runtime dependency on it.
 import type { AxiosInstance, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
+import { errorCodeOf } from './auth-error.js';
 import { internalsOf } from './internals.js';
 import type { AuthClient } from './types.js';
 
@@ -85,8 +86,7 @@ async function errorCode(data: unknown): Promise<string | null> {
       return null;
     }
   }
-  const code = typeof body === 'object' && body !== null ? (body as { error?: unknown }).error : undefined;
-  return typeof code === 'string' ? code : null;
+  return errorCodeOf(body);
 }
 
 /** A body that can be read only once (a web ReadableStream or a Node stream) cannot be sent again. */

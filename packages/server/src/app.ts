@@ -3,12 +3,14 @@ import { TesseraError, type Auth, type AuthEventListener, type ClientInfo } from
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import type { ServerConfig } from './config.js';
+import { graphqlRoutes } from './graphql/routes.js';
 import { isSecureRequest, type CookiePolicy } from './http/cookies.js';
 import { createErrorLog } from './http/error-log.js';
 import { errorResponse, toTesseraError } from './http/errors.js';
 import { limitCredentialHeaders } from './http/header-limits.js';
 import { clientIp } from './http/origin.js';
 import { pagesContentSecurityPolicy, securityHeaders } from './http/security-headers.js';
+import { createSessionTransport } from './http/session-transport.js';
 import { authRoutes } from './routes/auth.js';
 import { demoApiRoutes } from './routes/demo-api.js';
 import { wellKnownRoutes } from './routes/well-known.js';
@@ -82,9 +84,16 @@ export function createApp(options: AppOptions): Hono {
     // Same-origin only (the default) needs no CORS middleware at all: nothing to grant, nothing to check.
     app.use('/auth/*', corsForListedOrigins);
     app.use('/api/*', corsForListedOrigins);
+    app.use('/graphql', corsForListedOrigins);
   }
 
-  app.route('/auth', authRoutes({ auth, cookies, allowedOrigins, clientInfo }));
+  const sessions = createSessionTransport({ auth, cookies, allowedOrigins, clientInfo });
+  const graphql = graphqlRoutes({ auth, sessions, clientInfo, production: config.production, logError: reportError });
+  // Also under /auth: browsers send the refresh cookie (Path=/auth) only there, which the cookie transport of the
+  // `refresh` and `logOut` mutations needs.
+  app.route('/auth/graphql', graphql);
+  app.route('/auth', authRoutes({ auth, sessions, clientInfo }));
+  app.route('/graphql', graphql);
   app.route('/api', demoApiRoutes(auth));
   app.route('/.well-known', wellKnownRoutes({ issuer: config.issuer, signingAlg: config.signingAlg, jwks: () => options.keys.jwks() }));
   app.get('/healthz', (c) => c.json({ status: 'ok' }));

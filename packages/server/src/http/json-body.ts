@@ -3,34 +3,45 @@ import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
-type FieldType = 'string' | 'boolean';
+type FieldType = 'string' | 'boolean' | 'object';
 export type FieldSpec = Record<string, { type: FieldType; required?: boolean; maxLength?: number; oneOf?: readonly string[] }>;
-type Parsed<S extends FieldSpec> = { [K in keyof S]?: S[K]['type'] extends 'boolean' ? boolean : string };
+type Value<T extends FieldType> = T extends 'boolean' ? boolean : T extends 'object' ? Record<string, unknown> : string;
+type Parsed<S extends FieldSpec> = { [K in keyof S]?: Value<S[K]['type']> };
 
 /**
  * Reads a JSON object body and checks it against a field list: wrong types, missing required fields and unknown
- * fields are refused (a `roles` field in a signup is an error, never silently dropped). Only
- * `application/json` is accepted, so an HTML form on another site cannot post here. An empty body with no
+ * fields are refused (a `roles` field in a signup is an error, never silently dropped). An empty body with no
  * content type counts as `{}` (a cookie refresh or logout carries nothing).
  */
 export async function readJsonBody<S extends FieldSpec>(request: Request, spec: S): Promise<Parsed<S>> {
+  const value = await readJsonValue(request);
+  if (value === undefined) return checkFields({}, spec);
+  if (!isJsonObject(value)) throw new TesseraError('invalid_request', 'The body must be a JSON object.');
+  return checkFields(value, spec);
+}
+
+/**
+ * The parsed JSON body of any shape, or `undefined` for an empty body without a content type. Only
+ * `application/json` is accepted, so an HTML form on another site cannot post here; the size and the nesting
+ * are limited before parsing.
+ */
+export async function readJsonValue(request: Request): Promise<unknown> {
   const contentType = request.headers.get('content-type');
   const raw = await readLimitedText(request);
-  if (contentType === null && raw === '') return checkFields({}, spec);
+  if (contentType === null && raw === '') return undefined;
   if (contentType === null || !/^application\/json\s*(;|$)/i.test(contentType)) {
     throw new TesseraError('unsupported_media_type', 'Send the body as application/json.');
   }
   if (nestsDeeperThan(raw)) throw new TesseraError('invalid_request', `The body is nested more than ${MAX_JSON_DEPTH} levels deep.`);
-  let value: unknown;
   try {
-    value = raw === '' ? {} : JSON.parse(raw);
+    return raw === '' ? {} : (JSON.parse(raw) as unknown);
   } catch {
     throw new TesseraError('invalid_request', 'The body is not valid JSON.');
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new TesseraError('invalid_request', 'The body must be a JSON object.');
-  }
-  return checkFields(value as Record<string, unknown>, spec);
+}
+
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 async function readLimitedText(request: Request): Promise<string> {
@@ -68,7 +79,8 @@ function tooLarge(): TesseraError {
   return new TesseraError('invalid_request', `The body is larger than ${MAX_BODY_BYTES / 1024} KiB.`);
 }
 
-function checkFields<S extends FieldSpec>(body: Record<string, unknown>, spec: S): Parsed<S> {
+/** Checks already parsed fields (a JSON body, GraphQL arguments) against a field list; see readJsonBody. */
+export function checkFields<S extends FieldSpec>(body: Record<string, unknown>, spec: S): Parsed<S> {
   for (const name of Object.keys(body)) {
     if (!Object.hasOwn(spec, name)) throw new TesseraError('invalid_request', `Unknown field "${name.slice(0, 40)}".`);
   }
@@ -79,7 +91,9 @@ function checkFields<S extends FieldSpec>(body: Record<string, unknown>, spec: S
       if (field.required) throw new TesseraError('invalid_request', `The field "${name}" is required.`);
       continue;
     }
-    if (typeof value !== field.type) throw new TesseraError('invalid_request', `The field "${name}" must be a ${field.type}.`);
+    if (field.type === 'object' ? !isJsonObject(value) : typeof value !== field.type) {
+      throw new TesseraError('invalid_request', `The field "${name}" must be ${field.type === 'object' ? 'an object' : `a ${field.type}`}.`);
+    }
     if (typeof value === 'string') {
       if (field.maxLength !== undefined && value.length > field.maxLength) {
         throw new TesseraError('invalid_request', `The field "${name}" is too long.`);

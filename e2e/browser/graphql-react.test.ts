@@ -1,0 +1,63 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { countRequests, DESKTOP, launchChromium, PASSWORD, ROOT, startTessera, stopTimers, type Tessera } from './harness.js';
+
+// examples/graphql-react in a real Chromium: urql sends its GraphQL requests through @tessera/client's fetch,
+// which refreshes on a 401 token_expired from POST /graphql and retries, without the user noticing.
+
+const EXAMPLE = path.join(ROOT, 'examples/graphql-react');
+const ENTRY = path.join(EXAMPLE, 'dist-server/main.js');
+
+let tessera: Tessera;
+let browser: Browser;
+
+beforeAll(async () => {
+  for (const file of [path.join(EXAMPLE, 'dist/index.html'), ENTRY]) {
+    if (!existsSync(file)) throw new Error(`${path.relative(ROOT, file)} is missing: run \`npm run build\` (or \`npm test\`) first.`);
+  }
+  // Two-second access tokens, so the test can outlive one.
+  [tessera, browser] = await Promise.all([startTessera({ TESSERA_ACCESS_TTL: '2s' }, [ENTRY]), launchChromium()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await tessera?.stop();
+});
+
+describe('the GraphQL example in Chromium', () => {
+  test('sign up, query me, outlive the access token, query again: one refresh, no login prompt', async () => {
+    const context = await browser.newContext({ viewport: DESKTOP });
+    context.setDefaultTimeout(10_000);
+    const refreshes = countRequests(context, '/auth/refresh');
+    const graphqlStatuses: number[] = [];
+    const page = await context.newPage();
+    page.on('response', (response) => {
+      if (new URL(response.url()).pathname === '/graphql') graphqlStatuses.push(response.status());
+    });
+    await page.clock.install();
+    await page.goto(tessera.url);
+
+    const email = `grace.${process.pid}.${Date.now()}@example.com`;
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign up' }).click();
+    await expect.poll(() => page.getByTestId('me-email').textContent()).toBe(email);
+    expect(graphqlStatuses).toEqual([200]);
+    // The page's timers stop, so the client cannot refresh ahead of time: only the server's 401 tells it.
+    await stopTimers(page);
+    refreshes.reset();
+
+    // The server's clock is real: wait until the two-second token (issued before the first query) has expired there.
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+
+    await page.getByRole('button', { name: 'Reload' }).click();
+    await expect.poll(() => graphqlStatuses.length).toBe(3);
+    expect(graphqlStatuses).toEqual([200, 401, 200]);
+    await expect.poll(() => page.getByTestId('loaded-at').textContent()).toBe('loaded ok');
+    expect(await page.getByTestId('me-email').textContent()).toBe(email);
+    expect(await page.getByRole('form', { name: 'Sign in' }).count()).toBe(0);
+    expect(refreshes.count).toBe(1);
+    await context.close();
+  });
+});

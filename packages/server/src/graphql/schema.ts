@@ -1,0 +1,83 @@
+import { buildSchema, type GraphQLSchema } from 'graphql';
+
+/**
+ * The GraphQL face of the auth API. Its types mirror the REST shapes; every field resolves through the same
+ * @tessera/core operation as the matching REST route. Root fields are nullable on purpose: one failing field
+ * (a wrong password among several aliased logIns) is reported on its own, with its code in
+ * `errors[].extensions.code`, and never cancels or hides its siblings.
+ */
+export const SCHEMA_SDL = /* GraphQL */ `
+"A user as the API shows it; never the password hash."
+type User {
+  id: ID!
+  email: String!
+  name: String
+  "ISO 8601"
+  createdAt: String!
+}
+
+"One signed-in device. The id is the sid of its access tokens."
+type Session {
+  id: ID!
+  "Whether this is the session of the access token that asked."
+  current: Boolean!
+  createdAt: String!
+  lastUsedAt: String!
+  userAgent: String
+  ip: String
+}
+
+"Where the refresh token travels: the httpOnly cookie (browsers) or the response body (native apps)."
+enum Transport {
+  COOKIE
+  BODY
+}
+
+"The answer of signUp and logIn, as POST /auth/signup and /auth/login give it."
+type AuthPayload {
+  user: User!
+  accessToken: String!
+  tokenType: String!
+  "Seconds until the access token expires."
+  expiresIn: Int!
+  csrfToken: String!
+  "Only for transport BODY; with COOKIE the token is in the tessera_refresh cookie and this is null."
+  refreshToken: String
+}
+
+"The answer of refresh, as POST /auth/refresh gives it."
+type TokenPayload {
+  accessToken: String!
+  tokenType: String!
+  expiresIn: Int!
+  csrfToken: String!
+  "Only when the refresh token came as an argument; a cookie refresh rotates the cookie instead."
+  refreshToken: String
+}
+
+type Query {
+  "The caller (Bearer)."
+  me: User
+  "The caller's active sessions (Bearer)."
+  sessions: [Session!]
+}
+
+type Mutation {
+  signUp(email: String!, password: String!, name: String, transport: Transport = COOKIE): AuthPayload
+  logIn(email: String!, password: String!, transport: Transport = COOKIE): AuthPayload
+  "With refreshToken (native apps), or the refresh cookie plus the X-CSRF-Token header (browsers, at /auth/graphql)."
+  refresh(refreshToken: String): TokenPayload
+  "Ends the session of refreshToken, of the refresh cookie (with X-CSRF-Token), or of the Bearer token; true even when there was none."
+  logOut(refreshToken: String): Boolean
+  "Ends every session of the caller (Bearer)."
+  logOutAll: Boolean
+  "Every other session of the caller ends (Bearer)."
+  changePassword(currentPassword: String!, newPassword: String!): Boolean
+  "Ends one of the caller's sessions (Bearer); not_found for a session that is not theirs."
+  revokeSession(id: ID!): Boolean
+}
+`;
+
+export function buildAuthSchema(): GraphQLSchema {
+  return buildSchema(SCHEMA_SDL);
+}
