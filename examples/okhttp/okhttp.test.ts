@@ -142,7 +142,8 @@ describe.skipIf(!javaAvailable())('OkHttp Authenticator example (Java, native bo
     });
     expect(step(lines, 'call_again')).toMatchObject({ status: 401, attempts: 1, refreshes: 0, signedIn: false });
 
+    // The server saw exactly one refresh of the ended session, refused (and audited): no retry loop.
     const events = await auditOf(signup.sessionId as string, 'signup');
-    expect(events.map((event) => event.type)).toEqual(['signup']);
+    expect(events.map((event) => event.type)).toEqual(['signup', 'refresh_failed']);
   }, 120_000);
 });
