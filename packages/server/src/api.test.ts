@@ -144,6 +144,13 @@ describe('bearer routes', () => {
     expect(await bad.json()).toMatchObject({ error: 'invalid_token' });
   });
 
+  it('accepts a token after several spaces, as RFC 6750 §2.1 allows ("Bearer" 1*SP b64token)', async () => {
+    const { body } = await signupWithCookie(t.request);
+    const response = await t.request('/api/user', { headers: { authorization: `Bearer   ${body.accessToken}` } });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ email: 'ann@example.test' });
+  });
+
   it('answers malformed Authorization headers with a 4xx, never a 5xx', async () => {
     for (const authorization of ['Bearer', 'Bearer ', 'Bearer a b', 'Bearer a.b.c, Bearer d.e.f', `Bearer ${'a'.repeat(9000)}`]) {
       const response = await t.request('/api/number', { headers: { authorization } });
