@@ -1,3 +1,7 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cookieHeader, cookieJar, createTestApp, json, ORIGIN, PASSWORD, signupWithCookie } from './harness.testkit.js';
 
@@ -157,6 +161,27 @@ describe('bearer routes', () => {
       expect(response.status, authorization.slice(0, 30)).toBeGreaterThanOrEqual(400);
       expect(response.status).toBeLessThan(500);
       expect(await response.json()).toHaveProperty('error');
+    }
+  });
+
+  it('challenges a valid token whose account was deleted: 401 with WWW-Authenticate on /auth/me and /api/user', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'tessera-gone-')), 'tessera.db');
+    const own = await createTestApp({ TESSERA_DATABASE_URL: `sqlite:${file}` });
+    try {
+      const { body } = await signupWithCookie(own.request);
+      const db = new Database(file);
+      db.prepare('DELETE FROM tessera_users WHERE id = ?').run(body.user.id);
+      db.close();
+      for (const route of ['/auth/me', '/api/user']) {
+        const response = await own.request(route, bearer(body.accessToken));
+        expect(response.status, route).toBe(401);
+        expect(response.headers.get('www-authenticate'), route).toBe(
+          'Bearer realm="tessera", error="invalid_token", error_description="The account of this token no longer exists."',
+        );
+        expect(await response.json()).toEqual({ error: 'invalid_token', message: 'The account of this token no longer exists.' });
+      }
+    } finally {
+      await own.close();
     }
   });
 
