@@ -282,7 +282,7 @@ describe('discovery and CORS', () => {
     expect(jwks.keys.length).toBeGreaterThan(0);
     for (const key of jwks.keys) for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k']) expect(key).not.toHaveProperty(member);
     const discovery = (await (await t.request('/.well-known/openid-configuration')).json()) as Record<string, unknown>;
-    expect(discovery).toMatchObject({ issuer: t.config.issuer, jwks_uri: `${t.config.issuer}/.well-known/jwks.json`, id_token_signing_alg_values_supported: ['ES256'] });
+    expect(discovery).toMatchObject({ issuer: t.config.issuer, jwks_uri: `${t.config.issuer}/.well-known/jwks.json`, id_token_signing_alg_values_supported: ['ES256', 'RS256'] });
     expect(await (await t.request('/healthz')).json()).toEqual({ status: 'ok' });
   });
 

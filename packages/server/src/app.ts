@@ -78,7 +78,7 @@ export function createApp(options: AppOptions): Hono {
 
   app.route('/auth', authRoutes({ auth, cookies, allowedOrigins, clientInfo }));
   app.route('/api', demoApiRoutes(auth));
-  app.route('/.well-known', wellKnownRoutes({ issuer: config.issuer, signingAlg: config.signingAlg, jwks: () => options.keys.jwks() }));
+  app.route('/.well-known', wellKnownRoutes({ issuer: config.issuer, jwks: () => options.keys.jwks() }));
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   if (options.pages) {
     const pages = options.pages;
