@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig, startServer, type RunningServer } from '@tessera/server';
 import { decodeClaims } from './decode-claims.js';
+import { TEST_SECRET } from '@tessera/testing';
 
 export const PASSWORD = 'correct horse battery';
 
@@ -14,7 +15,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
       PORT: '0',
       TESSERA_DATABASE_URL: 'sqlite::memory:',
       TESSERA_DATA_DIR: dir,
-      TESSERA_SECRET: 'ab'.repeat(32),
+      TESSERA_SECRET: TEST_SECRET,
       TESSERA_ACCESS_TTL: '15m',
       TESSERA_CLOCK_TOLERANCE: '0s',
       TESSERA_RATE_LIMIT: 'off',

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { TEST_SECRET as SECRET } from '@tessera/testing';
 import { ConfigError, loadConfig } from './config.js';
-
-const SECRET = 'c3'.repeat(32);
 
 function refusal(env: Record<string, string>): string {
   try {
@@ -61,6 +60,18 @@ describe('configuration', () => {
     expect(refusal({ NODE_ENV: 'production', TESSERA_SECRET: SECRET })).toMatch(/https:\/\//);
     expect(refusal({ NODE_ENV: 'production', TESSERA_SECRET: SECRET, TESSERA_ISSUER: 'https://auth.example', TESSERA_RATE_LIMIT: 'off' })).toMatch(/refused/);
     expect(loadConfig({ NODE_ENV: 'production', TESSERA_SECRET: SECRET, TESSERA_ISSUER: 'https://auth.example' }, '/tmp').production).toBe(true);
+  });
+
+  it.each([['secretsecretsecretsecretsecretse'], ['a'.repeat(32)], ['0'.repeat(64)], ['my-super-secret-jwt-signing-key-123'], ['Tr0ub4dor&3Tr0ub4dor&3Tr0ub4dor&3']])(
+    'refuses the guessable TESSERA_SECRET %s in one sentence that says what to run',
+    (secret) => {
+      expect(refusal({ TESSERA_SECRET: secret })).toMatch(/^TESSERA_SECRET is too easy to guess \([a-z ,]+: about \d+ bits where 112 are needed\); run "npx tessera secret" for a random one\.$/);
+      expect(refusal({ NODE_ENV: 'production', TESSERA_ISSUER: 'https://auth.example', TESSERA_SECRET: secret })).toMatch(/^TESSERA_SECRET is too easy to guess/);
+    },
+  );
+
+  it('takes what "npx tessera secret" prints: 64 hex characters as 32 bytes', () => {
+    expect(loadConfig({ TESSERA_SECRET: SECRET }, '/tmp').secret).toEqual(Buffer.from(SECRET, 'hex'));
   });
 
   it('never echoes the secret in its refusal', () => {
