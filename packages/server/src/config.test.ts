@@ -74,6 +74,28 @@ describe('configuration', () => {
     expect(loadConfig({ TESSERA_SECRET: SECRET }, '/tmp').secret).toEqual(Buffer.from(SECRET, 'hex'));
   });
 
+  it('keeps the generated secret beside the SQLite file, whatever the working directory', () => {
+    expect(loadConfig({}, '/srv/app')).toMatchObject({ databaseUrl: 'sqlite:/srv/app/data/tessera.db', dataDir: '/srv/app/data' });
+    for (const cwd of ['/srv/app', '/home/ann']) {
+      expect(loadConfig({ TESSERA_DATABASE_URL: 'sqlite:/var/lib/tessera/auth.db' }, cwd)).toMatchObject({ databaseUrl: 'sqlite:/var/lib/tessera/auth.db', dataDir: '/var/lib/tessera' });
+    }
+    // A relative path means the same file for the store and the secret: both against the given directory.
+    expect(loadConfig({ TESSERA_DATABASE_URL: 'sqlite:db/auth.db' }, '/srv/app')).toMatchObject({ databaseUrl: 'sqlite:/srv/app/db/auth.db', dataDir: '/srv/app/db' });
+    expect(loadConfig({ TESSERA_DATABASE_URL: 'sqlite:/var/lib/tessera/auth.db', TESSERA_DATA_DIR: 'keep' }, '/srv/app').dataDir).toBe('/srv/app/keep');
+    expect(loadConfig({ TESSERA_DATABASE_URL: 'sqlite::memory:' }, '/srv/app').dataDir).toBeNull();
+    expect(loadConfig({ TESSERA_SECRET: SECRET }, '/srv/app').dataDir).toBeNull();
+  });
+
+  it('needs TESSERA_SECRET (or an explicit TESSERA_DATA_DIR) with PostgreSQL or MySQL', () => {
+    for (const [url, dialect] of [['postgres://tessera@db.internal/auth', 'postgres'], ['mysql://root@127.0.0.1:3306/test', 'mysql']]) {
+      expect(refusal({ TESSERA_DATABASE_URL: url! })).toBe(
+        `TESSERA_SECRET is required with a ${dialect} database, which other machines and directories share and a generated secret file cannot follow; set it to the output of "npx tessera secret" (or set TESSERA_DATA_DIR to where the generated one should live).`,
+      );
+      expect(loadConfig({ TESSERA_DATABASE_URL: url!, TESSERA_SECRET: SECRET }, '/tmp').secret).toEqual(Buffer.from(SECRET, 'hex'));
+      expect(loadConfig({ TESSERA_DATABASE_URL: url!, TESSERA_DATA_DIR: '/etc/tessera' }, '/tmp').dataDir).toBe('/etc/tessera');
+    }
+  });
+
   it('never echoes the secret in its refusal', () => {
     const message = refusal({ TESSERA_SECRET: 'hunter2-short' });
     expect(message).not.toContain('hunter2');

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createAuth, deriveKeys, importSigningKey, KeyRing, type Auth, type AuthEventListener } from '@tessera/core';
 import { createSqlStores, type SqlStores } from '@tessera/store-sql';
 import { ConfigError, type ServerConfig } from './config.js';
@@ -35,7 +36,8 @@ export interface RuntimeOptions {
  */
 export async function openRuntime(config: ServerConfig, options: RuntimeOptions = {}): Promise<Runtime> {
   const now = options.now ?? Date.now;
-  const secret = config.secret ?? loadOrCreateSecret(config.dataDir).secret;
+  // No directory: an in-memory database, whose keys die with the process, needs no secret that outlives it.
+  const secret = config.secret ?? (config.dataDir === null ? randomBytes(32) : loadOrCreateSecret(config.dataDir).secret);
   const derived = deriveKeys(secret);
   let configuredKey;
   if (config.signingKey !== null) {

@@ -1,0 +1,60 @@
+// Without TESSERA_SECRET the generated secret lives beside the SQLite file it protects, so the same database
+// started from another working directory finds the same secret, instead of refusing to start (its stored keys
+// were encrypted under a secret left in the first directory) and leaving a second, unused secret behind.
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { getNumber, login, randomHex, requireBuiltCli, runCli, signup, startTessera } from './processes.testkit.js';
+
+requireBuiltCli();
+
+const dirs: string[] = [];
+const tempDir = (name: string) => {
+  const dir = mkdtempSync(path.join(tmpdir(), `tessera-secret-${name}-`));
+  dirs.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the generated secret follows the SQLite file', () => {
+  it('two working directories, one absolute sqlite path: one secret beside the database, the same keys, the same users', async () => {
+    const dataDir = tempDir('data');
+    const database = path.join(dataDir, 'tessera.db');
+    // A fixed issuer: tokens name it, and each start binds another free port.
+    const env = { TESSERA_DATABASE_URL: `sqlite:${database}`, TESSERA_ISSUER: 'http://localhost:3999', TESSERA_LOG_LEVEL: 'warn' };
+    const first = tempDir('cwd-a');
+    const second = tempDir('cwd-b');
+    const email = `ann-${randomHex()}@example.test`;
+
+    const a = await startTessera(env, 20_000, first);
+    let accessToken: string;
+    try {
+      accessToken = (await signup(a.url, email)).accessToken;
+    } finally {
+      await a.stop();
+    }
+    const secretFile = path.join(dataDir, 'secret');
+    expect(readFileSync(secretFile, 'utf8')).toMatch(/^[0-9a-f]{64}\n$/);
+    expect(statSync(secretFile).mode & 0o777).toBe(0o600);
+
+    const b = await startTessera(env, 20_000, second);
+    try {
+      expect((await getNumber(b.url, accessToken)).status).toBe(200);
+      expect((await login(b.url, email)).status).toBe(200);
+    } finally {
+      await b.stop();
+    }
+    expect(existsSync(path.join(first, 'data'))).toBe(false);
+    expect(existsSync(path.join(second, 'data'))).toBe(false);
+
+    // The CLI, from a third directory, opens the same database with the same secret.
+    const third = tempDir('cwd-c');
+    const listed = await runCli(['users', 'list', '--json'], env, third);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toContain(email);
+    expect(existsSync(path.join(third, 'data'))).toBe(false);
+  });
+});
