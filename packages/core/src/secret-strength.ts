@@ -22,6 +22,8 @@ export interface SecretStrength {
 /** Longer secrets are judged on their beginning: the analysis is quadratic, and 1,024 characters are plenty. */
 const MAX_ANALYZED = 1024;
 const MIN_MATCH = 3;
+/** No listed word is longer. */
+const MAX_WORD = 32;
 
 /**
  * Words people put into a server secret that the common-password list lacks or ranks low. Priced as if tried
@@ -43,9 +45,9 @@ const LEET: Readonly<Record<string, string>> = { '4': 'a', '@': 'a', '8': 'b', '
  * Estimates how many guesses a secret costs an attacker who knows the usual shapes of weak secrets, in the spirit
  * of zxcvbn: the cheapest way to spell the text as random characters (log2 of the alphabet it draws from, per
  * character), the 10,000 most common passwords and 20,000 most common English words (priced by rank, plus case
- * and l33t changes), runs like `abcd`, `2468`
- * or a keyboard row, and repeats of earlier text (`secretsecret…`, `aaaa…`). A floor that refuses the obvious,
- * not a proof of randomness: a secret with a pattern this does not know is over-estimated.
+ * and l33t changes), runs like `abcd`, `2468` or a keyboard row, and repeats of earlier text (`secretsecret…`,
+ * `aaaa…`). A floor that refuses the obvious, not a proof of randomness: a secret with a pattern this does not
+ * know is over-estimated.
  *
  * `hex` says the text is the hex encoding of the secret's bytes (what `tessera secret` prints): its alphabet is
  * then 16 symbols whatever letters it happens to use.
@@ -72,7 +74,7 @@ export function estimateSecretStrength(text: string, options: { hex?: boolean } 
   const repeatLength = longestEarlierRepeat(codes);
   for (let i = 0; i < n; i++) {
     relax(i, i + 1, perChar, null);
-    for (let end = i + MIN_MATCH; end <= n && end - i <= 32; end++) {
+    for (let end = i + MIN_MATCH; end <= n && end - i <= MAX_WORD; end++) {
       const bits = wordBits(chars, spellings, i, end);
       if (bits !== undefined) relax(i, end, bits, 'words');
     }
