@@ -86,13 +86,10 @@ describe('configuration', () => {
     expect(loadConfig({ TESSERA_SECRET: SECRET }, '/srv/app').dataDir).toBeNull();
   });
 
-  it('needs TESSERA_SECRET (or an explicit TESSERA_DATA_DIR) with PostgreSQL or MySQL', () => {
-    for (const [url, dialect] of [['postgres://tessera@db.internal/auth', 'postgres'], ['mysql://root@127.0.0.1:3306/test', 'mysql']]) {
-      expect(refusal({ TESSERA_DATABASE_URL: url! })).toBe(
-        `TESSERA_SECRET is required with a ${dialect} database, which other machines and directories share and a generated secret file cannot follow; set it to the output of "npx tessera secret" (or set TESSERA_DATA_DIR to where the generated one should live).`,
-      );
-      expect(loadConfig({ TESSERA_DATABASE_URL: url!, TESSERA_SECRET: SECRET }, '/tmp').secret).toEqual(Buffer.from(SECRET, 'hex'));
-      expect(loadConfig({ TESSERA_DATABASE_URL: url!, TESSERA_DATA_DIR: '/etc/tessera' }, '/tmp').dataDir).toBe('/etc/tessera');
+  it('keeps the generated secret of a PostgreSQL or MySQL database in ./data, or TESSERA_DATA_DIR', () => {
+    for (const url of ['postgres://tessera@db.internal/auth', 'mysql://root@127.0.0.1:3306/test']) {
+      expect(loadConfig({ TESSERA_DATABASE_URL: url }, '/srv/app')).toMatchObject({ databaseUrl: url, dataDir: '/srv/app/data' });
+      expect(loadConfig({ TESSERA_DATABASE_URL: url, TESSERA_DATA_DIR: '/etc/tessera' }, '/tmp').dataDir).toBe('/etc/tessera');
     }
   });
 

@@ -101,18 +101,16 @@ function databaseUrl(env: Env, cwd: string, defaultDataDir: string): { url: stri
 
 /**
  * Where the generated secret goes when TESSERA_SECRET is unset. It must stay with the data it protects (its
- * stored keys are encrypted under it): a secret written under the working directory made the same database,
- * started from elsewhere, refuse to start and left a second secret behind. A PostgreSQL or MySQL database is
- * shared by machines and directories no generated file can follow, so it needs TESSERA_SECRET, or an explicit
- * TESSERA_DATA_DIR for the file.
+ * stored keys are encrypted under it): a secret written under the working directory made the same SQLite
+ * database, started from elsewhere, refuse to start and left a second secret behind. A PostgreSQL or MySQL
+ * database has no directory of its own, so its secret stays in `./data` under the working directory (or
+ * TESSERA_DATA_DIR); a start that would pair such a database with a fresh secret is refused by the runtime.
  */
 function secretDir(env: Env, cwd: string, database: DatabaseTarget): string | null {
   const explicit = read(env, 'TESSERA_DATA_DIR');
   if (explicit !== undefined) return path.resolve(cwd, explicit);
-  if (database.dialect === 'sqlite') return database.path === ':memory:' ? null : path.dirname(database.path);
-  throw new ConfigError(
-    `TESSERA_SECRET is required with a ${database.dialect} database, which other machines and directories share and a generated secret file cannot follow; set it to the output of "npx tessera secret" (or set TESSERA_DATA_DIR to where the generated one should live).`,
-  );
+  if (database.dialect !== 'sqlite') return path.resolve(cwd, 'data');
+  return database.path === ':memory:' ? null : path.dirname(database.path);
 }
 
 function origin(name: string, text: string): string {

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { createAuth, deriveKeys, importSigningKey, KeyRing, type Auth, type AuthEventListener } from '@tessera/core';
 import { createSqlStores, type SqlStores } from '@tessera/store-sql';
 import { ConfigError, type ServerConfig } from './config.js';
-import { loadOrCreateSecret } from './secret-file.js';
+import { loadOrCreateSecret, SECRET_FILE } from './secret-file.js';
 import { createRateLimits, type RateLimitOptions } from './limits/rate-limits.js';
 import { openRedisRuntime, type RedisRuntime } from './redis-runtime.js';
 
@@ -36,8 +38,9 @@ export interface RuntimeOptions {
  */
 export async function openRuntime(config: ServerConfig, options: RuntimeOptions = {}): Promise<Runtime> {
   const now = options.now ?? Date.now;
+  const generated = config.secret === null && config.dataDir !== null ? loadOrCreateSecret(config.dataDir) : undefined;
   // No directory: an in-memory database, whose keys die with the process, needs no secret that outlives it.
-  const secret = config.secret ?? (config.dataDir === null ? randomBytes(32) : loadOrCreateSecret(config.dataDir).secret);
+  const secret = config.secret ?? generated?.secret ?? randomBytes(32);
   const derived = deriveKeys(secret);
   let configuredKey;
   if (config.signingKey !== null) {
@@ -48,6 +51,9 @@ export async function openRuntime(config: ServerConfig, options: RuntimeOptions 
     }
   }
   const sqlStores = await createSqlStores(config.databaseUrl);
+  if (generated?.created && config.signingKey === null && config.signingAlg !== 'HS256') {
+    await refuseKeysSealedElsewhere(sqlStores, path.join(config.dataDir!, SECRET_FILE));
+  }
   // With Redis, sessions (and their revocations) live there; users and keys stay in SQL.
   let redis: RedisRuntime | undefined;
   try {
@@ -90,6 +96,21 @@ export async function openRuntime(config: ServerConfig, options: RuntimeOptions 
     await stores.close();
     throw error;
   }
+}
+
+/**
+ * A secret generated just now cannot open signing keys the database already holds: they were sealed under a
+ * secret kept elsewhere (another working directory, another machine, a deleted file). Say so in one sentence,
+ * and take the new file back rather than leave a second, useless secret behind.
+ */
+async function refuseKeysSealedElsewhere(stores: SqlStores, file: string): Promise<void> {
+  const sealed = (await stores.keys.listKeys()).some((key) => key.privateKeyEncrypted !== null);
+  if (!sealed) return;
+  rmSync(file, { force: true });
+  await stores.close();
+  throw new ConfigError(
+    `TESSERA_SECRET is unset, and this database holds signing keys sealed with another secret than the one just generated in ${file} (now removed); set TESSERA_SECRET to the secret it first ran with, or TESSERA_DATA_DIR to the directory of its secret file.`,
+  );
 }
 
 function withRedisSessions(sql: SqlStores, redis: RedisRuntime): SqlStores {
