@@ -70,7 +70,7 @@ describe('estimateSecretStrength', () => {
     expect(MIN_SECRET_BITS).toBe(112);
   });
 
-  it('judges a very long secret on its first 1,024 characters, in bounded time', () => {
+  it('judges a very long secret on its first 1,024 characters', () => {
     expect(estimateSecretStrength('x'.repeat(100_000)).bits).toBeLessThan(20);
     expect(estimateSecretStrength(randomBytes(3000).toString('base64')).bits).toBeGreaterThan(1000);
   });
