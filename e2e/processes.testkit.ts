@@ -53,9 +53,9 @@ export interface TesseraProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `tessera serve` on a free port and resolves with the URL it prints. */
-export function startTessera(env: Record<string, string>, timeoutMs = 20_000): Promise<TesseraProcess> {
-  const child = spawn(process.execPath, [CLI, 'serve'], { env: { ...baseEnv(), PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `tessera serve` on a free port (in `cwd`, default ours) and resolves with the URL it prints. */
+export function startTessera(env: Record<string, string>, timeoutMs = 20_000, cwd?: string): Promise<TesseraProcess> {
+  const child = spawn(process.execPath, [CLI, 'serve'], { env: { ...baseEnv(), PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'], ...(cwd ? { cwd } : {}) });
   let stdout = '';
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
@@ -82,10 +82,10 @@ export function startTessera(env: Record<string, string>, timeoutMs = 20_000): P
   });
 }
 
-/** Runs one CLI command to completion. */
-export function runCli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs one CLI command to completion (in `cwd`, default ours). */
+export function runCli(args: string[], env: Record<string, string>, cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env: { ...baseEnv(), ...env }, timeout: 30_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [CLI, ...args], { env: { ...baseEnv(), ...env }, timeout: 30_000, ...(cwd ? { cwd } : {}) }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
       resolve({ code, stdout, stderr });
     });

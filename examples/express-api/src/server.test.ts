@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, startServer, type RunningServer } from '@tessera/server';
 import { parseOrigins } from './cors.js';
 import { createApi } from './server.js';
+import { TEST_SECRET } from '@tessera/testing';
 
 let tessera: RunningServer;
 let api: Server;
@@ -17,7 +18,7 @@ let closeGuard: () => Promise<void>;
 beforeAll(async () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tessera-example-'));
   const config = loadConfig(
-    { PORT: '0', TESSERA_DATABASE_URL: 'sqlite::memory:', TESSERA_DATA_DIR: dataDir, TESSERA_SECRET: 'ab'.repeat(32), TESSERA_RATE_LIMIT: 'off' },
+    { PORT: '0', TESSERA_DATABASE_URL: 'sqlite::memory:', TESSERA_DATA_DIR: dataDir, TESSERA_SECRET: TEST_SECRET, TESSERA_RATE_LIMIT: 'off' },
     dataDir,
   );
   tessera = await startServer(config, { log: () => {} });

@@ -1,5 +1,5 @@
 import { createCookieSessions, type CookieSessions } from '@tessera/guard/cookie-session';
-import { createApp, loadConfig, loadOrCreateSecret, openRuntime, type Runtime } from '@tessera/server';
+import { createApp, loadConfig, openRuntime, type Runtime } from '@tessera/server';
 
 export interface InProcessTessera {
   runtime: Runtime;
@@ -17,7 +17,6 @@ export interface InProcessTessera {
 export async function openTessera(env: Record<string, string | undefined>): Promise<InProcessTessera> {
   // Only this process reaches the handler, and it passes each browser's address on: believe that one hop.
   const config = loadConfig({ TESSERA_TRUST_PROXY: '1', ...env });
-  const secret = config.secret ?? loadOrCreateSecret(config.dataDir).secret;
   const runtime = await openRuntime(config);
   const api = createApp({ auth: runtime.auth, keys: runtime.keys, config });
   const fetchApi = async (url: string, init?: RequestInit) => api.fetch(new Request(url, init));
@@ -25,7 +24,7 @@ export async function openTessera(env: Record<string, string | undefined>): Prom
     authUrl: config.issuer,
     fetch: fetchApi,
     verify: runtime.auth.verifyAccessToken,
-    secret,
+    secret: runtime.secret,
     secure: config.production,
   });
   return { runtime, sessions, fetch: fetchApi, close: () => runtime.close() };

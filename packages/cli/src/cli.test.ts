@@ -7,12 +7,13 @@ import { promisify } from 'node:util';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseCommandArgs } from './command.js';
 import { COMMANDS, main } from './main.js';
+import { TEST_SECRET } from '@tessera/testing';
 
 let dataDir: string;
 let env: Record<string, string>;
 beforeEach(() => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'tessera-cli-'));
-  env = { TESSERA_DATA_DIR: dataDir, TESSERA_SECRET: 'd4'.repeat(32) };
+  env = { TESSERA_DATA_DIR: dataDir, TESSERA_SECRET: TEST_SECRET };
 });
 
 async function run(argv: string[], stdin = '') {
@@ -57,11 +58,25 @@ describe('tessera CLI', () => {
     expect(() => parseCommandArgs(command('keys'), ['list', '--bogus'])).toThrow(/Unknown option '--bogus'/);
   });
 
-  it('secret prints 64 fresh hex characters', async () => {
+  it('secret prints 64 fresh hex characters, which the server accepts as TESSERA_SECRET', async () => {
     const a = await run(['secret']);
     const b = await run(['secret']);
     expect(a.out).toMatch(/^[0-9a-f]{64}$/);
     expect(a.out).not.toBe(b.out);
+    env.TESSERA_SECRET = a.out;
+    expect((await run(['users', 'list'])).code).toBe(0);
+  });
+
+  it('refuses a guessable TESSERA_SECRET with one sentence that says to run "npx tessera secret"', async () => {
+    for (const secret of ['secretsecretsecretsecretsecretse', 'a'.repeat(32), '0'.repeat(64)]) {
+      env.TESSERA_SECRET = secret;
+      for (const argv of [['users', 'list'], ['serve', '--port', '0']]) {
+        const result = await run(argv);
+        expect(result.code).toBe(1);
+        expect(result.out).toBe('');
+        expect(result.err).toMatch(/^tessera: TESSERA_SECRET is too easy to guess \(it repeats a short pattern: about \d+ bits where 112 are needed\); run "npx tessera secret" for a random one\.$/);
+      }
+    }
   });
 
   it('refuses a bad configuration with the sentence that names the variable', async () => {
@@ -157,5 +172,10 @@ describe('the built binary', () => {
     const failed = await exec(process.execPath, [bin, 'token', 'decode', 'not-a-token']).catch((error: { code: number; stderr: string }) => error);
     expect((failed as { code: number }).code).toBe(1);
     expect((failed as { stderr: string }).stderr.trim().split('\n')).toHaveLength(1);
+    const weak = await exec(process.execPath, [bin, 'serve', '--port', '0'], { env: { ...process.env, TESSERA_SECRET: 'a'.repeat(32), TESSERA_DATA_DIR: dataDir } }).catch(
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect((weak as { code: number }).code).toBe(1);
+    expect((weak as { stderr: string }).stderr).toMatch(/^tessera: TESSERA_SECRET is too easy to guess \(.*\); run "npx tessera secret" for a random one\.\n$/);
   });
 });

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from './main.js';
+import { TEST_SECRET } from '@tessera/testing';
 
 async function run(argv: string[], stdin: string, dataDir = mkdtempSync(path.join(tmpdir(), 'tessera-cli-policy-'))) {
-  const env = { TESSERA_DATA_DIR: dataDir, TESSERA_SECRET: 'd4'.repeat(32) };
+  const env = { TESSERA_DATA_DIR: dataDir, TESSERA_SECRET: TEST_SECRET };
   const out: string[] = [];
   const err: string[] = [];
   const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l), env, cwd: dataDir, readStdin: async () => stdin });

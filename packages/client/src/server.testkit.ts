@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { AuthEventListener } from '@tessera/core';
 import { loadConfig, startServer, type RunningServer } from '@tessera/server';
 import { decodeClaims } from './decode-claims.js';
+import { TEST_SECRET } from '@tessera/testing';
 
 export const PASSWORD = 'correct horse battery';
 
@@ -16,7 +17,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
       PORT: '0',
       TESSERA_DATABASE_URL: 'sqlite::memory:',
       TESSERA_DATA_DIR: dir,
-      TESSERA_SECRET: 'ab'.repeat(32),
+      TESSERA_SECRET: TEST_SECRET,
       TESSERA_ACCESS_TTL: '15m',
       TESSERA_CLOCK_TOLERANCE: '0s',
       TESSERA_RATE_LIMIT: 'off',

@@ -1,6 +1,7 @@
 export * from './errors.js';
 export * from './duration.js';
 export * from './secrets.js';
+export { estimateSecretStrength, MIN_SECRET_BITS, type SecretStrength, type SecretWeakness } from './secret-strength.js';
 export * from './store/types.js';
 export { recentRotationsAfter, encodeRecentRotations, decodeRecentRotations, type LatestRotationFields } from './store/recent-rotations.js';
 export * from './token/types.js';

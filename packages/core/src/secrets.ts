@@ -1,4 +1,5 @@
 import { hkdfSync } from 'node:crypto';
+import { estimateSecretStrength, MIN_SECRET_BITS, type SecretWeakness } from './secret-strength.js';
 
 /**
  * Independent keys derived from the one server secret (HKDF-SHA256), so that a key used for one purpose can
@@ -31,15 +32,36 @@ export function deriveKeys(secret: Uint8Array): DerivedKeys {
   };
 }
 
+const HEX_SECRET = /^(?:[0-9a-fA-F]{2}){32,}$/;
+
+const WEAKNESS: Readonly<Record<SecretWeakness, string>> = {
+  repeats: 'it repeats a short pattern',
+  sequence: 'it is mostly a run like abcd, 1234 or a keyboard row',
+  words: 'it is made of common words or passwords',
+  alphabet: 'it is too short for the few kinds of characters it uses',
+};
+
 /**
  * Reads TESSERA_SECRET: 64 hex characters (what `tessera secret` prints) are taken as 32 raw bytes; any other
- * text is taken as its UTF-8 bytes and must be at least 32 bytes long.
+ * text is taken as its UTF-8 bytes and must be at least 32 bytes long. `name` is what the refusal calls the
+ * secret (the variable, or the file it came from).
+ *
+ * Length is not enough: the key derivation is public, so an attacker holding one HS256 token (or a CSRF token)
+ * runs a dictionary of likely secrets offline, and `secretsecret…`, 32 × `a` or 64 hex zeros fall in a few
+ * guesses. A secret that costs fewer than MIN_SECRET_BITS of guessing (see estimateSecretStrength) is refused.
  */
-export function parseSecret(text: string): Buffer {
+export function parseSecret(text: string, name = 'TESSERA_SECRET'): Buffer {
   const trimmed = text.trim();
-  const bytes = /^(?:[0-9a-fA-F]{2}){32,}$/.test(trimmed) ? Buffer.from(trimmed, 'hex') : Buffer.from(trimmed, 'utf8');
+  const hex = HEX_SECRET.test(trimmed);
+  const bytes = hex ? Buffer.from(trimmed, 'hex') : Buffer.from(trimmed, 'utf8');
   if (bytes.byteLength < MIN_SECRET_BYTES) {
-    throw new RangeError(`TESSERA_SECRET is ${bytes.byteLength} bytes; it must be at least ${MIN_SECRET_BYTES} bytes (run "npx tessera secret" for one)`);
+    throw new RangeError(`${name} is ${bytes.byteLength} bytes; it must be at least ${MIN_SECRET_BYTES} bytes (run "npx tessera secret" for one)`);
+  }
+  const { bits, weakness } = estimateSecretStrength(trimmed, { hex });
+  if (bits < MIN_SECRET_BITS) {
+    throw new RangeError(
+      `${name} is too easy to guess (${WEAKNESS[weakness]}: about ${Math.floor(bits)} bits where ${MIN_SECRET_BITS} are needed); run "npx tessera secret" for a random one`,
+    );
   }
   return bytes;
 }

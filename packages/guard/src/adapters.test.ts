@@ -46,6 +46,12 @@ describe.each(Object.keys(FRAMEWORKS))('requireAuth on %s, on its real listener'
     expect(answer.body).toEqual({ auth: await guard.verify(token) });
   });
 
+  it('a token after two spaces (RFC 6750: "Bearer" 1*SP b64token) reaches the route too', async () => {
+    const answer = await get(`${app.url}/me`, `Bearer  ${token}`);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({ auth: await guard.verify(token) });
+  });
+
   it('no token: 401 with exactly WWW-Authenticate: Bearer realm="tessera"', async () => {
     for (const authorization of [undefined, 'Basic dXNlcjpwYXNz']) {
       expect(await get(`${app.url}/me`, authorization)).toEqual({
@@ -82,9 +88,9 @@ describe.each(Object.keys(FRAMEWORKS))('requireAuth on %s, on its real listener'
 
   it('a malformed Authorization header, or two of them: 400 invalid_request', async () => {
     const answer = await get(`${app.url}/me`, 'Bearer');
-    const sentence = 'The Authorization header must be exactly "Bearer <token>".';
+    const sentence = 'The Authorization header must be "Bearer", one or more spaces, then one token.';
     // The challenge drops the quotes a quoted-string cannot hold; the body keeps the sentence whole.
-    const challenged = challenge('invalid_request', 'The Authorization header must be exactly Bearer <token>.');
+    const challenged = challenge('invalid_request', 'The Authorization header must be Bearer, one or more spaces, then one token.');
     expect(answer).toEqual({ status: 400, challenge: challenged, cacheControl: 'no-store', body: { error: 'invalid_request', message: sentence } });
     const twice = await rawGet(`${app.url}/me`, ['authorization', `Bearer ${token}`, 'authorization', `Bearer ${token}`]);
     expect(twice.status).toBe(400);

@@ -5,8 +5,9 @@ import path from 'node:path';
 import { createJti, signAccessToken, type AccessTokenClaims } from '@tessera/core';
 import { loadConfig, startServer, type RunningServer } from '@tessera/server';
 import type { GuardFetch } from './options.js';
+import { TEST_SECRET } from '@tessera/testing';
 
-export const SECRET = 'ab'.repeat(32);
+export const SECRET = TEST_SECRET;
 
 export interface Tessera {
   server: RunningServer;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig, startServer, type RunningServer } from '@tessera/server';
 import { createAuthClient, type AuthClient, type TokenStorage } from '@tessera/client';
+import { TEST_SECRET } from '@tessera/testing';
 
 export interface TestServer {
   url: string;
@@ -12,7 +13,7 @@ export interface TestServer {
 /** A real Tessera server on a free port, with an in-memory database. */
 export async function startTestServer(): Promise<TestServer> {
   const tmp = mkdtempSync(path.join(tmpdir(), 'tessera-react-'));
-  const env = { PORT: '0', TESSERA_DATABASE_URL: 'sqlite::memory:', TESSERA_DATA_DIR: tmp, TESSERA_SECRET: 'ab'.repeat(32), TESSERA_RATE_LIMIT: 'off', TESSERA_LOG_LEVEL: 'silent' };
+  const env = { PORT: '0', TESSERA_DATABASE_URL: 'sqlite::memory:', TESSERA_DATA_DIR: tmp, TESSERA_SECRET: TEST_SECRET, TESSERA_RATE_LIMIT: 'off', TESSERA_LOG_LEVEL: 'silent' };
   const server: RunningServer = await startServer(loadConfig(env, tmp), { log: () => {} });
   return {
     url: server.url,

@@ -1,3 +1,7 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cookieHeader, cookieJar, createTestApp, json, ORIGIN, PASSWORD, signupWithCookie } from './harness.testkit.js';
 
@@ -166,12 +170,40 @@ describe('bearer routes', () => {
     expect(await bad.json()).toMatchObject({ error: 'invalid_token' });
   });
 
+  it('accepts a token after several spaces, as RFC 6750 §2.1 allows ("Bearer" 1*SP b64token)', async () => {
+    const { body } = await signupWithCookie(t.request);
+    const response = await t.request('/api/user', { headers: { authorization: `Bearer   ${body.accessToken}` } });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ email: 'ann@example.test' });
+  });
+
   it('answers malformed Authorization headers with a 4xx, never a 5xx', async () => {
     for (const authorization of ['Bearer', 'Bearer ', 'Bearer a b', 'Bearer a.b.c, Bearer d.e.f', `Bearer ${'a'.repeat(9000)}`]) {
       const response = await t.request('/api/number', { headers: { authorization } });
       expect(response.status, authorization.slice(0, 30)).toBeGreaterThanOrEqual(400);
       expect(response.status).toBeLessThan(500);
       expect(await response.json()).toHaveProperty('error');
+    }
+  });
+
+  it('challenges a valid token whose account was deleted: 401 with WWW-Authenticate on /auth/me and /api/user', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'tessera-gone-')), 'tessera.db');
+    const own = await createTestApp({ TESSERA_DATABASE_URL: `sqlite:${file}` });
+    try {
+      const { body } = await signupWithCookie(own.request);
+      const db = new Database(file);
+      db.prepare('DELETE FROM tessera_users WHERE id = ?').run(body.user.id);
+      db.close();
+      for (const route of ['/auth/me', '/api/user']) {
+        const response = await own.request(route, bearer(body.accessToken));
+        expect(response.status, route).toBe(401);
+        expect(response.headers.get('www-authenticate'), route).toBe(
+          'Bearer realm="tessera", error="invalid_token", error_description="The account of this token no longer exists."',
+        );
+        expect(await response.json()).toEqual({ error: 'invalid_token', message: 'The account of this token no longer exists.' });
+      }
+    } finally {
+      await own.close();
     }
   });
 
@@ -272,7 +304,7 @@ describe('discovery and CORS', () => {
     expect(jwks.keys.length).toBeGreaterThan(0);
     for (const key of jwks.keys) for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k']) expect(key).not.toHaveProperty(member);
     const discovery = (await (await t.request('/.well-known/openid-configuration')).json()) as Record<string, unknown>;
-    expect(discovery).toMatchObject({ issuer: t.config.issuer, jwks_uri: `${t.config.issuer}/.well-known/jwks.json`, id_token_signing_alg_values_supported: ['ES256'] });
+    expect(discovery).toMatchObject({ issuer: t.config.issuer, jwks_uri: `${t.config.issuer}/.well-known/jwks.json`, id_token_signing_alg_values_supported: ['ES256', 'RS256'] });
     expect(await (await t.request('/healthz')).json()).toEqual({ status: 'ok' });
   });
 

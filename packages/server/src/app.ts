@@ -95,7 +95,7 @@ export function createApp(options: AppOptions): Hono {
   app.route('/auth', authRoutes({ auth, sessions, clientInfo }));
   app.route('/graphql', graphql);
   app.route('/api', demoApiRoutes(auth));
-  app.route('/.well-known', wellKnownRoutes({ issuer: config.issuer, signingAlg: config.signingAlg, jwks: () => options.keys.jwks() }));
+  app.route('/.well-known', wellKnownRoutes({ issuer: config.issuer, jwks: () => options.keys.jwks() }));
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   // Readiness, unlike liveness, depends on the stores: a load balancer stops sending logins to an instance whose
   // database or Redis is gone, while /healthz keeps it from being restarted for a fault a restart cannot fix.

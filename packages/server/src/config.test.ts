@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { TEST_SECRET as SECRET } from '@tessera/testing';
 import { ConfigError, loadConfig } from './config.js';
-
-const SECRET = 'c3'.repeat(32);
 
 function refusal(env: Record<string, string>): string {
   try {
@@ -65,6 +64,37 @@ describe('configuration', () => {
     expect(refusal({ NODE_ENV: 'production', TESSERA_SECRET: SECRET })).toMatch(/https:\/\//);
     expect(refusal({ NODE_ENV: 'production', TESSERA_SECRET: SECRET, TESSERA_ISSUER: 'https://auth.example', TESSERA_RATE_LIMIT: 'off' })).toMatch(/refused/);
     expect(loadConfig({ NODE_ENV: 'production', TESSERA_SECRET: SECRET, TESSERA_ISSUER: 'https://auth.example' }, '/tmp').production).toBe(true);
+  });
+
+  it.each([['secretsecretsecretsecretsecretse'], ['a'.repeat(32)], ['0'.repeat(64)], ['my-super-secret-jwt-signing-key-123'], ['Tr0ub4dor&3Tr0ub4dor&3Tr0ub4dor&3']])(
+    'refuses the guessable TESSERA_SECRET %s in one sentence that says what to run',
+    (secret) => {
+      expect(refusal({ TESSERA_SECRET: secret })).toMatch(/^TESSERA_SECRET is too easy to guess \([a-z ,]+: about \d+ bits where 112 are needed\); run "npx tessera secret" for a random one\.$/);
+      expect(refusal({ NODE_ENV: 'production', TESSERA_ISSUER: 'https://auth.example', TESSERA_SECRET: secret })).toMatch(/^TESSERA_SECRET is too easy to guess/);
+    },
+  );
+
+  it('takes what "npx tessera secret" prints: 64 hex characters as 32 bytes', () => {
+    expect(loadConfig({ TESSERA_SECRET: SECRET }, '/tmp').secret).toEqual(Buffer.from(SECRET, 'hex'));
+  });
+
+  it('keeps the generated secret beside the SQLite file, whatever the working directory', () => {
+    expect(loadConfig({}, '/srv/app')).toMatchObject({ databaseUrl: 'sqlite:/srv/app/data/tessera.db', dataDir: '/srv/app/data' });
+    for (const cwd of ['/srv/app', '/home/ann']) {
+      expect(loadConfig({ TESSERA_DATABASE_URL: 'sqlite:/var/lib/tessera/auth.db' }, cwd)).toMatchObject({ databaseUrl: 'sqlite:/var/lib/tessera/auth.db', dataDir: '/var/lib/tessera' });
+    }
+    // A relative path means the same file for the store and the secret: both against the given directory.
+    expect(loadConfig({ TESSERA_DATABASE_URL: 'sqlite:db/auth.db' }, '/srv/app')).toMatchObject({ databaseUrl: 'sqlite:/srv/app/db/auth.db', dataDir: '/srv/app/db' });
+    expect(loadConfig({ TESSERA_DATABASE_URL: 'sqlite:/var/lib/tessera/auth.db', TESSERA_DATA_DIR: 'keep' }, '/srv/app').dataDir).toBe('/srv/app/keep');
+    expect(loadConfig({ TESSERA_DATABASE_URL: 'sqlite::memory:' }, '/srv/app').dataDir).toBeNull();
+    expect(loadConfig({ TESSERA_SECRET: SECRET }, '/srv/app').dataDir).toBeNull();
+  });
+
+  it('keeps the generated secret of a PostgreSQL or MySQL database in ./data, or TESSERA_DATA_DIR', () => {
+    for (const url of ['postgres://tessera@db.internal/auth', 'mysql://root@127.0.0.1:3306/test']) {
+      expect(loadConfig({ TESSERA_DATABASE_URL: url }, '/srv/app')).toMatchObject({ databaseUrl: url, dataDir: '/srv/app/data' });
+      expect(loadConfig({ TESSERA_DATABASE_URL: url, TESSERA_DATA_DIR: '/etc/tessera' }, '/tmp').dataDir).toBe('/etc/tessera');
+    }
   });
 
   it('never echoes the secret in its refusal', () => {

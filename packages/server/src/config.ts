@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { parseDuration, parseSecret, SIGNING_ALGS, type SigningAlg } from '@tessera/core';
-import { DatabaseUrlError, parseDatabaseUrl } from '@tessera/store-sql';
+import { DatabaseUrlError, parseDatabaseUrl, type DatabaseTarget } from '@tessera/store-sql';
 
 export interface ServerConfig {
   port: number;
@@ -9,8 +9,13 @@ export interface ServerConfig {
   redisUrl: string | null;
   /** TESSERA_REDIS_PREFIX: prefix of every Redis key and channel (default `tessera:`); guards must use the same. */
   redisPrefix: string;
-  /** Where the generated secret lives (and the SQLite file by default). */
-  dataDir: string;
+  /**
+   * Where the secret is generated and kept when TESSERA_SECRET is unset: TESSERA_DATA_DIR, else the directory of
+   * the SQLite file (so it stays with the data it protects, whatever the working directory). Null when
+   * TESSERA_SECRET is set, and for `sqlite::memory:`, whose data dies with the process: the secret then lives in
+   * memory only.
+   */
+  dataDir: string | null;
   issuer: string;
   /** False when TESSERA_ISSUER is unset: the issuer then follows the port actually bound (PORT=0). */
   issuerConfigured: boolean;
@@ -99,15 +104,33 @@ function parseUrl(name: string, text: string, protocols: readonly string[]): URL
   return url;
 }
 
-function databaseUrl(env: Env, dataDir: string): string {
-  const text = read(env, 'TESSERA_DATABASE_URL') ?? `sqlite:${path.join(dataDir, 'tessera.db')}`;
+/** The database URL, a relative SQLite path made absolute against `cwd` (the store would use the process's). */
+function databaseUrl(env: Env, cwd: string, defaultDataDir: string): { url: string; target: DatabaseTarget } {
+  const text = read(env, 'TESSERA_DATABASE_URL') ?? `sqlite:${path.join(defaultDataDir, 'tessera.db')}`;
+  let target: DatabaseTarget;
   try {
-    parseDatabaseUrl(text);
+    target = parseDatabaseUrl(text);
   } catch (error) {
     if (error instanceof DatabaseUrlError) throw new ConfigError(error.message);
     throw error;
   }
-  return text;
+  if (target.dialect !== 'sqlite' || target.path === ':memory:') return { url: text, target };
+  const file = path.resolve(cwd, text.slice('sqlite:'.length).replace(/^\/\//, ''));
+  return { url: `sqlite:${file}`, target: { ...target, path: file } };
+}
+
+/**
+ * Where the generated secret goes when TESSERA_SECRET is unset. It must stay with the data it protects (its
+ * stored keys are encrypted under it): a secret written under the working directory made the same SQLite
+ * database, started from elsewhere, refuse to start and left a second secret behind. A PostgreSQL or MySQL
+ * database has no directory of its own, so its secret stays in `./data` under the working directory (or
+ * TESSERA_DATA_DIR); a start that would pair such a database with a fresh secret is refused by the runtime.
+ */
+function secretDir(env: Env, cwd: string, database: DatabaseTarget): string | null {
+  const explicit = read(env, 'TESSERA_DATA_DIR');
+  if (explicit !== undefined) return path.resolve(cwd, explicit);
+  if (database.dialect !== 'sqlite') return path.resolve(cwd, 'data');
+  return database.path === ':memory:' ? null : path.dirname(database.path);
 }
 
 function origin(name: string, text: string): string {
@@ -128,7 +151,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port > 65535) throw new ConfigError(`PORT="${portText}" is not a port number; use 0 to 65535 (0 picks a free port).`);
   const host = read(env, 'HOST') ?? '127.0.0.1';
-  const dataDir = path.resolve(cwd, read(env, 'TESSERA_DATA_DIR') ?? 'data');
+  const database = databaseUrl(env, cwd, path.resolve(cwd, read(env, 'TESSERA_DATA_DIR') ?? 'data'));
 
   const issuer = read(env, 'TESSERA_ISSUER') ?? `http://localhost:${port}`;
   parseUrl('TESSERA_ISSUER', issuer, ['http:', 'https:']);
@@ -154,6 +177,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   } else if (production) {
     throw new ConfigError('TESSERA_SECRET is required when NODE_ENV=production; generate one with "npx tessera secret".');
   }
+  const dataDir = secret === null ? secretDir(env, cwd, database.target) : null;
 
   const redisText = read(env, 'TESSERA_REDIS_URL');
   if (redisText !== undefined) parseUrl('TESSERA_REDIS_URL', redisText, ['redis:', 'rediss:']);
@@ -186,7 +210,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   return {
     port,
     host,
-    databaseUrl: databaseUrl(env, dataDir),
+    databaseUrl: database.url,
     redisUrl: redisText ?? null,
     redisPrefix: read(env, 'TESSERA_REDIS_PREFIX') ?? 'tessera:',
     dataDir,

@@ -2,12 +2,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createFixedClock } from '@tessera/testing';
+import { createFixedClock, TEST_SECRET } from '@tessera/testing';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { openRuntime } from './runtime.js';
 
-export const TEST_SECRET = 'a1'.repeat(32);
+export { TEST_SECRET };
 export const ORIGIN = 'http://localhost:3000';
 
 export async function createTestApp(env: Record<string, string> = {}, options: { logError?: (text: string) => void } = {}) {

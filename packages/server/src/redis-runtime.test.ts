@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { dropPrefix, REDIS_URL, redisAvailable, testPrefix } from '../../store-redis/src/redis.testkit.js';
 import { loadConfig } from './config.js';
 import { openRuntime, type Runtime } from './runtime.js';
+import { TEST_SECRET } from '@tessera/testing';
 
 const available = await redisAvailable();
 
@@ -24,7 +25,7 @@ describe.skipIf(!available)('openRuntime with TESSERA_REDIS_URL', () => {
   beforeAll(() => {
     const shared = mkdtempSync(path.join(tmpdir(), 'tessera-redis-runtime-db-'));
     env = {
-      TESSERA_SECRET: 'c3'.repeat(32),
+      TESSERA_SECRET: TEST_SECRET,
       TESSERA_ISSUER: 'http://tessera.test',
       TESSERA_DATABASE_URL: `sqlite:${shared}/tessera.db`,
       TESSERA_REDIS_URL: REDIS_URL,
@@ -66,7 +67,7 @@ describe.skipIf(!available)('openRuntime with TESSERA_REDIS_URL', () => {
 describe('openRuntime without TESSERA_REDIS_URL', () => {
   it('keeps everything in SQL and has no key announcements', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'tessera-no-redis-'));
-    const runtime = await openRuntime(loadConfig({ TESSERA_DATABASE_URL: 'sqlite::memory:', TESSERA_SECRET: 'd4'.repeat(32), TESSERA_DATA_DIR: dataDir }, dataDir));
+    const runtime = await openRuntime(loadConfig({ TESSERA_DATABASE_URL: 'sqlite::memory:', TESSERA_SECRET: TEST_SECRET, TESSERA_DATA_DIR: dataDir }, dataDir));
     expect(runtime.announceKeyRotation).toBeUndefined();
     await runtime.close();
   });

@@ -1,8 +1,11 @@
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { createAuth, deriveKeys, importSigningKey, KeyRing, TesseraError, type Auth, type AuthEventListener } from '@tessera/core';
 import { createSqlStores, type SqlStores } from '@tessera/store-sql';
 import { ConfigError, type ServerConfig } from './config.js';
 import { describeDatabase, describeError } from './describe-error.js';
-import { loadOrCreateSecret } from './secret-file.js';
+import { loadOrCreateSecret, SECRET_FILE } from './secret-file.js';
 import { createRateLimits, type RateLimitOptions } from './limits/rate-limits.js';
 import { openRedisRuntime, type RedisRuntime } from './redis-runtime.js';
 
@@ -11,6 +14,8 @@ export interface Runtime {
   stores: SqlStores;
   keys: KeyRing;
   auth: Auth;
+  /** The server secret in force (configured, read from the secret file, or generated for an in-memory store), for in-process companions such as cookie sessions, which derive their CSRF key from it. */
+  secret: Buffer;
   close(): Promise<void>;
   /** Asks every backing store for a round trip: which are reachable now (`/readyz`). Never rejects. */
   checkStores(): Promise<StoreStatus>;
@@ -52,7 +57,9 @@ export interface RuntimeOptions {
  */
 export async function openRuntime(config: ServerConfig, options: RuntimeOptions = {}): Promise<Runtime> {
   const now = options.now ?? Date.now;
-  const secret = config.secret ?? loadOrCreateSecret(config.dataDir).secret;
+  const generated = config.secret === null && config.dataDir !== null ? loadOrCreateSecret(config.dataDir) : undefined;
+  // No directory: an in-memory database, whose keys die with the process, needs no secret that outlives it.
+  const secret = config.secret ?? generated?.secret ?? randomBytes(32);
   const derived = deriveKeys(secret);
   let configuredKey;
   if (config.signingKey !== null) {
@@ -63,6 +70,9 @@ export async function openRuntime(config: ServerConfig, options: RuntimeOptions 
     }
   }
   const sqlStores = await openSqlStores(config.databaseUrl);
+  if (generated?.created && config.signingKey === null && config.signingAlg !== 'HS256') {
+    await refuseKeysSealedElsewhere(sqlStores, path.join(config.dataDir!, SECRET_FILE));
+  }
   // With Redis, sessions (and their revocations) live there; users and keys stay in SQL.
   let redis: RedisRuntime | undefined;
   try {
@@ -104,7 +114,7 @@ export async function openRuntime(config: ServerConfig, options: RuntimeOptions 
       const [database, redisUp] = await Promise.all([answers(() => sqlStores.ping()), redis ? answers(() => redis.redis.ping()) : undefined]);
       return { database, redis: redisUp };
     };
-    return { config, stores, keys, auth, close: () => stores.close(), checkStores, ...(redis ? { announceKeyRotation: redis.announceKeyRotation } : {}) };
+    return { config, stores, keys, auth, secret, close: () => stores.close(), checkStores, ...(redis ? { announceKeyRotation: redis.announceKeyRotation } : {}) };
   } catch (error) {
     await stores.close();
     throw error;
@@ -120,6 +130,21 @@ async function openSqlStores(url: string): Promise<SqlStores> {
     const cause = error.cause instanceof Error && error.cause.cause !== undefined ? error.cause.cause : error.cause;
     throw new TesseraError('unavailable', `The database at ${describeDatabase(url)} (TESSERA_DATABASE_URL) is unreachable (${describeError(cause)}). A backing store is unavailable; try again shortly.`, { cause: error });
   }
+}
+
+/**
+ * A secret generated just now cannot open signing keys the database already holds: they were sealed under a
+ * secret kept elsewhere (another working directory, another machine, a deleted file). Say so in one sentence,
+ * and take the new file back rather than leave a second, useless secret behind.
+ */
+async function refuseKeysSealedElsewhere(stores: SqlStores, file: string): Promise<void> {
+  const sealed = (await stores.keys.listKeys()).some((key) => key.privateKeyEncrypted !== null);
+  if (!sealed) return;
+  rmSync(file, { force: true });
+  await stores.close();
+  throw new ConfigError(
+    `TESSERA_SECRET is unset, and this database holds signing keys sealed with another secret than the one just generated in ${file} (now removed); set TESSERA_SECRET to the secret it first ran with, or TESSERA_DATA_DIR to the directory of its secret file.`,
+  );
 }
 
 function withRedisSessions(sql: SqlStores, redis: RedisRuntime): SqlStores {

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { deriveKeys, parseSecret } from '@tessera/core';
 import { loadConfig } from './config.js';
 import { startServer, type RunningServer } from './serve.js';
-import { cookieHeader, cookieJar, PASSWORD } from './harness.testkit.js';
+import { cookieHeader, cookieJar, PASSWORD, TEST_SECRET } from './harness.testkit.js';
 
 const running: RunningServer[] = [];
 afterEach(async () => {
@@ -44,7 +44,7 @@ describe('interop: any standard JOSE library verifies our tokens from the JWKS',
   }
 
   it('HS256: verifies with the key derived from TESSERA_SECRET, and the JWKS publishes no secret', async () => {
-    const secret = 'b2'.repeat(32);
+    const secret = TEST_SECRET;
     const { url } = await start({ TESSERA_SIGNING_ALG: 'HS256', TESSERA_SECRET: secret });
     const { body } = await signup(url);
     await jwtVerify(body.accessToken, deriveKeys(parseSecret(secret)).hs256, { issuer: url, audience: 'tessera', typ: 'at+jwt', algorithms: ['HS256'] });

@@ -54,3 +54,9 @@ export function makeKey(overrides: Partial<StoredKey> = {}): StoredKey {
     ...overrides,
   };
 }
+
+/**
+ * A fixed server secret for tests, printed once by `tessera secret` (64 hex characters): the same in every process
+ * of a test, and strong enough for the secret check, which refuses the short patterns tests used to write.
+ */
+export const TEST_SECRET = '516d34d73f9fb55a1f484a99e6cb5035d5cc61bd012efe8094af4866ec49d6a6';

@@ -14,6 +14,8 @@ const BEARER_SCHEME = /^bearer(\s|$)/i;
 /** RFC 6750 §2.1 b64token. */
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
+const MALFORMED = 'The Authorization header must be "Bearer", one or more spaces, then one token.';
+
 export type BearerResult = { kind: 'none' } | { kind: 'token'; token: string };
 
 /**
@@ -25,7 +27,7 @@ export type AuthorizationHeader = string | readonly string[] | null | undefined;
 /**
  * Reads `Authorization: Bearer <token>`. No header, or another scheme (Basic), is "no token" — a 401 without an
  * error code. A malformed Bearer header (the scheme alone, two tokens, two headers folded by a proxy into one
- * comma list, stray spaces) is a 400, so a sloppy client learns what is wrong instead of retrying forever.
+ * comma list, a tab or spaces inside the token) is a 400, so a sloppy client learns what is wrong instead of retrying forever.
  * Several Authorization headers are a 400 too: picking one would hide which credential was meant.
  */
 export function readBearer(header: AuthorizationHeader): BearerResult {
@@ -33,10 +35,13 @@ export function readBearer(header: AuthorizationHeader): BearerResult {
   if (value === undefined || value === '') return { kind: 'none' };
   if (!BEARER_SCHEME.test(value)) return { kind: 'none' };
   if (value.length * 3 > MAX_AUTHORIZATION_HEADER_BYTES && Buffer.byteLength(value) > MAX_AUTHORIZATION_HEADER_BYTES) throw new TesseraError('invalid_request', 'The Authorization header is larger than 8 KiB.');
-  // "Bearer" (any case, checked above), exactly one space, then the token: test and slice rather than a capture,
-  // which would copy the token into a match array on every request.
-  const token = value.slice(7);
-  if (value.charCodeAt(6) !== 0x20 || !B64TOKEN.test(token)) throw new TesseraError('invalid_request', 'The Authorization header must be exactly "Bearer <token>".');
+  // "Bearer" (any case, checked above), one or more spaces (RFC 6750 §2.1: "Bearer" 1*SP b64token), then the
+  // token: test and slice rather than a capture, which would copy the token into a match array on every request.
+  // The usual single space costs one extra charCodeAt; only a second space enters the loop.
+  let start = 7;
+  if (value.charCodeAt(6) === 0x20) while (value.charCodeAt(start) === 0x20) start++;
+  const token = value.slice(start);
+  if (value.charCodeAt(6) !== 0x20 || !B64TOKEN.test(token)) throw new TesseraError('invalid_request', MALFORMED);
   return { kind: 'token', token };
 }
 

@@ -23,6 +23,14 @@ describe('readBearer and presentsBearer', () => {
     expect(readBearer(['Bearer abc'])).toEqual({ kind: 'token', token: 'abc' });
   });
 
+  it('accept one or more spaces after the scheme (RFC 6750 §2.1: "Bearer" 1*SP b64token), and only spaces', () => {
+    expect(readBearer('Bearer  abc.def.ghi')).toEqual({ kind: 'token', token: 'abc.def.ghi' });
+    expect(readBearer(`BEARER${' '.repeat(5)}abc`)).toEqual({ kind: 'token', token: 'abc' });
+    for (const header of ['Bearer\tabc', 'Bearer \tabc', 'Bearer  ', 'Bearer  a  b']) {
+      expect(code(() => readBearer(header))).toBe('invalid_request');
+    }
+  });
+
   it('refuse malformed, oversized and repeated headers with 400 invalid_request — those count as a token sent', () => {
     for (const header of ['Bearer', 'Bearer ', 'Bearer a b', 'Bearer a, Bearer b', `Bearer ${'a'.repeat(8200)}`, ['Bearer a', 'Bearer a']]) {
       expect(code(() => readBearer(header))).toBe('invalid_request');

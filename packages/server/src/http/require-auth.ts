@@ -1,6 +1,6 @@
 import type { AccessTokenClaims } from '@tessera/core';
 import { presentsBearer, TesseraError } from '@tessera/core';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { readBearer } from './bearer.js';
 import { errorResponse } from './errors.js';
 import { requestAuthorization } from './request-headers.js';
@@ -9,7 +9,8 @@ export type AuthVariables = { auth: AccessTokenClaims };
 
 /**
  * Verifies the Bearer token and puts its claims on `c.var.auth`. Every failure answers 401 (or 400 for a
- * malformed header) with the RFC 6750 challenge; the route behind never runs.
+ * malformed header) with the RFC 6750 challenge; the route behind never runs. A 401 the route itself throws gets
+ * the challenge too.
  */
 export function requireAuth(verify: (token: string) => AccessTokenClaims): MiddlewareHandler<{ Variables: AuthVariables }> {
   // Not async: returning next()'s promise saves an await per request on the hot path.
@@ -22,6 +23,18 @@ export function requireAuth(verify: (token: string) => AccessTokenClaims): Middl
     } catch (error) {
       return Promise.resolve(errorResponse(error, { tokenSent: presentsBearer(authorization) }));
     }
-    return next();
+    return next().then(() => challengeLateRefusal(c));
   };
+}
+
+/**
+ * The route behind may still refuse the token after it verified, e.g. `/auth/me` for an account deleted since the
+ * token was issued (a 401 invalid_token thrown by the core). The app's error handler renders that without knowing
+ * the route is Bearer-protected; RFC 6750 §3 wants the challenge on every 401 of a Bearer route, so a client
+ * (and a proxy) learns it must get a new token rather than retry. Only a thrown 401 is re-rendered, with the
+ * same renderer; a token was sent, or the route would not have run.
+ */
+function challengeLateRefusal(c: Context): void {
+  const error = c.error;
+  if (error instanceof TesseraError && error.status === 401) c.res = errorResponse(error, { tokenSent: true });
 }
