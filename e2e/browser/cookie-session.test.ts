@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AuthEvent } from '@tessera/core';
+import { TEST_SECRET } from '@tessera/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createPagesApp } from '../../examples/koa-ssr/src/app.js';
@@ -46,7 +47,7 @@ beforeAll(async () => {
     PORT: '0',
     TESSERA_DATA_DIR: dataDir,
     TESSERA_DATABASE_URL: 'sqlite::memory:',
-    TESSERA_SECRET: 'ef'.repeat(32),
+    TESSERA_SECRET: TEST_SECRET,
     TESSERA_ACCESS_TTL: `${ACCESS_TTL_SECONDS}s`,
     TESSERA_CLOCK_TOLERANCE: '0s',
     TESSERA_RATE_LIMIT: 'off',

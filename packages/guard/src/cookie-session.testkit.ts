@@ -9,14 +9,14 @@ import path from 'node:path';
 import { bodyParser } from '@koa/bodyparser';
 import type { AuthEvent } from '@tessera/core';
 import { createApp, loadConfig, openRuntime, type Runtime } from '@tessera/server';
-import { createFixedClock, type FixedClock } from '@tessera/testing';
+import { createFixedClock, TEST_SECRET, type FixedClock } from '@tessera/testing';
 import express from 'express';
 import Koa from 'koa';
 import { createCookieSessions, type CookieSessionOptions, type CookieSessions } from './cookie-session.js';
 import * as expressSessions from './express.js';
 import * as koaSessions from './koa.js';
 
-export const SECRET = 'cd'.repeat(32);
+export const SECRET = TEST_SECRET;
 export const PASSWORD = 'correct horse battery';
 export const ACCESS_TTL_SECONDS = 60;
 export const REFRESH_TTL_SECONDS = 600;
