@@ -20,7 +20,7 @@ export type ClientInfoReader = (c: Context) => ClientInfo;
 export interface AppOptions {
   auth: Auth;
   keys: { jwks(): { keys: readonly object[] } };
-  config: Pick<ServerConfig, 'issuer' | 'signingAlg' | 'corsOrigins' | 'trustProxy' | 'production'> & Partial<Pick<ServerConfig, 'demoNumberUrl'>>;
+  config: Pick<ServerConfig, 'issuer' | 'signingAlg' | 'corsOrigins' | 'trustProxy' | 'production'> & Partial<Pick<ServerConfig, 'demoNumberUrl' | 'demo'>>;
   /** The peer address of the connection (the Node entry passes it; a bare fetch handler has none). */
   socketAddress?: (c: Context) => string | undefined;
   /** Serves the demo's pages (the Node entry passes a static-file handler); runs after every API route. */
@@ -94,7 +94,8 @@ export function createApp(options: AppOptions): Hono {
   app.route('/auth/graphql', graphql);
   app.route('/auth', authRoutes({ auth, sessions, clientInfo }));
   app.route('/graphql', graphql);
-  app.route('/api', demoApiRoutes(auth));
+  // The demo's protected resources (TESSERA_DEMO): on unless switched off, as it is by default in production.
+  if (config.demo !== false) app.route('/api', demoApiRoutes(auth));
   app.route('/.well-known', wellKnownRoutes({ issuer: config.issuer, jwks: () => options.keys.jwks() }));
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   // Readiness, unlike liveness, depends on the stores: a load balancer stops sending logins to an instance whose

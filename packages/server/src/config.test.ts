@@ -66,6 +66,24 @@ describe('configuration', () => {
     expect(loadConfig({ NODE_ENV: 'production', TESSERA_SECRET: SECRET, TESSERA_ISSUER: 'https://auth.example' }, '/tmp').production).toBe(true);
   });
 
+  it('in production with nothing set: names every missing setting in one refusal, not one per start', () => {
+    expect(refusal({ NODE_ENV: 'production', TESSERA_RATE_LIMIT: 'off' })).toBe(
+      'NODE_ENV=production needs 3 settings fixed:\n' +
+        '- TESSERA_ISSUER is required when NODE_ENV=production: set it to the https:// URL clients reach this server at.\n' +
+        '- TESSERA_SECRET is required when NODE_ENV=production; generate one with "npx tessera secret".\n' +
+        '- TESSERA_RATE_LIMIT=off is refused when NODE_ENV=production; limits protect logins from guessing.',
+    );
+  });
+
+  it('serves the demo unless TESSERA_DEMO=off; in production it is off unless switched on', () => {
+    expect(loadConfig({}, '/tmp').demo).toBe(true);
+    expect(loadConfig({ TESSERA_DEMO: 'off' }, '/tmp').demo).toBe(false);
+    const production = { NODE_ENV: 'production', TESSERA_SECRET: SECRET, TESSERA_ISSUER: 'https://auth.example' };
+    expect(loadConfig(production, '/tmp').demo).toBe(false);
+    expect(loadConfig({ ...production, TESSERA_DEMO: 'on' }, '/tmp').demo).toBe(true);
+    expect(refusal({ TESSERA_DEMO: 'maybe' })).toBe('TESSERA_DEMO="maybe" must be on or off.');
+  });
+
   it.each([['secretsecretsecretsecretsecretse'], ['a'.repeat(32)], ['0'.repeat(64)], ['my-super-secret-jwt-signing-key-123'], ['Tr0ub4dor&3Tr0ub4dor&3Tr0ub4dor&3']])(
     'refuses the guessable TESSERA_SECRET %s in one sentence that says what to run',
     (secret) => {

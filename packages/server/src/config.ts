@@ -39,6 +39,11 @@ export interface ServerConfig {
   /** TESSERA_LOG_LEVEL: the level of the structured (pino) log, audit events included. */
   logLevel: LogLevel;
   /**
+   * TESSERA_DEMO: serve the demo app's pages and its `/api/user` and `/api/number`. On by default, off by default
+   * when NODE_ENV=production: a production auth server should not carry a demo's routes.
+   */
+  demo: boolean;
+  /**
    * TESSERA_DEMO_NUMBER_URL: what the demo's Get number page calls instead of `/api/number` — another service
    * of yours, such as examples/express-api's `/getnumber`. Null: the demo stays on this origin.
    */
@@ -153,10 +158,17 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const host = read(env, 'HOST') ?? '127.0.0.1';
   const database = databaseUrl(env, cwd, path.resolve(cwd, read(env, 'TESSERA_DATA_DIR') ?? 'data'));
 
+  // What production requires is collected and reported together: a first deployment should not take one
+  // restart per missing variable.
+  const productionNeeds: string[] = [];
   const issuer = read(env, 'TESSERA_ISSUER') ?? `http://localhost:${port}`;
   parseUrl('TESSERA_ISSUER', issuer, ['http:', 'https:']);
   if (production && !issuer.startsWith('https://')) {
-    throw new ConfigError('TESSERA_ISSUER must be an https:// URL when NODE_ENV=production.');
+    productionNeeds.push(
+      read(env, 'TESSERA_ISSUER') === undefined
+        ? 'TESSERA_ISSUER is required when NODE_ENV=production: set it to the https:// URL clients reach this server at.'
+        : 'TESSERA_ISSUER must be an https:// URL when NODE_ENV=production.',
+    );
   }
   const audience = (read(env, 'TESSERA_AUDIENCE') ?? 'tessera').split(',').map((a) => a.trim());
   if (audience.some((a) => a === '')) throw new ConfigError('TESSERA_AUDIENCE has an empty entry; list audiences separated by commas.');
@@ -175,7 +187,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       throw new ConfigError((error as Error).message + '.');
     }
   } else if (production) {
-    throw new ConfigError('TESSERA_SECRET is required when NODE_ENV=production; generate one with "npx tessera secret".');
+    productionNeeds.push('TESSERA_SECRET is required when NODE_ENV=production; generate one with "npx tessera secret".');
   }
   const dataDir = secret === null ? secretDir(env, cwd, database.target) : null;
 
@@ -184,7 +196,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
 
   const rateLimitText = (read(env, 'TESSERA_RATE_LIMIT') ?? 'on').toLowerCase();
   if (rateLimitText !== 'on' && rateLimitText !== 'off') throw new ConfigError(`TESSERA_RATE_LIMIT="${rateLimitText}" must be on or off.`);
-  if (rateLimitText === 'off' && production) throw new ConfigError('TESSERA_RATE_LIMIT=off is refused when NODE_ENV=production; limits protect logins from guessing.');
+  if (rateLimitText === 'off' && production) productionNeeds.push('TESSERA_RATE_LIMIT=off is refused when NODE_ENV=production; limits protect logins from guessing.');
 
   const logLevelText = (read(env, 'TESSERA_LOG_LEVEL') ?? 'info').toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(logLevelText)) {
@@ -196,6 +208,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     throw new ConfigError(`TESSERA_TRUST_PROXY="${trustText}" must be the number of proxies in front (1 to 20).`);
   }
 
+  const demoText = (read(env, 'TESSERA_DEMO') ?? (production ? 'off' : 'on')).toLowerCase();
+  if (demoText !== 'on' && demoText !== 'off') throw new ConfigError(`TESSERA_DEMO="${demoText}" must be on or off.`);
+
   const demoNumberText = read(env, 'TESSERA_DEMO_NUMBER_URL');
   const demoNumberUrl = demoNumberText === undefined ? null : parseUrl('TESSERA_DEMO_NUMBER_URL', demoNumberText, ['http:', 'https:']).href;
 
@@ -206,6 +221,11 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   }
   const sessionMaxAgeSeconds = positiveDuration(env, 'TESSERA_SESSION_MAX_AGE', '30d');
   const keyRotationSeconds = keyRotation(env, accessTtlSeconds, algText);
+
+  if (productionNeeds.length === 1) throw new ConfigError(productionNeeds[0]);
+  if (productionNeeds.length > 1) {
+    throw new ConfigError(`NODE_ENV=production needs ${productionNeeds.length} settings fixed:\n${productionNeeds.map((need) => `- ${need}`).join('\n')}`);
+  }
 
   return {
     port,
@@ -231,6 +251,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     trustProxy: trustText === undefined ? null : Number(trustText),
     production,
     logLevel: logLevelText as LogLevel,
+    demo: demoText === 'on',
     demoNumberUrl,
   };
 }

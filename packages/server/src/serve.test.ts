@@ -158,6 +158,19 @@ describe('the demo pages', () => {
     expect((await fetch(`${url}/api/number`)).headers.get('content-security-policy')).toBe("frame-ancestors 'none'");
   });
 
+  it('with TESSERA_DEMO=off serves neither the demo pages nor its /api routes; the auth API stays', async () => {
+    const pagesDir = mkdtempSync(path.join(tmpdir(), 'tessera-pages-'));
+    writeFileSync(path.join(pagesDir, 'index.html'), '<!doctype html><title>demo</title>');
+    const { url } = await start({ TESSERA_DEMO: 'off' }, undefined, pagesDir);
+    for (const route of ['/', '/sessions', '/api/number', '/api/user']) {
+      const response = await fetch(`${url}${route}`);
+      expect(response.status, route).toBe(404);
+      expect(await response.json()).toMatchObject({ error: 'not_found' });
+    }
+    const { body } = await signup(url);
+    expect((await fetch(`${url}/auth/me`, { headers: { authorization: `Bearer ${body.accessToken}` } })).status).toBe(200);
+  });
+
   it('answers GET /readyz with 200 and each store it reached (the SQLite database here)', async () => {
     const { url } = await start({});
     const ready = await fetch(`${url}/readyz`);

@@ -84,7 +84,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     throw error;
   }
   const { auth, keys, stores } = runtime;
-  const pages = options.pagesDir === undefined ? undefined : pagesHandler(options.pagesDir, { numberUrl: effective.demoNumberUrl });
+  const pages = options.pagesDir === undefined || !effective.demo ? undefined : pagesHandler(options.pagesDir, { numberUrl: effective.demoNumberUrl });
   const app = createApp({
     auth,
     keys,
