@@ -2,7 +2,11 @@ import { expectOk, readTokenBody, type AuthApi } from './auth-api.js';
 import { AuthError } from './auth-error.js';
 import type { TabLock } from './broadcast-lock.js';
 import type { RefreshCredential } from './credentials.js';
+import { decodeClaims } from './decode-claims.js';
 import type { SessionEngine } from './session-engine.js';
+
+/** How long a tab that finds another tab's "replaced" note waits for the token that tab shared. */
+const SHARED_TOKEN_WAIT_MS = 3_000;
 
 export interface Refresher {
   /** Single flight: every caller while a refresh runs shares it. Resolves the new access token. */
@@ -35,6 +39,12 @@ export function createRefresher(deps: { session: SessionEngine; api: AuthApi; cr
     // refreshing again would only rotate the cookie under it.
     const now = session.currentToken()?.value ?? null;
     if (now !== null && now !== before) return now;
+    // The lock may come before the message carrying that token; the previous holder's note says one is on its way.
+    const replaced = before === null ? null : tokenId(before);
+    if (before !== null && replaced !== null && (await lock.wasReplaced(replaced))) {
+      const shared = await session.tokenOtherThan(before, SHARED_TOKEN_WAIT_MS);
+      if (shared !== null) return shared;
+    }
     const epoch = session.epoch;
     try {
       const request = await credential.refreshRequest();
@@ -43,6 +53,8 @@ export function createRefresher(deps: { session: SessionEngine; api: AuthApi; cr
       if (!(await session.accept(body, 'refresh', epoch))) {
         throw new AuthError('session_changed', 0, 'The session ended or changed while it was being refreshed.');
       }
+      // Still holding the lock: tell the next holder that `before` is done with (the new token is on its way).
+      if (replaced !== null) await lock.noteReplaced(replaced);
       return body.accessToken;
     } catch (error) {
       await settleFailure(error, epoch);
@@ -68,4 +80,10 @@ export function createRefresher(deps: { session: SessionEngine; api: AuthApi; cr
       return current !== null && current !== stale ? Promise.resolve(current) : refresh();
     },
   };
+}
+
+/** The `jti` of a token, which names it without revealing it. */
+function tokenId(token: string): string | null {
+  const jti = decodeClaims(token)?.jti;
+  return typeof jti === 'string' && jti !== '' ? jti : null;
 }

@@ -2,7 +2,7 @@ import type { TokenBody } from './auth-api.js';
 import type { RefreshCredential } from './credentials.js';
 import { ListenerSet } from './emitter.js';
 import { createRefreshTimer, type RefreshTimer } from './refresh-timer.js';
-import { SessionStore, type AccessToken } from './session-store.js';
+import { describeToken, SessionStore, type AccessToken } from './session-store.js';
 import type { TabMessage, TabSync } from './tab-sync.js';
 import type { LogoutDetail, RefreshDetail } from './types.js';
 
@@ -30,6 +30,8 @@ export class SessionEngine {
   };
   private readonly timer: RefreshTimer;
   private readonly tabs: TabSync | null;
+  /** Every access token that arrives (this tab's or another's), and null when the session ends. */
+  private readonly arrivals = new ListenerSet<string | null>();
   /** Bumped by every login and every end: an answer to a request made before it belongs to a past session. */
   private generation = 0;
   private closed = false;
@@ -56,6 +58,7 @@ export class SessionEngine {
     const token = this.store.setToken(body.accessToken);
     if (body.user !== null) this.store.setUser(body.user);
     this.schedule(token);
+    this.arrivals.emit(token.value);
     this.tabs?.publish({ type: 'token', accessToken: token.value, csrfToken: this.options.credential.shareable(), user: this.store.user });
     if (kind === 'refresh') this.events.refresh.emit({ source: 'network', expiresAt: token.expiresAt });
     return true;
@@ -67,6 +70,7 @@ export class SessionEngine {
     this.generation += 1;
     this.timer.cancel();
     this.store.clear('unauthenticated');
+    this.arrivals.emit(null);
     if (broadcast) this.tabs?.publish({ type: 'logout' });
     await this.options.credential.forget();
     if (hadSession) this.events.logout.emit({ reason });
@@ -81,11 +85,31 @@ export class SessionEngine {
     return this.store.accessToken;
   }
 
+  /**
+   * Resolves the first access token other than `stale` — the one in hand, or the next to arrive — or null when
+   * none arrives within `timeoutMs` or the session ends meanwhile.
+   */
+  tokenOtherThan(stale: string, timeoutMs: number): Promise<string | null> {
+    const now = this.store.accessToken?.value ?? null;
+    if (now !== stale) return Promise.resolve(now);
+    return new Promise((resolve) => {
+      const done = (value: string | null) => {
+        clearTimeout(timer);
+        stop();
+        resolve(value);
+      };
+      const timer = setTimeout(() => done(null), timeoutMs);
+      (timer as unknown as { unref?: () => void }).unref?.();
+      const stop = this.arrivals.add(done);
+    });
+  }
+
   close(): void {
     this.closed = true;
     this.timer.cancel();
     this.tabs?.close();
     this.store.changes.clear();
+    this.arrivals.clear();
     for (const listeners of Object.values(this.events)) listeners.clear();
   }
 
@@ -101,13 +125,18 @@ export class SessionEngine {
       else if (this.store.status === 'unknown') this.store.clear('unauthenticated');
       return;
     }
-    if (this.store.accessToken?.value === message.accessToken) return;
-    // Another tab logged in or refreshed: its session is the one the shared cookie now belongs to.
-    this.generation += 1;
+    const current = this.store.accessToken;
+    if (current?.value === message.accessToken) return;
+    // Another tab logged in or refreshed: its session is the one the shared cookie now belongs to. Only a token
+    // of another session (a login there) makes answers to requests sent before it stale; a refresh of the same
+    // session does not — dropping this tab's own refresh answer for it would drop the request waiting on it.
+    const incoming = describeToken(message.accessToken);
+    if (current === null || current.sessionId === null || current.sessionId !== incoming.sessionId) this.generation += 1;
     if (message.csrfToken !== null) this.options.credential.adopt(message.csrfToken);
     const token = this.store.setToken(message.accessToken);
     if (message.user !== null) this.store.setUser(message.user);
     this.schedule(token);
+    this.arrivals.emit(token.value);
     this.events.refresh.emit({ source: 'other_tab', expiresAt: token.expiresAt });
   }
 }
