@@ -101,4 +101,51 @@ describe('tabs racing each other', () => {
     }
     await context.close();
   }, 90_000);
+
+  test('proactive refresh in two open tabs: one rotation per cycle, the other tab takes the shared token', async () => {
+    const context = await newContext();
+    await context.addInitScript(lateMessages(150));
+    const account = await createAccount(tessera.url);
+    const tabA = await context.newPage();
+    const tabB = await context.newPage();
+    const tabs = [tabA, tabB];
+    await Promise.all(tabs.map((tab) => tab.clock.install()));
+    await logIn(tabA, tessera.url, account);
+    await tabB.goto(`${tessera.url}/number`);
+    await tabB.getByRole('button', { name: 'Get number' }).waitFor();
+    // Both pages' clocks stop at the same instant; from here on they move together, in steps, in step with real
+    // time (the server's tokens expire by it). Both tabs hold the same token, so their timers are due together.
+    const pausedAt = Date.now() + 300;
+    await Promise.all(tabs.map((tab) => tab.clock.pauseAt(pausedAt)));
+    await sleep(Math.max(0, pausedAt - Date.now()));
+    const firstEvent = tessera.auditEvents().length;
+
+    // Steps shorter than the client's minimum gap between two proactive refreshes (1 s): in one step a tab's
+    // timer fires at most once, so two rotations in one step are two tabs rotating back to back.
+    const steps: number[] = [];
+    for (let step = 0; step < 16; step++) {
+      await sleep(500);
+      const now = Date.now();
+      steps.push(now);
+      // pauseAt runs the timers due on the way and stops there again (runFor would leave the clock running).
+      await Promise.all(tabs.map((tab) => tab.clock.pauseAt(now)));
+    }
+    await sleep(1_000);
+    steps.push(Date.now());
+
+    const rotations = tessera.auditEvents().slice(firstEvent).filter((event) => event.type === 'refresh' && event.grace === false);
+    const perStep = steps.slice(0, -1).map((start, i) => rotations.filter((event) => Date.parse(event.at) >= start && Date.parse(event.at) < steps[i + 1]!).length);
+    // 8 seconds of 2-second tokens renewed 1 s before they expire: about eight cycles.
+    expect(rotations.length, `rotations per step: ${perStep.join(' ')}`).toBeGreaterThanOrEqual(5);
+    expect(perStep.filter((count) => count > 1), `rotations per step: ${perStep.join(' ')}`).toEqual([]);
+
+    // Both tabs are still signed in with a working token.
+    await Promise.all(tabs.map((tab) => tab.clock.resume()));
+    for (const tab of tabs) {
+      await tab.goto(`${tessera.url}/number`);
+      await tab.getByRole('button', { name: 'Get number' }).click();
+      await expect.poll(() => numberCount(tab)).toBe(received(1));
+    }
+    await context.close();
+  }, 60_000);
 });
