@@ -88,7 +88,32 @@ describe('tabs of one browser', () => {
     expect(a.net.count('/auth/logout')).toBe(1);
   });
 
+  it('a session revoked elsewhere: the tab that finds out tells the others why', async () => {
+    const a = tab();
+    const b = tab();
+    const credentials = { email: uniqueEmail(), password: PASSWORD };
+    await a.client.signup(credentials);
+    await vi.waitFor(() => expect(b.client.getState().status).toBe('authenticated'));
+    const logouts: unknown[] = [];
+    a.client.on('logout', (detail) => logouts.push(['a', detail]));
+    b.client.on('logout', (detail) => logouts.push(['b', detail]));
+    // Another device logs out everywhere.
+    const device = await fetch(`${server.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...credentials, transport: 'body' }) });
+    const { accessToken } = (await device.json()) as { accessToken: string };
+    expect((await fetch(`${server.url}/auth/logout-all`, { method: 'POST', headers: { authorization: `Bearer ${accessToken}` } })).status).toBe(204);
+
+    expect((await a.client.fetch('/api/number')).status).toBe(401);
+    await vi.waitFor(() => expect(b.client.getState().status).toBe('unauthenticated'));
+    expect(logouts).toEqual([
+      ['a', { reason: 'session_ended', error: 'invalid_token' }],
+      ['b', { reason: 'other_tab', error: 'invalid_token' }],
+    ]);
+    expect(b.net.log).toEqual([]);
+  });
+
   it('ignores channel messages of the wrong shape', () => {
+    expect(parseTabMessage({ tessera: 'auth', type: 'logout', error: 'invalid_grant' })).toEqual({ type: 'logout', error: 'invalid_grant' });
+    expect(parseTabMessage({ tessera: 'auth', type: 'logout', error: 7 })).toEqual({ type: 'logout' });
     expect(parseTabMessage({ tessera: 'auth', type: 'token' })).toBeNull();
     expect(parseTabMessage({ type: 'logout' })).toBeNull();
     expect(parseTabMessage('logout')).toBeNull();

@@ -68,8 +68,8 @@ export function createRefresher(deps: { session: SessionEngine; api: AuthApi; cr
     if (error.code === 'session_changed' || epoch !== session.epoch) return;
     // invalid_grant: the refresh token is unknown, expired, revoked or reused, so every tab's session is gone
     // (the cookie is shared). csrf_failed: only this tab lacks the right CSRF token; the others may be fine.
-    if (error.code === 'invalid_grant') return session.end('session_ended', session.store.hasSession);
-    if (error.code === 'csrf_failed') return session.end('session_ended', false);
+    if (error.code === 'invalid_grant') return session.end('session_ended', session.store.hasSession, error.code);
+    if (error.code === 'csrf_failed') return session.end('session_ended', false, error.code);
     session.report(error);
   }
 

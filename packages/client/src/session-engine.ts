@@ -64,16 +64,19 @@ export class SessionEngine {
     return true;
   }
 
-  /** Ends the session locally. `broadcast` also ends it in the other tabs (they do not call the server). */
-  async end(reason: LogoutDetail['reason'], broadcast: boolean): Promise<void> {
+  /**
+   * Ends the session locally. `broadcast` also ends it in the other tabs (they do not call the server). `error`
+   * is the server's code when it refused the session, so every tab can say why the user was signed out.
+   */
+  async end(reason: LogoutDetail['reason'], broadcast: boolean, error?: string): Promise<void> {
     const hadSession = this.store.hasSession;
     this.generation += 1;
     this.timer.cancel();
     this.store.clear('unauthenticated');
     this.arrivals.emit(null);
-    if (broadcast) this.tabs?.publish({ type: 'logout' });
+    if (broadcast) this.tabs?.publish(error === undefined ? { type: 'logout' } : { type: 'logout', error });
     await this.options.credential.forget();
-    if (hadSession) this.events.logout.emit({ reason });
+    if (hadSession) this.events.logout.emit(error === undefined ? { reason } : { reason, error });
   }
 
   /** Reports a background failure (a refresh that failed for a reason other than an ended session). */
@@ -121,7 +124,7 @@ export class SessionEngine {
   private fromOtherTab(message: TabMessage): void {
     if (message.type === 'logout') {
       // A tab still finding out (unknown) learns the answer; one already logged out has nothing to do.
-      if (this.store.hasSession) void this.end('other_tab', false).catch((error: unknown) => this.report(error));
+      if (this.store.hasSession) void this.end('other_tab', false, message.error).catch((error: unknown) => this.report(error));
       else if (this.store.status === 'unknown') this.store.clear('unauthenticated');
       return;
     }
