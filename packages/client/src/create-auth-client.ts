@@ -4,7 +4,7 @@ import { createAuthorizedFetch } from './authorized-fetch.js';
 import { browserCredential, nativeCredential } from './credentials.js';
 import { registerInternals } from './internals.js';
 import { resolveOptions } from './options.js';
-import { createPendingLogout, sessionAlreadyGone } from './pending-logout.js';
+import { createPendingLogout, logoutMayBeRetried } from './pending-logout.js';
 import { createRefresher } from './refresher.js';
 import { createRequestAuthorizer } from './request-authorizer.js';
 import { SessionEngine } from './session-engine.js';
@@ -103,14 +103,14 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       } catch (error) {
         failure = error;
       }
-      // An already dead session is what logout wants. Anything else (unreachable, csrf_failed) means the
-      // server may still hold the session: the logout is owed (kept before the credential is forgotten, sent
-      // again later), and the caller must hear about it.
-      const owed = failure !== null && !sessionAlreadyGone(failure);
-      if (owed) await pendingLogout.owe();
+      // Unreachable (or a server error): the server still holds the session, so the logout is owed — kept
+      // before the credential is forgotten, and sent again later.
+      if (failure !== null && logoutMayBeRetried(failure)) await pendingLogout.owe();
       // Local state goes whatever the server said: the user asked to be logged out of this device.
       await session.end('user', true);
-      if (owed) throw failure;
+      // An already dead session is what logout wants. Anything else (unreachable, csrf_failed) means the
+      // server may still hold the session, which the caller must hear about.
+      if (failure !== null && !(failure instanceof AuthError && (failure.code === 'invalid_grant' || failure.code === 'invalid_token'))) throw failure;
     },
 
     async logoutAll() {

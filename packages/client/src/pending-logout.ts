@@ -17,9 +17,14 @@ export interface PendingLogout {
   close(): void;
 }
 
-/** Whether a logout failure means the session is already gone, which is all a logout wants. */
-export function sessionAlreadyGone(error: unknown): boolean {
-  return error instanceof AuthError && (error.code === 'invalid_grant' || error.code === 'invalid_token');
+/**
+ * Whether a logout failed on the way rather than being refused: no answer, a server error, rate limiting. Only
+ * then can sending it again help. (A refusal such as `csrf_failed` would be refused again — forever, blocking
+ * every later restore and login — and `invalid_grant` / `invalid_token` mean the session is already gone.)
+ */
+export function logoutMayBeRetried(error: unknown): boolean {
+  if (!(error instanceof AuthError)) return false;
+  return error.code === 'network_error' || error.status === 429 || error.status >= 500;
 }
 
 /**
@@ -52,10 +57,11 @@ export function createPendingLogout(deps: { api: AuthApi; credential: RefreshCre
     try {
       await expectOk(await api('/auth/logout', request));
     } catch (error) {
-      if (!sessionAlreadyGone(error)) {
+      if (logoutMayBeRetried(error)) {
         scheduleRetry();
         throw error;
       }
+      // Refused for good: the server has heard it; sending it again would change nothing.
     }
     clearTimeout(retry);
     delay = FIRST_RETRY_MS;
