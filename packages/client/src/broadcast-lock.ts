@@ -6,8 +6,8 @@ export interface TabLock {
    * access token with this `jti` has been replaced (and the new one shared). Only Web Locks can carry it.
    */
   noteReplaced(tokenId: string): Promise<void>;
-  /** Whether a tab left that note for this `jti`. Always false where notes cannot be kept. */
-  wasReplaced(tokenId: string): Promise<boolean>;
+  /** The `jti`s other tabs' notes name right now; null where notes cannot be kept. */
+  notes(): Promise<ReadonlySet<string> | null>;
   close(): void;
 }
 
@@ -116,7 +116,7 @@ export function createBroadcastLock(channel: ChannelLike, options: BroadcastLock
 
   return {
     noteReplaced: () => Promise.resolve(),
-    wasReplaced: () => Promise.resolve(false),
+    notes: () => Promise.resolve(null),
     run<T>(task: () => Promise<T>): Promise<T> {
       // Within this client, tasks queue up; across tabs, the claims above decide.
       const result = tail.then(async () => {

@@ -25,7 +25,10 @@ export function createRefresher(deps: { session: SessionEngine; api: AuthApi; cr
   function refresh(): Promise<string> {
     if (flight !== null) return flight;
     const before = session.currentToken()?.value ?? null;
-    const started = lock.run(() => perform(before));
+    // The notes other tabs hold as this one asks for the lock (read first, so a refresh finished while it waits
+    // shows up as a new note).
+    const seen = lock.notes();
+    const started = lock.run(() => perform(before, seen));
     flight = started;
     const clear = () => {
       if (flight === started) flight = null;
@@ -34,14 +37,14 @@ export function createRefresher(deps: { session: SessionEngine; api: AuthApi; cr
     return started;
   }
 
-  async function perform(before: string | null): Promise<string> {
+  async function perform(before: string | null, seen: Promise<ReadonlySet<string> | null>): Promise<string> {
     // Another tab refreshed while this one waited for the lock: its token is as good as a new one, and
     // refreshing again would only rotate the cookie under it.
     const now = session.currentToken()?.value ?? null;
     if (now !== null && now !== before) return now;
     // The lock may come before the message carrying that token; the previous holder's note says one is on its way.
     const replaced = before === null ? null : tokenId(before);
-    if (before !== null && replaced !== null && (await lock.wasReplaced(replaced))) {
+    if (await refreshedElsewhere(replaced, seen)) {
       const shared = await session.tokenOtherThan(before, SHARED_TOKEN_WAIT_MS);
       if (shared !== null) return shared;
     }
@@ -54,12 +57,23 @@ export function createRefresher(deps: { session: SessionEngine; api: AuthApi; cr
         throw new AuthError('session_changed', 0, 'The session ended or changed while it was being refreshed.');
       }
       // Still holding the lock: tell the next holder that `before` is done with (the new token is on its way).
-      if (replaced !== null) await lock.noteReplaced(replaced);
+      // With no token before (a restore), the note only says that a refresh happened, under a name no token has.
+      const fresh = tokenId(body.accessToken);
+      const note = replaced ?? (fresh === null ? null : `new.${fresh}`);
+      if (note !== null) await lock.noteReplaced(note);
       return body.accessToken;
     } catch (error) {
       await settleFailure(error, epoch);
       throw error;
     }
+  }
+
+  /** A note naming the token in hand, or one that appeared while this tab waited for the lock. */
+  async function refreshedElsewhere(replaced: string | null, seen: Promise<ReadonlySet<string> | null>): Promise<boolean> {
+    const [before, now] = await Promise.all([seen, lock.notes()]);
+    if (before === null || now === null) return false;
+    if (replaced !== null && now.has(replaced)) return true;
+    return [...now].some((id) => !before.has(id));
   }
 
   /** A refused refresh ends the session; anything else (network, 5xx, 429) leaves it and is reported. */

@@ -92,9 +92,9 @@ export class SessionEngine {
    * Resolves the first access token other than `stale` — the one in hand, or the next to arrive — or null when
    * none arrives within `timeoutMs` or the session ends meanwhile.
    */
-  tokenOtherThan(stale: string, timeoutMs: number): Promise<string | null> {
+  tokenOtherThan(stale: string | null, timeoutMs: number): Promise<string | null> {
     const now = this.store.accessToken?.value ?? null;
-    if (now !== stale) return Promise.resolve(now);
+    if (now !== null && now !== stale) return Promise.resolve(now);
     return new Promise((resolve) => {
       const done = (value: string | null) => {
         clearTimeout(timer);

@@ -18,7 +18,7 @@ export interface TabLockOptions {
  */
 export function createTabLock(options: TabLockOptions): TabLock {
   if (!options.crossTab) {
-    return { run: (task) => task(), noteReplaced: () => Promise.resolve(), wasReplaced: () => Promise.resolve(false), close: () => {} };
+    return { run: (task) => task(), noteReplaced: () => Promise.resolve(), notes: () => Promise.resolve(null), close: () => {} };
   }
   const locks = options.locks === undefined ? webLocks() : options.locks;
   if (locks) return createWebLock(locks, LOCK_NAME);
