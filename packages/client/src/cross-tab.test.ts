@@ -2,6 +2,7 @@ import type { RunningServer } from '@tessera/server';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAuthClient } from './create-auth-client.js';
 import { browserLikeFetch, CookieJar, memorySessionStorage, PASSWORD, startTestServer, uniqueEmail } from './server.testkit.js';
+import { decodeClaims } from './decode-claims.js';
 import { parseTabMessage } from './tab-sync.js';
 import type { AuthClient } from './types.js';
 
@@ -60,6 +61,35 @@ describe('tabs of one browser', () => {
     const [fromA, fromB] = await Promise.all([a.client.refresh(), b.client.refresh()]);
     expect(fromA).toBe(fromB);
     expect(a.net.count('/auth/refresh') + b.net.count('/auth/refresh')).toBe(1);
+  });
+
+  it("another tab's refresh of the same session, arriving while this tab's own refresh is out, does not drop its answer", async () => {
+    let held: (() => void) | null = null;
+    let stale = '';
+    const net = browserLikeFetch(jar, async (request) => {
+      if (request.path !== '/auth/refresh' || held !== null) return;
+      // This tab's refresh has its answer (the cookie rotated); before it is read, another tab's token of the same
+      // session arrives — a grace answer to the cookie just replaced, as a tab racing this one would get.
+      const other = await fetch(`${server.url}/auth/refresh`, { method: 'POST', headers: { cookie: stale, 'x-csrf-token': request.headers.get('x-csrf-token')! } });
+      expect(other.status).toBe(200);
+      const { accessToken } = (await other.json()) as { accessToken: string };
+      const channel = new BroadcastChannel('tessera-auth');
+      channel.postMessage({ tessera: 'auth', type: 'token', accessToken, csrfToken: null, user: null });
+      channel.close();
+      await vi.waitFor(() => expect(client.getAccessToken()).toBe(accessToken));
+      await new Promise<void>((resolve) => (held = resolve));
+    });
+    const client = createAuthClient({ baseUrl: server.url, mode: 'browser', fetch: net.fetch, crossTab: true });
+    clients.push(client);
+    await client.signup({ email: uniqueEmail(), password: PASSWORD });
+    stale = jar.header('/auth/refresh');
+    const refreshed = client.refresh();
+    await vi.waitFor(() => expect(held).not.toBeNull());
+    held!();
+    const token = await refreshed;
+    expect(decodeClaims(token)?.sid).toBe(decodeClaims(client.getAccessToken()!)?.sid);
+    expect(client.getAccessToken()).toBe(token);
+    expect((await client.fetch('/api/number')).status).toBe(200);
   });
 
   it('restoring in two fresh tabs at once makes one refresh (after a reload of both)', async () => {
