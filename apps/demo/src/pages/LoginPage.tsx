@@ -21,7 +21,7 @@ export function LoginPage() {
   return (
     <section className="card narrow">
       <h1>Log in</h1>
-      {notice && <p className="notice" role="status" data-testid="signed-out-notice">{notice}</p>}
+      {notice && <p className="notice info" role="status" data-testid="signed-out-notice">{notice}</p>}
       <p className="muted">Welcome back. You stay logged in on this device until you log out.</p>
       <form onSubmit={submit} noValidate>
         <Field label="Email" type="email" name="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
