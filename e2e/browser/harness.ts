@@ -27,7 +27,16 @@ export function requireBuild(): void {
 
 export interface Tessera {
   url: string;
+  /** The audit events the server wrote so far (one JSON line each on stdout; `TESSERA_LOG_LEVEL: 'info'` logs all). */
+  auditEvents(): AuditEvent[];
   stop(): Promise<void>;
+}
+
+export interface AuditEvent {
+  type: string;
+  sessionId?: string;
+  grace?: boolean;
+  at: string;
 }
 
 /**
@@ -51,6 +60,8 @@ export async function startTessera(extraEnv: Record<string, string> = {}, entry:
   };
   const child = spawn(process.execPath, [...entry], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
+  let stdout = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`Tessera did not start within 20 s:\n${output}`)), 20_000);
     const onData = (chunk: Buffer) => {
@@ -68,7 +79,15 @@ export async function startTessera(extraEnv: Record<string, string> = {}, entry:
       reject(new Error(`Tessera exited with ${code} before listening:\n${output}`));
     });
   });
-  return { url, stop: () => stopChild(child).finally(() => rmSync(dataDir, { recursive: true, force: true })) };
+  const auditEvents = () => stdout.split('\n').flatMap((line) => {
+    try {
+      const record = JSON.parse(line) as AuditEvent & { audit?: boolean };
+      return record.audit === true ? [record] : [];
+    } catch {
+      return [];
+    }
+  });
+  return { url, auditEvents, stop: () => stopChild(child).finally(() => rmSync(dataDir, { recursive: true, force: true })) };
 }
 
 function stopChild(child: ChildProcess): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { countRequests, createAccount, DESKTOP, launchChromium, logIn, navTo, requireBuild, screenshot, startTessera, stopTimers, type Tessera } from './harness.js';
+import { countRequests, createAccount, DESKTOP, launchChromium, logIn, navTo, PASSWORD, requireBuild, screenshot, startTessera, stopTimers, type Tessera } from './harness.js';
 
 // "Stay logged in without noticing", in a real Chromium against the real server (3-second access tokens).
 
@@ -19,6 +19,8 @@ afterAll(async () => {
 });
 
 const numberCount = (page: Page) => page.getByTestId('number-count');
+const ENDED_ELSEWHERE =
+  'You were signed out because your session was ended elsewhere: "Log out everywhere" on another device, a revoked session or a password change. Please log in again.';
 
 async function newContext(options: { userAgent?: string } = {}): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport: DESKTOP, ...options });
@@ -142,6 +144,9 @@ describe('the demo in Chromium', () => {
     await tabB.getByRole('button', { name: 'Get number' }).click();
     await tabB.waitForURL(/\/login/, { timeout: 5_000 });
     await tabB.getByRole('button', { name: 'Log in' }).waitFor();
+    // The phone's user learns why they are looking at the login form.
+    expect(await tabB.getByTestId('signed-out-notice').textContent()).toBe(ENDED_ELSEWHERE);
+    await screenshot(tabB, 'desktop-login-signed-out-elsewhere');
     await laptop.close();
     await phone.close();
   });
@@ -155,10 +160,90 @@ describe('the demo in Chromium', () => {
 
     await tabB.getByRole('button', { name: 'Get number' }).click();
     await tabB.waitForURL(/\/login/, { timeout: 5_000 });
+    expect(await tabB.getByTestId('signed-out-notice').textContent()).toBe(ENDED_ELSEWHERE);
     await navTo(tabA, 'Get number');
     await tabA.getByRole('button', { name: 'Get number' }).click();
     await expect.poll(() => numberCount(tabA).textContent()).toBe('1 number received');
     await laptop.close();
     await phone.close();
+  });
+
+  test('a password changed on another device signs this one out with the reason, and a login clears it', async () => {
+    const { laptop, phone, tabA, tabB } = await laptopAndPhone();
+    // A second tab on the phone, its timers stopped too: it can only hear of the end from tab B.
+    const tabC = await phone.newPage();
+    await tabC.clock.install();
+    await tabC.goto(`${tessera.url}/profile`);
+    await tabC.getByTestId('profile-email').waitFor();
+    await stopTimers(tabC);
+    await navTo(tabA, 'Password');
+    await tabA.getByLabel('Current password', { exact: true }).fill(PASSWORD);
+    await tabA.getByLabel('New password', { exact: true }).fill('a brand new passphrase');
+    await tabA.getByLabel('Repeat new password').fill('a brand new passphrase');
+    await tabA.getByRole('button', { name: 'Change password' }).click();
+    await tabA.getByRole('status').waitFor();
+
+    await tabB.getByRole('button', { name: 'Get number' }).click();
+    await tabB.waitForURL(/\/login/, { timeout: 5_000 });
+    expect(await tabB.getByTestId('signed-out-notice').textContent()).toBe(ENDED_ELSEWHERE);
+    await tabC.waitForURL(/\/login/, { timeout: 2_000 });
+    expect(await tabC.getByTestId('signed-out-notice').textContent()).toBe(ENDED_ELSEWHERE);
+    const email = await tabA.getByTestId('current-user').textContent();
+    await tabB.getByLabel('Email').fill(email!);
+    await tabB.getByLabel('Password').fill('a brand new passphrase');
+    await tabB.getByRole('button', { name: 'Log in' }).click();
+    await tabB.getByTestId('current-user').waitFor();
+    expect(await tabB.getByTestId('signed-out-notice').count()).toBe(0);
+    await tabB.getByRole('button', { name: 'Log out' }).click();
+    await tabB.waitForURL(/\/login/);
+    // A logout of one's own needs no explanation: the old notice is gone.
+    await tabB.getByRole('button', { name: 'Log in' }).waitFor();
+    expect(await tabB.getByTestId('signed-out-notice').count()).toBe(0);
+    await laptop.close();
+    await phone.close();
+  });
+
+  test('"Log out" while the server is unreachable: the page says so, and the next load ends the session before anything else', async () => {
+    const account = await createAccount(tessera.url);
+    const context = await newContext();
+    const page = await context.newPage();
+    await logIn(page, tessera.url, account);
+    const cookie = async (name: string) => (await context.cookies()).find((c) => c.name === name)?.value;
+    const refreshCookie = await cookie('tessera_refresh');
+    const csrfToken = await cookie('tessera_csrf');
+    expect(refreshCookie).toBeTruthy();
+
+    // The network fails the logout (a dropped connection, the server down): nothing reaches the server.
+    await context.route('**/auth/logout', (route) => route.abort('connectionrefused'));
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.waitForURL(/\/login/);
+    await expect.poll(() => page.getByTestId('signed-out-notice').textContent()).toBe(
+      "You're logged out on this device, but we couldn't reach the server to end your session there. It will be ended as soon as the server answers; until then this device won't sign you back in.",
+    );
+    expect(await page.getByTestId('current-user').count()).toBe(0);
+
+    // The server is back; a plain reload (the next person at a shared computer) must not sign the account in.
+    await context.unroute('**/auth/logout');
+    const calls: string[] = [];
+    page.on('response', (response) => {
+      const { pathname } = new URL(response.url());
+      if (pathname.startsWith('/auth/')) calls.push(`${response.request().method()} ${pathname} ${response.status()}`);
+    });
+    await page.reload();
+    await page.getByRole('button', { name: 'Log in' }).waitFor();
+    await expect.poll(() => calls[0]).toBe('POST /auth/logout 204');
+    expect(new URL(page.url()).pathname).toBe('/login');
+    expect(await page.getByTestId('current-user').count()).toBe(0);
+    // Nothing came back to life: no refresh succeeded, and the session is revoked on the server.
+    expect(calls.filter((call) => call.startsWith('POST /auth/refresh 200'))).toEqual([]);
+    const retry = await fetch(`${tessera.url}/auth/refresh`, { method: 'POST', headers: { cookie: `tessera_refresh=${refreshCookie}`, 'x-csrf-token': csrfToken ?? '' } });
+    expect(retry.status).toBe(401);
+    expect(((await retry.json()) as { error: string }).error).toBe('invalid_grant');
+    // And the owed logout is settled: another reload sends no second one.
+    calls.length = 0;
+    await page.reload();
+    await page.getByRole('button', { name: 'Log in' }).waitFor();
+    expect(calls.filter((call) => call.includes('/auth/logout'))).toEqual([]);
+    await context.close();
   });
 });

@@ -10,6 +10,7 @@ import { NumberPage } from './pages/NumberPage.js';
 import { SessionsPage } from './pages/SessionsPage.js';
 import { PasswordPage } from './pages/PasswordPage.js';
 import { NotFoundPage } from './pages/NotFoundPage.js';
+import { useSignOutNotices } from './sign-out-notice.js';
 
 interface Route {
   title: string;
@@ -34,6 +35,7 @@ export function App() {
   const route = ROUTES[path];
   // The session could not be restored (server unreachable): nobody knows who is signed in, so offer the login.
   const offline = status === 'unknown' && restore.error !== null;
+  useSignOutNotices();
 
   useEffect(() => {
     document.title = `${route?.title ?? 'Not found'} · Tessera demo`;

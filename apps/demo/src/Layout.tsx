@@ -1,7 +1,7 @@
-import { useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { useAuth } from '@tessera/react';
-import { describeError } from './errors.js';
 import { Link, navigate, usePath } from './router.js';
+import { noteFailedLogout } from './sign-out-notice.js';
 
 const LINKS = [
   { to: '/profile', label: 'Profile' },
@@ -13,17 +13,16 @@ const LINKS = [
 export function Layout({ children }: { children: ReactNode }) {
   const { status, user, logout } = useAuth();
   const path = usePath();
-  const [error, setError] = useState<string | null>(null);
   const signedIn = status === 'authenticated';
 
   const onLogout = async () => {
-    setError(null);
     try {
       await logout();
-      navigate('/login');
     } catch (failure) {
-      setError(describeError(failure));
+      // Logged out here whatever happened; the login page says what the server has not heard yet.
+      noteFailedLogout(failure);
     }
+    navigate('/login');
   };
 
   return (
@@ -49,7 +48,6 @@ export function Layout({ children }: { children: ReactNode }) {
         </div>
       </header>
       <main className="page">
-        {error && <p className="alert" role="alert">{error}</p>}
         {children}
       </main>
     </>

@@ -255,7 +255,7 @@ describe.concurrent('@tessera/client/axios', () => {
     expect(sent).toHaveLength(1);
     expect(net.count('/auth/refresh')).toBe(0);
     expect(client.getState().status).toBe('unauthenticated');
-    expect(logouts).toEqual([{ reason: 'session_ended' }]);
+    expect(logouts).toEqual([{ reason: 'session_ended', error: 'invalid_token' }]);
   });
 
   it('sends no token to other origins, keeps a caller\'s own Authorization, and detaches', async ({ expect }) => {

@@ -1,6 +1,13 @@
 /** Runs one task at a time across every tab of the origin (or, without tabs, in this client). */
 export interface TabLock {
   run<T>(task: () => Promise<T>): Promise<T>;
+  /**
+   * Called by the holder, before it lets go: leaves a note, readable by whoever holds the lock next, that the
+   * access token with this `jti` has been replaced (and the new one shared). Only Web Locks can carry it.
+   */
+  noteReplaced(tokenId: string): Promise<void>;
+  /** The `jti`s other tabs' notes name right now; null where notes cannot be kept. */
+  notes(): Promise<ReadonlySet<string> | null>;
   close(): void;
 }
 
@@ -108,6 +115,8 @@ export function createBroadcastLock(channel: ChannelLike, options: BroadcastLock
   }
 
   return {
+    noteReplaced: () => Promise.resolve(),
+    notes: () => Promise.resolve(null),
     run<T>(task: () => Promise<T>): Promise<T> {
       // Within this client, tasks queue up; across tabs, the claims above decide.
       const result = tail.then(async () => {

@@ -12,6 +12,7 @@ let server: RunningServer;
 const clients: AuthClient[] = [];
 let jar: CookieJar;
 let session: ReturnType<typeof memorySessionStorage>;
+let local: ReturnType<typeof memorySessionStorage>;
 let cookieVisible = true;
 
 beforeAll(async () => {
@@ -24,9 +25,11 @@ beforeEach(() => {
   // One simulated browser per test: its cookie jar, what `document.cookie` shows, and the tab's sessionStorage.
   jar = new CookieJar();
   session = memorySessionStorage();
+  local = memorySessionStorage();
   cookieVisible = true;
   vi.stubGlobal('document', { get cookie() { return cookieVisible ? jar.visible() : ''; } });
   vi.stubGlobal('sessionStorage', session);
+  vi.stubGlobal('localStorage', local);
 });
 afterEach(() => {
   for (const client of clients.splice(0)) client.destroy();
@@ -108,6 +111,62 @@ describe('browser mode: login, reload, logout', () => {
   });
 });
 
+describe('browser mode: a logout the server did not get', () => {
+  /** The same browser, with every /auth/logout failing as a dropped connection does. */
+  function logoutUnreachable() {
+    const net = browserLikeFetch(jar);
+    const offline = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      if (String(input).endsWith('/auth/logout')) throw new TypeError('Failed to fetch');
+      return net.fetch(input, init);
+    }) as typeof fetch;
+    const client = createAuthClient({ baseUrl: server.url, mode: 'browser', fetch: offline, crossTab: false });
+    clients.push(client);
+    return client;
+  }
+
+  it('is owed: logout() rejects, the device is logged out, and the next restore() sends it before anything else', async () => {
+    const client = logoutUnreachable();
+    await client.login(await signedUp());
+    const cookie = jar.header('/auth/refresh');
+    const csrf = jar.visible().match(/tessera_csrf=([^;]+)/)![1]!;
+    await expect(client.logout()).rejects.toMatchObject({ code: 'network_error', status: 0 });
+    expect(client.getState()).toEqual({ status: 'unauthenticated', user: null });
+    // What the retry needs: the CSRF token (the httpOnly cookie is still in the jar). Never an access token.
+    expect(JSON.parse(local.getItem('tessera.pendingLogout')!)).toEqual({ csrfToken: csrf });
+
+    // Still unreachable on the next load: not signed back in, and no refresh is even tried.
+    const still = logoutUnreachable();
+    await expect(still.restore()).resolves.toEqual({ status: 'unauthenticated', user: null });
+    expect(local.getItem('tessera.pendingLogout')).not.toBeNull();
+
+    // Reachable again: the reload's first request is the logout; the session is gone on the server.
+    const { client: reloaded, net } = browserClient();
+    await expect(reloaded.restore()).resolves.toEqual({ status: 'unauthenticated', user: null });
+    expect(net.log[0]).toMatchObject({ method: 'POST', path: '/auth/logout', status: 204 });
+    expect(net.log[0]!.headers.get('x-csrf-token')).toBe(csrf);
+    expect(net.log.filter((r) => r.path === '/auth/refresh' && r.status === 200)).toEqual([]);
+    expect(local.getItem('tessera.pendingLogout')).toBeNull();
+    const replay = await fetch(`${server.url}/auth/refresh`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrf } });
+    expect(replay.status).toBe(401);
+    expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('is sent before a new login replaces the cookie it needs', async () => {
+    const client = logoutUnreachable();
+    const credentials = await signedUp();
+    await client.login(credentials);
+    const cookie = jar.header('/auth/refresh');
+    const csrf = jar.visible().match(/tessera_csrf=([^;]+)/)![1]!;
+    await expect(client.logout()).rejects.toMatchObject({ code: 'network_error' });
+    const { client: next, net } = browserClient();
+    await next.login(credentials);
+    expect(net.log.map((r) => `${r.path} ${r.status}`)).toEqual(['/auth/logout 204', '/auth/login 200']);
+    const replay = await fetch(`${server.url}/auth/refresh`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrf } });
+    expect(replay.status).toBe(401);
+    expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
+  });
+});
+
 describe('browser mode: errors', () => {
   it('turns the contract error body into an AuthError with code and status, never with a token', async () => {
     const { client } = browserClient();
@@ -150,7 +209,7 @@ describe('browser mode: client.fetch and a session that dies', () => {
     expect(response.status).toBe(401);
     expect(await response.json()).toMatchObject({ error: 'invalid_token' });
     expect(client.getState()).toEqual({ status: 'unauthenticated', user: null });
-    expect(logouts).toEqual([{ reason: 'session_ended' }]);
+    expect(logouts).toEqual([{ reason: 'session_ended', error: 'invalid_token' }]);
     expect(net.count('/api/number')).toBe(1);
     expect(net.count('/auth/refresh')).toBe(0);
     // No token any more: the next call goes out bare, and nothing is retried.

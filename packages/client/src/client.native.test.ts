@@ -147,7 +147,7 @@ describe('native mode', () => {
     await expect(client.refresh()).rejects.toMatchObject({ code: 'invalid_grant', status: 401 });
     expect(client.getState().status).toBe('unauthenticated');
     expect(storage.values.has(REFRESH_TOKEN_KEY)).toBe(false);
-    expect(logouts).toEqual([{ reason: 'session_ended' }]);
+    expect(logouts).toEqual([{ reason: 'session_ended', error: 'invalid_grant' }]);
   });
 
   it('logout() revokes with the stored refresh token and removes it', async () => {

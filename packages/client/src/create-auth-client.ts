@@ -4,6 +4,7 @@ import { createAuthorizedFetch } from './authorized-fetch.js';
 import { browserCredential, nativeCredential } from './credentials.js';
 import { registerInternals } from './internals.js';
 import { resolveOptions } from './options.js';
+import { createPendingLogout, logoutMayBeRetried } from './pending-logout.js';
 import { createRefresher } from './refresher.js';
 import { createRequestAuthorizer } from './request-authorizer.js';
 import { SessionEngine } from './session-engine.js';
@@ -33,6 +34,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   const refresher = createRefresher({ session, api, credential, lock });
   const authorizer = createRequestAuthorizer({ session, refresher, apiOrigins: config.apiOrigins });
   const http = createAuthorizedFetch({ fetch: config.fetch, baseUrl: config.baseUrl, authorizer });
+  const pendingLogout = createPendingLogout({ api, credential });
   const { store } = session;
   let restoring: Promise<AuthState> | null = null;
 
@@ -52,6 +54,8 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   }
 
   async function establish(path: string, fields: Record<string, unknown>): Promise<AuthUser> {
+    // The new session's cookie would replace the old one, and with it the last way to end that session.
+    await pendingLogout.settle();
     const response = await api(path, { method: 'POST', json: { ...fields, ...credential.loginFields } });
     const body = readTokenBody(await expectOk(response));
     if (body.user === null) throw new AuthError('invalid_response', response.status, 'The server answered without a user.');
@@ -67,6 +71,14 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   }
 
   async function restore(): Promise<AuthState> {
+    try {
+      await pendingLogout.settle();
+    } catch (error) {
+      // The user logged out and the server has not heard of it yet: the session must not come back meanwhile.
+      session.report(error);
+      if (store.status !== 'unauthenticated') store.clear('unauthenticated');
+      return store.getState();
+    }
     try {
       // A token already here (another tab shared one) only needs its user; me() refreshes it if it expired.
       if (session.currentToken() === null) await refresher.refresh();
@@ -91,6 +103,9 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       } catch (error) {
         failure = error;
       }
+      // Unreachable (or a server error): the server still holds the session, so the logout is owed — kept
+      // before the credential is forgotten, and sent again later.
+      if (failure !== null && logoutMayBeRetried(failure)) await pendingLogout.owe();
       // Local state goes whatever the server said: the user asked to be logged out of this device.
       await session.end('user', true);
       // An already dead session is what logout wants. Anything else (unreachable, csrf_failed) means the
@@ -152,6 +167,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     destroy() {
       session.close();
       lock.close();
+      pendingLogout.close();
     },
   };
   registerInternals(client, { authorizer });

@@ -4,6 +4,8 @@ import type { TokenStorage } from './types.js';
 export const REFRESH_TOKEN_KEY = 'tessera.refreshToken';
 export const CSRF_STORAGE_KEY = 'tessera.csrfToken';
 export const CSRF_COOKIE = 'tessera_csrf';
+/** Browser: localStorage (every tab, survives a restart); native: `storage`. Set while a logout is owed. */
+export const PENDING_LOGOUT_KEY = 'tessera.pendingLogout';
 
 /** What the client holds besides the access token to get the next one: a CSRF token, or a refresh token. */
 export interface RefreshCredential {
@@ -19,6 +21,15 @@ export interface RefreshCredential {
   /** Takes a CSRF token another tab shared. */
   adopt(csrfToken: string): void;
   forget(): Promise<void>;
+  /**
+   * A logout the server did not receive: keeps what sending it again needs (before `forget`), so that it can
+   * be sent later — from any tab, after a reload — and no restore uses the session meanwhile.
+   */
+  owePendingLogout(): Promise<void>;
+  /** The request for a logout still owed, or null. */
+  pendingLogoutRequest(): Promise<CallOptions | null>;
+  /** The owed logout reached the server (or the session was already gone). */
+  settlePendingLogout(): Promise<void>;
 }
 
 /**
@@ -57,6 +68,22 @@ export function browserCredential(): RefreshCredential {
       csrf = null;
       safely(() => session()?.removeItem(CSRF_STORAGE_KEY));
     },
+    // The refresh cookie is still in the browser (the server never cleared it); the session's CSRF token is what
+    // the retry needs besides. It is kept in localStorage: useless without the httpOnly cookie it is bound to.
+    owePendingLogout: async () => {
+      safely(() => local()?.setItem(PENDING_LOGOUT_KEY, JSON.stringify({ csrfToken: current() })));
+    },
+    pendingLogoutRequest: async () => {
+      const stored = safely(() => local()?.getItem(PENDING_LOGOUT_KEY));
+      if (typeof stored !== 'string') return null;
+      const csrfToken = safely(() => (JSON.parse(stored) as { csrfToken?: unknown }).csrfToken);
+      const token = typeof csrfToken === 'string' ? csrfToken : current();
+      const headers: Record<string, string> = token === null ? {} : { 'x-csrf-token': token };
+      return { method: 'POST', headers };
+    },
+    settlePendingLogout: async () => {
+      safely(() => local()?.removeItem(PENDING_LOGOUT_KEY));
+    },
   };
 }
 
@@ -85,6 +112,17 @@ export function nativeCredential(storage: TokenStorage): RefreshCredential {
     forget: async () => {
       await storage.remove(REFRESH_TOKEN_KEY);
     },
+    owePendingLogout: async () => {
+      const refreshToken = await storage.get(REFRESH_TOKEN_KEY);
+      if (refreshToken) await storage.set(PENDING_LOGOUT_KEY, refreshToken);
+    },
+    pendingLogoutRequest: async () => {
+      const refreshToken = await storage.get(PENDING_LOGOUT_KEY);
+      return refreshToken ? { method: 'POST', json: { refreshToken } } : null;
+    },
+    settlePendingLogout: async () => {
+      await storage.remove(PENDING_LOGOUT_KEY);
+    },
   };
 }
 
@@ -106,6 +144,10 @@ type SimpleStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 // Reading `sessionStorage` itself throws in sandboxed frames and some privacy modes.
 function session(): SimpleStorage | undefined {
   return safely(() => globalThis.sessionStorage ?? undefined);
+}
+
+function local(): SimpleStorage | undefined {
+  return safely(() => globalThis.localStorage ?? undefined);
 }
 
 function safely<T>(read: () => T): T | undefined {

@@ -65,7 +65,7 @@ export function createRequestAuthorizer(deps: { session: SessionEngine; refreshe
       }
       // Only the token in hand can end the session: a late 401 for a token replaced since (a refresh, a new
       // login) says nothing about the current one.
-      if (session.currentToken()?.value === sent) await session.end('session_ended', true);
+      if (session.currentToken()?.value === sent) await session.end('session_ended', true, errorCode ?? undefined);
       return GIVE_UP;
     },
   };

@@ -2,7 +2,7 @@ import type { TokenBody } from './auth-api.js';
 import type { RefreshCredential } from './credentials.js';
 import { ListenerSet } from './emitter.js';
 import { createRefreshTimer, type RefreshTimer } from './refresh-timer.js';
-import { SessionStore, type AccessToken } from './session-store.js';
+import { describeToken, SessionStore, type AccessToken } from './session-store.js';
 import type { TabMessage, TabSync } from './tab-sync.js';
 import type { LogoutDetail, RefreshDetail } from './types.js';
 
@@ -30,6 +30,8 @@ export class SessionEngine {
   };
   private readonly timer: RefreshTimer;
   private readonly tabs: TabSync | null;
+  /** Every access token that arrives (this tab's or another's), and null when the session ends. */
+  private readonly arrivals = new ListenerSet<string | null>();
   /** Bumped by every login and every end: an answer to a request made before it belongs to a past session. */
   private generation = 0;
   private closed = false;
@@ -56,20 +58,25 @@ export class SessionEngine {
     const token = this.store.setToken(body.accessToken);
     if (body.user !== null) this.store.setUser(body.user);
     this.schedule(token);
+    this.arrivals.emit(token.value);
     this.tabs?.publish({ type: 'token', accessToken: token.value, csrfToken: this.options.credential.shareable(), user: this.store.user });
     if (kind === 'refresh') this.events.refresh.emit({ source: 'network', expiresAt: token.expiresAt });
     return true;
   }
 
-  /** Ends the session locally. `broadcast` also ends it in the other tabs (they do not call the server). */
-  async end(reason: LogoutDetail['reason'], broadcast: boolean): Promise<void> {
+  /**
+   * Ends the session locally. `broadcast` also ends it in the other tabs (they do not call the server). `error`
+   * is the server's code when it refused the session, so every tab can say why the user was signed out.
+   */
+  async end(reason: LogoutDetail['reason'], broadcast: boolean, error?: string): Promise<void> {
     const hadSession = this.store.hasSession;
     this.generation += 1;
     this.timer.cancel();
     this.store.clear('unauthenticated');
-    if (broadcast) this.tabs?.publish({ type: 'logout' });
+    this.arrivals.emit(null);
+    if (broadcast) this.tabs?.publish(error === undefined ? { type: 'logout' } : { type: 'logout', error });
     await this.options.credential.forget();
-    if (hadSession) this.events.logout.emit({ reason });
+    if (hadSession) this.events.logout.emit(error === undefined ? { reason } : { reason, error });
   }
 
   /** Reports a background failure (a refresh that failed for a reason other than an ended session). */
@@ -81,11 +88,31 @@ export class SessionEngine {
     return this.store.accessToken;
   }
 
+  /**
+   * Resolves the first access token other than `stale` — the one in hand, or the next to arrive — or null when
+   * none arrives within `timeoutMs` or the session ends meanwhile.
+   */
+  tokenOtherThan(stale: string | null, timeoutMs: number): Promise<string | null> {
+    const now = this.store.accessToken?.value ?? null;
+    if (now !== null && now !== stale) return Promise.resolve(now);
+    return new Promise((resolve) => {
+      const done = (value: string | null) => {
+        clearTimeout(timer);
+        stop();
+        resolve(value);
+      };
+      const timer = setTimeout(() => done(null), timeoutMs);
+      (timer as unknown as { unref?: () => void }).unref?.();
+      const stop = this.arrivals.add(done);
+    });
+  }
+
   close(): void {
     this.closed = true;
     this.timer.cancel();
     this.tabs?.close();
     this.store.changes.clear();
+    this.arrivals.clear();
     for (const listeners of Object.values(this.events)) listeners.clear();
   }
 
@@ -97,17 +124,22 @@ export class SessionEngine {
   private fromOtherTab(message: TabMessage): void {
     if (message.type === 'logout') {
       // A tab still finding out (unknown) learns the answer; one already logged out has nothing to do.
-      if (this.store.hasSession) void this.end('other_tab', false).catch((error: unknown) => this.report(error));
+      if (this.store.hasSession) void this.end('other_tab', false, message.error).catch((error: unknown) => this.report(error));
       else if (this.store.status === 'unknown') this.store.clear('unauthenticated');
       return;
     }
-    if (this.store.accessToken?.value === message.accessToken) return;
-    // Another tab logged in or refreshed: its session is the one the shared cookie now belongs to.
-    this.generation += 1;
+    const current = this.store.accessToken;
+    if (current?.value === message.accessToken) return;
+    // Another tab logged in or refreshed: its session is the one the shared cookie now belongs to. Only a token
+    // of another session (a login there) makes answers to requests sent before it stale; a refresh of the same
+    // session does not — dropping this tab's own refresh answer for it would drop the request waiting on it.
+    const incoming = describeToken(message.accessToken);
+    if (current === null || current.sessionId === null || current.sessionId !== incoming.sessionId) this.generation += 1;
     if (message.csrfToken !== null) this.options.credential.adopt(message.csrfToken);
     const token = this.store.setToken(message.accessToken);
     if (message.user !== null) this.store.setUser(message.user);
     this.schedule(token);
+    this.arrivals.emit(token.value);
     this.events.refresh.emit({ source: 'other_tab', expiresAt: token.expiresAt });
   }
 }

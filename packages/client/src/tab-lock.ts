@@ -1,4 +1,5 @@
 import { createBroadcastLock, type ChannelLike, type TabLock } from './broadcast-lock.js';
+import { createWebLock } from './web-lock.js';
 
 export const LOCK_NAME = 'tessera-refresh';
 
@@ -16,11 +17,11 @@ export interface TabLockOptions {
  * single flight already keeps it to one refresh per tab).
  */
 export function createTabLock(options: TabLockOptions): TabLock {
-  if (!options.crossTab) return { run: (task) => task(), close: () => {} };
-  const locks = options.locks === undefined ? webLocks() : options.locks;
-  if (locks) {
-    return { run: <T>(task: () => Promise<T>) => locks.request(LOCK_NAME, () => task()) as Promise<T>, close: () => {} };
+  if (!options.crossTab) {
+    return { run: (task) => task(), noteReplaced: () => Promise.resolve(), notes: () => Promise.resolve(null), close: () => {} };
   }
+  const locks = options.locks === undefined ? webLocks() : options.locks;
+  if (locks) return createWebLock(locks, LOCK_NAME);
   const open = options.openChannel ?? openBroadcastChannel;
   return createBroadcastLock(open(`${LOCK_NAME}-lock`), { now: options.now });
 }

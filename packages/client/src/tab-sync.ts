@@ -10,7 +10,7 @@ export const CHANNEL_NAME = 'tessera-auth';
  */
 export type TabMessage =
   | { type: 'token'; accessToken: string; csrfToken: string | null; user: AuthUser | null }
-  | { type: 'logout' };
+  | { type: 'logout'; error?: string };
 
 export interface TabSync {
   publish(message: TabMessage): void;
@@ -40,7 +40,7 @@ export function parseTabMessage(data: unknown): TabMessage | null {
   if (typeof data !== 'object' || data === null) return null;
   const message = data as Record<string, unknown>;
   if (message.tessera !== 'auth') return null;
-  if (message.type === 'logout') return { type: 'logout' };
+  if (message.type === 'logout') return typeof message.error === 'string' ? { type: 'logout', error: message.error } : { type: 'logout' };
   if (message.type !== 'token' || typeof message.accessToken !== 'string') return null;
   return {
     type: 'token',

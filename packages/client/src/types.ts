@@ -52,6 +52,12 @@ export interface AuthClientOptions {
 export interface LogoutDetail {
   /** `user`: logout()/logoutAll(); `session_ended`: the server refused the session; `other_tab`: another tab logged out. */
   reason: 'user' | 'session_ended' | 'other_tab';
+  /**
+   * When the server ended it (here or in the tab that found out): the error code it answered — `invalid_token`
+   * (the session was revoked: log out everywhere, a revoked session, a password change), `invalid_grant` (the
+   * refresh token is revoked, expired or reused) or `csrf_failed`. Absent for a logout the user asked for.
+   */
+  error?: string;
 }
 
 /** The detail of the `'refresh'` event: a new access token is in place (never the token itself). */

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useAuth } from '@tessera/react';
 import { Alert, Field, useAction } from '../components.js';
 import { Link } from '../router.js';
+import { useSignOutNotice } from '../sign-out-notice.js';
 import { useAfterSignIn } from './use-after-sign-in.js';
 
 export function LoginPage() {
@@ -10,6 +11,7 @@ export function LoginPage() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const { busy, error, run } = useAction();
+  const notice = useSignOutNotice();
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -19,6 +21,7 @@ export function LoginPage() {
   return (
     <section className="card narrow">
       <h1>Log in</h1>
+      {notice && <p className="notice info" role="status" data-testid="signed-out-notice">{notice}</p>}
       <p className="muted">Welcome back. You stay logged in on this device until you log out.</p>
       <form onSubmit={submit} noValidate>
         <Field label="Email" type="email" name="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
