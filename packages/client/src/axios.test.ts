@@ -146,7 +146,7 @@ describe.concurrent('@tessera/client/axios', () => {
     expect(new Set(errors).size).toBe(1);
     expect(client.getState()).toEqual({ status: 'unauthenticated', user: null });
     expect(client.getAccessToken()).toBeNull();
-    expect(logouts).toEqual([{ reason: 'session_ended' }]);
+    expect(logouts).toEqual([{ reason: 'session_ended', error: 'invalid_grant' }]);
     // One refresh asked for and refused; nothing replayed.
     expect(net.log.filter((r) => r.path === '/auth/refresh').map((r) => r.status)).toEqual([401]);
     expect(refreshesGranted()).toEqual([]);

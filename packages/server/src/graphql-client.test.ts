@@ -58,7 +58,7 @@ describe('@tessera/client in front of POST /graphql', () => {
     expect(status).toBe(401);
     expect(body.errors?.[0]?.extensions.code).toBe('invalid_token');
     expect(paths).not.toContain('/auth/refresh');
-    expect(ended).toEqual([{ reason: 'session_ended' }]);
+    expect(ended).toEqual([{ reason: 'session_ended', error: 'invalid_token' }]);
     expect(client.getState().status).toBe('unauthenticated');
   });
 });
