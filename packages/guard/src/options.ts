@@ -1,6 +1,9 @@
 import type { JsonWebKey, KeyObject } from 'node:crypto';
-import { SIGNING_ALGS, type SigningAlg } from '@tessera/core';
+import { SIGNING_ALGS, type PublicJwk, type SigningAlg } from '@tessera/core';
 import type { Redis } from 'ioredis';
+
+/** A fixed key as the guard takes it; core's `publicJwk()` output fits as it is, so a key never needs a cast. */
+export type GuardKey = KeyObject | JsonWebKey | PublicJwk | string;
 
 /** The `fetch` the guard calls for the JWKS; `globalThis.fetch` fits, and so does a counting wrapper in tests. */
 export type GuardFetch = (url: string, init?: RequestInit) => Promise<Response>;
@@ -28,7 +31,7 @@ export interface GuardOptions {
   /** Where the public keys are (`https://auth.example.com/.well-known/jwks.json`). Exactly one of jwksUrl and key. */
   jwksUrl?: string | URL;
   /** One fixed key: a public KeyObject, public JWK or PEM; for HS256 a secret KeyObject or `oct` JWK (then `kid` is required). */
-  key?: KeyObject | JsonWebKey | string;
+  key?: GuardKey;
   /** The kid tokens signed with `key` carry. Default: the JWK's `kid`, else the key's RFC 7638 thumbprint. */
   kid?: string;
   /** Default `globalThis.fetch`. */
@@ -56,7 +59,7 @@ export const DEFAULT_SYNC_TIMEOUT_MS = 2_000;
 /** The key source after validation: either a JWKS URL or one fixed key (imported by static-key.ts). */
 export type KeySourceOptions =
   | { kind: 'jwks'; url: string; fetch: GuardFetch; cooldownMs: number; maxAgeMs: number }
-  | { kind: 'key'; key: KeyObject | JsonWebKey | string; kid: string | undefined };
+  | { kind: 'key'; key: GuardKey; kid: string | undefined };
 
 export interface ResolvedRevocation {
   redis: Redis;
@@ -95,7 +98,7 @@ export function resolveKeySource(options: GuardOptions): KeySourceOptions {
     if (options.fetch !== undefined || options.cooldownMs !== undefined || options.maxAgeMs !== undefined) {
       fail('"fetch", "cooldownMs" and "maxAgeMs" only apply with "jwksUrl".');
     }
-    return { kind: 'key', key: options.key as KeyObject | JsonWebKey | string, kid: options.kid };
+    return { kind: 'key', key: options.key as GuardKey, kid: options.kid };
   }
   if (options.kid !== undefined) fail('"kid" only applies with "key"; a JWKS names its own keys.');
   let url: URL;

@@ -1,5 +1,6 @@
 import { createPublicKey, createSecretKey, KeyObject, type JsonWebKey } from 'node:crypto';
 import { jwkThumbprint, keyMismatch, type SigningAlg, type VerificationKey } from '@tessera/core';
+import type { GuardKey } from './options.js';
 
 /** The algorithm an asymmetric key can only be used with; the key pins it (algorithm confusion). */
 export function algOfKey(key: KeyObject): SigningAlg | undefined {
@@ -25,7 +26,7 @@ function fail(sentence: string): never {
  * JWK with a kid. A private key is refused — a service that only verifies must never hold one — and so is a key
  * whose algorithm is not in `algorithms`. Sentences name key types only, never key material.
  */
-export function importStaticKey(input: KeyObject | JsonWebKey | string, kid: string | undefined, algorithms: ReadonlySet<SigningAlg>): VerificationKey {
+export function importStaticKey(input: GuardKey, kid: string | undefined, algorithms: ReadonlySet<SigningAlg>): VerificationKey {
   const { key, jwkKid, jwkAlg } = toKeyObject(input);
   if (key.type === 'private') fail('"key" is a private key; give the guard only the public key.');
   const alg = algOfKey(key);
@@ -39,7 +40,7 @@ export function importStaticKey(input: KeyObject | JsonWebKey | string, kid: str
   return { kid: resolvedKid, alg, key };
 }
 
-function toKeyObject(input: KeyObject | JsonWebKey | string): { key: KeyObject; jwkKid?: string; jwkAlg?: string } {
+function toKeyObject(input: GuardKey): { key: KeyObject; jwkKid?: string; jwkAlg?: string } {
   if (input instanceof KeyObject) return { key: input };
   if (typeof input === 'string') {
     if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(input)) fail('"key" is a private key; give the guard only the public key.');

@@ -153,7 +153,7 @@ describe('GraphQL over HTTP', () => {
     const { body: signed } = await graphql<{ signUp: { accessToken: string } }>(request, SIGN_UP, { variables: { email: 'ann@example.test', password: PASSWORD } });
     const { response, body } = await graphql(request, '{ me { id } }', { headers: { authorization: `Bearer ${signed.data!.signUp.accessToken}` } });
     expect(response.status).toBe(200);
-    const requestId = (body.errors![0]!.extensions as { requestId: string }).requestId;
+    const requestId = body.errors![0]!.extensions.requestId;
     expect(requestId).toMatch(/^[0-9a-f]{16}$/);
     expect(body).toEqual({ data: { me: null }, errors: [{ message: 'Something went wrong on our side.', locations: [{ line: 1, column: 3 }], path: ['me'], extensions: { code: 'internal_error', requestId } }] });
     // The failure goes to the server's error log once, under the id the client got.

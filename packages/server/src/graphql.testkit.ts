@@ -5,7 +5,7 @@ export const GRAPHQL_RESPONSE = 'application/graphql-response+json; charset=utf-
 export interface GraphqlError {
   message: string;
   path?: (string | number)[];
-  extensions: { code: string; retryAfter?: number };
+  extensions: { code: string; retryAfter?: number; requestId?: string };
 }
 export interface GraphqlBody<T = Record<string, unknown>> {
   data?: T | null;
@@ -18,18 +18,20 @@ type Send = (pathname: string, init?: RequestInit) => Response | Promise<Respons
 export async function graphql<T = Record<string, unknown>>(
   send: Send,
   query: string,
-  options: { variables?: Record<string, unknown>; headers?: Record<string, string>; path?: string } = {},
+  options: { variables?: Record<string, unknown>; headers?: Record<string, string | undefined>; path?: string } = {},
 ): Promise<{ response: Response; body: GraphqlBody<T> }> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json' };
+  for (const [name, value] of Object.entries(options.headers ?? {})) if (value !== undefined) headers[name] = value;
   const response = await send(options.path ?? '/graphql', {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...options.headers },
+    headers,
     body: JSON.stringify(options.variables === undefined ? { query } : { query, variables: options.variables }),
   });
   return { response, body: (await response.json()) as GraphqlBody<T> };
 }
 
 /** The `extensions.code` of each error, in order. */
-export function codes(body: GraphqlBody<unknown>): string[] {
+export function codes(body: Pick<GraphqlBody<unknown>, 'errors'> | { errors?: { extensions: { code: string } }[] }): string[] {
   return (body.errors ?? []).map((error) => error.extensions.code);
 }
 
