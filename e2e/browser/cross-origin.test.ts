@@ -1,4 +1,4 @@
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { countRequests, createAccount, DESKTOP, launchChromium, navTo, requireBuild, screenshot, serveDemoElsewhere, startTessera, type StaticSite, type Tessera } from './harness.js';
 
@@ -28,7 +28,7 @@ afterAll(async () => {
   await unlisted?.close();
 });
 
-async function fillLogin(page: import('playwright-core').Page, site: string, account: { email: string; password: string }) {
+async function fillLogin(page: Page, site: string, account: { email: string; password: string }) {
   await page.goto(`${site}/login`);
   await page.getByLabel('Email').fill(account.email);
   await page.getByLabel('Password').fill(account.password);
