@@ -1,40 +1,130 @@
-export * from './errors.js';
-export * from './duration.js';
-export * from './secrets.js';
+// @tessera/core — every public name, each listed by name. Internals (sealing constants, rotation bookkeeping,
+// event emission) stay private. A program that needs one role imports its subpath instead and loads only that:
+// `/token`, `/keys`, `/http`, `/errors`, `/session`, `/store`, `/auth`, `/password` (the only native modules).
+export { ERROR_CATALOG, isTesseraError, TesseraError, type ErrorCode } from './errors.js';
+export { parseDuration } from './duration.js';
+export { deriveKeys, MIN_SECRET_BYTES, parseSecret, type DerivedKeys } from './secrets.js';
 export { estimateSecretStrength, MIN_SECRET_BITS, type SecretStrength, type SecretWeakness } from './secret-strength.js';
-export * from './store/types.js';
-export { recentRotationsAfter, encodeRecentRotations, decodeRecentRotations, type LatestRotationFields } from './store/recent-rotations.js';
-export * from './token/types.js';
-export * from './password/hash.js';
-export * from './password/password-work.js';
-export * from './password/policy.js';
-export * from './input/email.js';
-export * from './input/name.js';
-export * from './password/common-passwords.js';
-export * from './session/refresh-token.js';
-export { MAX_RECENT_ROTATIONS } from './session/rotation-history.js';
-export * from './session/csrf.js';
-export * from './session/revoked-sessions.js';
-export * from './auth/context.js';
-export * from './auth/create-auth.js';
-export * from './auth/events.js';
-export * from './auth/limits.js';
-export { createUser, createUserId } from './auth/signup.js';
-export { revokeOneSession, revokeAllUserSessions } from './auth/revoke.js';
-export * from './keys/types.js';
-export * from './keys/thumbprint.js';
-export * from './keys/key-mismatch.js';
-export * from './keys/generate.js';
-export * from './keys/hs256.js';
-export * from './keys/import.js';
-export * from './keys/public-jwk.js';
-export * from './keys/seal.js';
-export * from './keys/open.js';
-export * from './keys/key-ring.js';
-export * from './token/jti.js';
-export * from './token/sign.js';
-export * from './token/verify.js';
-export * from './http/bearer.js';
-export * from './http/challenge.js';
-export * from './http/render-error.js';
-export * from './session/feed-messages.js';
+export { EMAIL_MAX_LENGTH, normalizeEmail } from './input/email.js';
+export { NAME_MAX_LENGTH, normalizeName } from './input/name.js';
+
+export {
+  createAccessTokenVerifier,
+  createJti,
+  signAccessToken,
+  SIGNING_ALGS,
+  type AccessTokenClaims,
+  type AccessTokenVerifierOptions,
+  type AsymmetricSigningAlg,
+  type SigningAlg,
+  type SigningKey,
+  type VerificationKey,
+  type VerifyAccessToken,
+} from './token.js';
+
+export {
+  deriveHs256Key,
+  generateSigningKey,
+  importSigningKey,
+  jwkThumbprint,
+  KeyRing,
+  keyMismatch,
+  openSigningKey,
+  publicJwk,
+  sealSigningKey,
+  type Jwks,
+  type KeyRingOptions,
+  type PublicJwk,
+} from './keys.js';
+
+export {
+  bearerChallenge,
+  MAX_AUTHORIZATION_HEADER_BYTES,
+  MAX_TOKEN_LENGTH,
+  nodeAuthorization,
+  presentsBearer,
+  readBearer,
+  REALM,
+  renderError,
+  toTesseraError,
+  type AuthorizationHeader,
+  type BearerResult,
+  type ErrorParts,
+} from './http.js';
+
+export {
+  createRefreshSecret,
+  createSessionId,
+  csrfTokenFor,
+  formatRefreshToken,
+  hashSecret,
+  isValidCsrfToken,
+  MAX_RECENT_ROTATIONS,
+  parseKeyRotationMessage,
+  parseRefreshToken,
+  parseRevocationMessage,
+  RevokedSessions,
+  type KeyRotationMessage,
+  type ParsedRefreshToken,
+  type RevocationMessage,
+} from './session.js';
+
+export {
+  decodeRecentRotations,
+  encodeRecentRotations,
+  recentRotationsAfter,
+  type KeyStore,
+  type LatestRotationFields,
+  type NewSession,
+  type NewUser,
+  type RevokedSession,
+  type RotationRecord,
+  type SessionRecord,
+  type SessionRotation,
+  type SessionStore,
+  type StoredKey,
+  type Stores,
+  type UserRecord,
+  type UserStore,
+} from './store.js';
+
+export {
+  AUTH_EVENT_TYPES,
+  createAuth,
+  createUser,
+  createUserId,
+  revokeAllUserSessions,
+  revokeOneSession,
+  toPublicUser,
+  type AbuseLimits,
+  type Auth,
+  type AuthContext,
+  type AuthEvent,
+  type AuthEventDetails,
+  type AuthEventListener,
+  type AuthEventType,
+  type AuthSettings,
+  type ClaimsHook,
+  type ClientInfo,
+  type CreateAuthOptions,
+  type IssuedTokens,
+  type LimitedAction,
+  type PasswordAttempt,
+  type PublicUser,
+  type RevocationListener,
+  type SignupInput,
+} from './auth.js';
+
+export {
+  checkPasswordPolicy,
+  configurePasswordWork,
+  defaultPasswordWorkLimits,
+  hashPassword,
+  isCommonPassword,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+  passwordWorkStats,
+  verifyPassword,
+  type PasswordWorkLimits,
+  type PasswordWorkStats,
+} from './password.js';

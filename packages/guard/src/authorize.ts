@@ -1,7 +1,8 @@
-import { presentsBearer, renderError, type AccessTokenClaims, type AuthorizationHeader, type ErrorParts } from '@tessera/core';
+import { presentsBearer, renderError, type AuthorizationHeader, type ErrorParts } from '@tessera/core/http';
+import type { AccessTokenClaims } from '@tessera/core/token';
 
 // Shared with the server's Node entry, which refuses duplicate Authorization headers the same way.
-export { nodeAuthorization } from '@tessera/core';
+export { nodeAuthorization } from '@tessera/core/http';
 import type { Guard } from './create-guard.js';
 import { requireRoles, requireScopes } from './require-claims.js';
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AuthEvent } from '@tessera/core';
+import type { AuthEvent } from '@tessera/core/auth';
 import { serviceAvailable } from '@tessera/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { bodyParser } from '@koa/bodyparser';
-import type { AuthEvent } from '@tessera/core';
+import type { AuthEvent } from '@tessera/core/auth';
 import { createApp, loadConfig, openRuntime, type Runtime } from '@tessera/server';
 import { createFixedClock, TEST_SECRET, type FixedClock } from '@tessera/testing';
 import express from 'express';

@@ -1,4 +1,6 @@
-import { createAccessTokenVerifier, readBearer, TesseraError, type AccessTokenClaims, type AuthorizationHeader, type VerifyAccessToken } from '@tessera/core';
+import { TesseraError } from '@tessera/core/errors';
+import { readBearer, type AuthorizationHeader } from '@tessera/core/http';
+import { createAccessTokenVerifier, type AccessTokenClaims, type VerifyAccessToken } from '@tessera/core/token';
 import { JwksKeySource, staticKeySource, type KeySource } from './key-source.js';
 import { resolveAlgorithms, resolveKeySource, resolveRevocation, rethrowAsGuardError, type GuardOptions } from './options.js';
 import { RevocationFeed } from './revocation-feed.js';

@@ -1,4 +1,4 @@
-import type { AccessTokenClaims } from '@tessera/core';
+import type { AccessTokenClaims } from '@tessera/core/token';
 import type { FastifyInstance, FastifyPluginAsync, preHandlerAsyncHookHandler } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
 import { createAuthorizer, nodeAuthorization, type RequireAuthOptions } from './authorize.js';

@@ -1,4 +1,4 @@
-import type { AccessTokenClaims } from '@tessera/core';
+import type { AccessTokenClaims } from '@tessera/core/token';
 import type { MiddlewareHandler } from 'hono';
 import { createAuthorizer, type RequireAuthOptions } from './authorize.js';
 import type { Guard } from './create-guard.js';

@@ -2,4 +2,5 @@ export { createGuard, type Guard } from './create-guard.js';
 export type { GuardOptions, GuardFetch, GuardKey, RevocationOptions } from './options.js';
 export { requireRoles, requireScopes, scopesOf } from './require-claims.js';
 export { createAuthorizer, nodeAuthorization, type AuthOutcome, type RequireAuthOptions } from './authorize.js';
-export type { AccessTokenClaims, AuthorizationHeader, SigningAlg } from '@tessera/core';
+export type { AuthorizationHeader } from '@tessera/core/http';
+export type { AccessTokenClaims, SigningAlg } from '@tessera/core/token';

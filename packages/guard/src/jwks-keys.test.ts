@@ -1,6 +1,6 @@
 import { createSecretKey, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { generateSigningKey, publicJwk } from '@tessera/core';
+import { generateSigningKey, publicJwk } from '@tessera/core/keys';
 import { keysFromJwks } from './jwks-keys.js';
 
 const es = publicJwk(generateSigningKey('ES256'));

@@ -1,5 +1,6 @@
 import { createPublicKey, type JsonWebKey } from 'node:crypto';
-import { keyMismatch, SIGNING_ALGS, type SigningAlg, type VerificationKey } from '@tessera/core';
+import { keyMismatch } from '@tessera/core/keys';
+import { SIGNING_ALGS, type SigningAlg, type VerificationKey } from '@tessera/core/token';
 import { algOfKey } from './static-key.js';
 
 /** Private members: a JWKS carrying one is leaking a private key, and that key is never used. */

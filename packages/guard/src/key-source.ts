@@ -1,4 +1,4 @@
-import type { SigningAlg, VerificationKey } from '@tessera/core';
+import type { SigningAlg, VerificationKey } from '@tessera/core/token';
 import { keysFromJwks } from './jwks-keys.js';
 import type { GuardFetch } from './options.js';
 

@@ -1,6 +1,8 @@
 import { createSecretKey, generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createJti, deriveHs256Key, deriveKeys, generateSigningKey, parseSecret, publicJwk, signAccessToken, type AccessTokenClaims, type SigningKey } from '@tessera/core';
+import { deriveHs256Key, generateSigningKey, publicJwk } from '@tessera/core/keys';
+import { deriveKeys, parseSecret } from '@tessera/core/secrets';
+import { createJti, signAccessToken, type AccessTokenClaims, type SigningKey } from '@tessera/core/token';
 import { createGuard, type GuardOptions } from './index.js';
 import { SECRET, startTessera, type Tessera } from './tessera.testkit.js';
 

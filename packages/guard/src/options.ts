@@ -1,5 +1,6 @@
 import type { JsonWebKey, KeyObject } from 'node:crypto';
-import { SIGNING_ALGS, type PublicJwk, type SigningAlg } from '@tessera/core';
+import type { PublicJwk } from '@tessera/core/keys';
+import { SIGNING_ALGS, type SigningAlg } from '@tessera/core/token';
 import type { Redis } from 'ioredis';
 
 /** A fixed key as the guard takes it; core's `publicJwk()` output fits as it is, so a key never needs a cast. */

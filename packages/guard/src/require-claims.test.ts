@@ -1,6 +1,6 @@
 import { tesseraThrown as thrown } from '@tessera/testing';
 import { describe, expect, it } from 'vitest';
-import type { AccessTokenClaims } from '@tessera/core';
+import type { AccessTokenClaims } from '@tessera/core/token';
 import { requireRoles, requireScopes, scopesOf } from './index.js';
 
 const claims = (extra: Record<string, unknown> = {}): AccessTokenClaims => ({

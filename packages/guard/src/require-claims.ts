@@ -1,4 +1,5 @@
-import { TesseraError, type AccessTokenClaims } from '@tessera/core';
+import { TesseraError } from '@tessera/core/errors';
+import type { AccessTokenClaims } from '@tessera/core/token';
 
 /**
  * The scopes a token grants: the space-separated `scope` claim (RFC 8693 / RFC 9068), or else an `scp` array.

@@ -1,4 +1,5 @@
-import { parseKeyRotationMessage, parseRevocationMessage, RevokedSessions, TesseraError } from '@tessera/core';
+import { TesseraError } from '@tessera/core/errors';
+import { parseKeyRotationMessage, parseRevocationMessage, RevokedSessions } from '@tessera/core/session';
 import type { Redis } from 'ioredis';
 import type { ResolvedRevocation } from './options.js';
 

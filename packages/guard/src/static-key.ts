@@ -1,5 +1,6 @@
 import { createPublicKey, createSecretKey, KeyObject, type JsonWebKey } from 'node:crypto';
-import { jwkThumbprint, keyMismatch, type SigningAlg, type VerificationKey } from '@tessera/core';
+import { jwkThumbprint, keyMismatch } from '@tessera/core/keys';
+import type { SigningAlg, VerificationKey } from '@tessera/core/token';
 import type { GuardKey } from './options.js';
 
 /** The algorithm an asymmetric key can only be used with; the key pins it (algorithm confusion). */

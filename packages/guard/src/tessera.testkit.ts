@@ -2,7 +2,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createJti, signAccessToken, type AccessTokenClaims } from '@tessera/core';
+import { createJti, signAccessToken, type AccessTokenClaims } from '@tessera/core/token';
 import { loadConfig, startServer, type RunningServer } from '@tessera/server';
 import type { GuardFetch } from './options.js';
 import { TEST_SECRET } from '@tessera/testing';

@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import type { SigningAlg } from '../store/types.js';
+import type { SigningAlg } from '../token/types.js';
 
 /** Smallest HS256 secret and RSA modulus Tessera accepts. */
 export const MIN_HS256_KEY_BYTES = 32;

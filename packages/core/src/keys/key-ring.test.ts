@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import { deriveKeys } from '../secrets.js';
-import type { KeyStore, SigningAlg, StoredKey } from '../store/types.js';
+import type { KeyStore, StoredKey } from '../store/types.js';
+import type { SigningAlg } from '../token/types.js';
 import { generateSigningKey } from './generate.js';
 import { KeyRing, MISS_RELOAD_COOLDOWN_MS, type KeyRingOptions } from './key-ring.js';
 import { WRONG_SECRET_MESSAGE } from './open.js';

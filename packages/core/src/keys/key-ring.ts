@@ -1,4 +1,5 @@
-import type { KeyStore, SigningAlg } from '../store/types.js';
+import type { KeyStore } from '../store/types.js';
+import type { SigningAlg } from '../token/types.js';
 import type { AsymmetricSigningAlg, SigningKey, VerificationKey } from '../token/types.js';
 import { generateSigningKey } from './generate.js';
 import { deriveHs256Key } from './hs256.js';

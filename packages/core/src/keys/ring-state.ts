@@ -1,5 +1,6 @@
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
-import type { KeyStore, SigningAlg, StoredKey } from '../store/types.js';
+import type { KeyStore, StoredKey } from '../store/types.js';
+import type { SigningAlg } from '../token/types.js';
 import type { SigningKey, VerificationKey } from '../token/types.js';
 import { generateSigningKey } from './generate.js';
 import { keyMismatch } from './key-mismatch.js';

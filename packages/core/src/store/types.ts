@@ -6,6 +6,7 @@
  * - A store that cannot reach its backend rejects with `TesseraError('unavailable')`.
  * - Every method is atomic on its own: a concurrent caller sees it either fully done or not at all.
  */
+import type { SigningAlg } from '../token/types.js';
 
 export interface UserRecord {
   id: string;
@@ -140,8 +141,6 @@ export interface SessionStore {
   /** Deletes sessions whose absolute or idle expiry is before `before` (housekeeping); resolves to the count. */
   deleteExpiredSessions(before: Date): Promise<number>;
 }
-
-export type SigningAlg = 'ES256' | 'EdDSA' | 'RS256' | 'HS256';
 
 export interface StoredKey {
   kid: string;

@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
-import type { SigningAlg } from '../store/types.js';
 
-export type { SigningAlg };
+/** The JWS algorithms Tessera signs and verifies with; `alg: none` and every other name are refused. */
+export type SigningAlg = 'ES256' | 'EdDSA' | 'RS256' | 'HS256';
 export const SIGNING_ALGS: readonly SigningAlg[] = ['ES256', 'EdDSA', 'RS256', 'HS256'];
 
 /** The claims of a Tessera access token (RFC 9068 profile). Exactly these, plus what a claims hook adds. */

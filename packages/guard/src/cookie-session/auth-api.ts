@@ -1,4 +1,4 @@
-import { ERROR_CATALOG, TesseraError, type ErrorCode } from '@tessera/core';
+import { ERROR_CATALOG, TesseraError, type ErrorCode } from '@tessera/core/errors';
 
 /** The `fetch` cookie mode calls the auth server with: `globalThis.fetch`, or the server's in-process fetch handler. */
 export type AuthFetch = (url: string, init: RequestInit) => Promise<Response>;

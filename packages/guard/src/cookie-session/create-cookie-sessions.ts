@@ -1,4 +1,7 @@
-import { csrfTokenFor, renderError, TesseraError, type AccessTokenClaims } from '@tessera/core';
+import { TesseraError } from '@tessera/core/errors';
+import { renderError } from '@tessera/core/http';
+import { csrfTokenFor } from '@tessera/core/session';
+import type { AccessTokenClaims } from '@tessera/core/token';
 import { createAuthApi, type IssuedSession } from './auth-api.js';
 import { ACCESS_COOKIE, clearCookie, PAGE_REFRESH_COOKIE, readCookie, setCookie, type CookieAttributes } from './cookies.js';
 import { checkCsrfToken, checkOrigin } from './csrf-check.js';

@@ -1,4 +1,5 @@
-import { isValidCsrfToken, TesseraError } from '@tessera/core';
+import { TesseraError } from '@tessera/core/errors';
+import { isValidCsrfToken } from '@tessera/core/session';
 import type { PageRequest } from './page-request.js';
 
 /**

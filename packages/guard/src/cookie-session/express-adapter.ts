@@ -1,4 +1,4 @@
-import type { AccessTokenClaims } from '@tessera/core';
+import type { AccessTokenClaims } from '@tessera/core/token';
 import type { Request, RequestHandler, Response } from 'express';
 import type { CookieSessions } from './create-cookie-sessions.js';
 import type { LogInOutcome, PageRequest, PageResponse } from './page-request.js';

@@ -1,4 +1,4 @@
-import type { AccessTokenClaims } from '@tessera/core';
+import type { AccessTokenClaims } from '@tessera/core/token';
 import type { Context, Middleware } from 'koa';
 import type { CookieSessions } from './create-cookie-sessions.js';
 import type { LogInOutcome, PageRequest, PageResponse } from './page-request.js';

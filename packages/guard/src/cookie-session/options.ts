@@ -1,4 +1,5 @@
-import { deriveKeys, parseSecret, type AccessTokenClaims } from '@tessera/core';
+import { deriveKeys, parseSecret } from '@tessera/core/secrets';
+import type { AccessTokenClaims } from '@tessera/core/token';
 import type { AuthFetch } from './auth-api.js';
 import type { SameSite } from './cookies.js';
 

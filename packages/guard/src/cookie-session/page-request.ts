@@ -1,4 +1,5 @@
-import type { AccessTokenClaims, ErrorParts } from '@tessera/core';
+import type { ErrorParts } from '@tessera/core/http';
+import type { AccessTokenClaims } from '@tessera/core/token';
 
 /** What cookie mode reads from a request; each framework adapter fills it in and nothing more. */
 export interface PageRequest {

@@ -1,4 +1,5 @@
-import { renderError, TesseraError } from '@tessera/core';
+import { TesseraError } from '@tessera/core/errors';
+import { renderError } from '@tessera/core/http';
 import { wantsHtml, type PageRequest, type PageResponse } from './page-request.js';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

@@ -1,0 +1,16 @@
+// @tessera/core/auth — the auth engine: signup, login, refresh with rotation, logout, sessions, events, limits.
+export { createAuth, type Auth, type CreateAuthOptions } from './auth/create-auth.js';
+export {
+  toPublicUser,
+  type AuthContext,
+  type AuthSettings,
+  type ClaimsHook,
+  type ClientInfo,
+  type IssuedTokens,
+  type PublicUser,
+  type RevocationListener,
+} from './auth/context.js';
+export { AUTH_EVENT_TYPES, type AuthEvent, type AuthEventDetails, type AuthEventListener, type AuthEventType } from './auth/events.js';
+export type { AbuseLimits, LimitedAction, PasswordAttempt } from './auth/limits.js';
+export { createUser, createUserId, type SignupInput } from './auth/signup.js';
+export { revokeAllUserSessions, revokeOneSession } from './auth/revoke.js';

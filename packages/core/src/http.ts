@@ -1,0 +1,13 @@
+// @tessera/core/http — the HTTP edge every transport shares: where a Bearer header is parsed, how an error becomes
+// a status, a JSON body and an RFC 6750 challenge.
+export {
+  MAX_AUTHORIZATION_HEADER_BYTES,
+  MAX_TOKEN_LENGTH,
+  nodeAuthorization,
+  presentsBearer,
+  readBearer,
+  type AuthorizationHeader,
+  type BearerResult,
+} from './http/bearer.js';
+export { bearerChallenge, REALM } from './http/challenge.js';
+export { renderError, toTesseraError, type ErrorParts } from './http/render-error.js';
