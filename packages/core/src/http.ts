@@ -4,6 +4,7 @@ export {
   MAX_AUTHORIZATION_HEADER_BYTES,
   MAX_TOKEN_LENGTH,
   nodeAuthorization,
+  oneAuthorizationHeader,
   presentsBearer,
   readBearer,
   type AuthorizationHeader,

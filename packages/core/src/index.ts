@@ -42,6 +42,7 @@ export {
   MAX_AUTHORIZATION_HEADER_BYTES,
   MAX_TOKEN_LENGTH,
   nodeAuthorization,
+  oneAuthorizationHeader,
   presentsBearer,
   readBearer,
   REALM,

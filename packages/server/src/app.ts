@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { toTesseraError } from '@tessera/core/http';
 import { TesseraError, type Auth, type AuthEventListener, type ClientInfo } from '@tessera/core';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
@@ -6,8 +7,8 @@ import type { ServerConfig } from './config.js';
 import { graphqlRoutes } from './graphql/routes.js';
 import { isSecureRequest, type CookiePolicy } from './http/cookies.js';
 import { createErrorLog } from './http/error-log.js';
-import { errorResponse, toTesseraError } from './http/errors.js';
-import { limitCredentialHeaders } from './http/header-limits.js';
+import { errorResponse } from './http/errors.js';
+import { readCredentialHeaders } from './http/credential-headers.js';
 import { clientIp } from './http/origin.js';
 import { pagesContentSecurityPolicy, securityHeaders } from './http/security-headers.js';
 import { createSessionTransport } from './http/session-transport.js';
@@ -68,7 +69,7 @@ export function createApp(options: AppOptions): Hono {
       for (const [name, value] of securityHeaders(c.req.path, isSecureRequest(c, cookies))) c.res.headers.set(name, value);
     });
   }
-  app.use('*', limitCredentialHeaders());
+  app.use('*', readCredentialHeaders());
   // Credentials are only ever shared with exactly listed origins; any other origin gets no CORS headers at all.
   const listed = new Set(config.corsOrigins);
   const corsMiddleware = cors({

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MAX_CREDENTIAL_HEADER_BYTES } from './http/header-limits.js';
+import { MAX_AUTHORIZATION_HEADER_BYTES as MAX_CREDENTIAL_HEADER_BYTES } from '@tessera/core/http';
 import { createTestApp, json, PASSWORD, signupWithCookie } from './harness.testkit.js';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer, type Http2Bindings, type HttpBindings } from '@hono/node-server';
-import { nodeAuthorization, TesseraError } from '@tessera/core';
+import { TesseraError } from '@tessera/core';
 import type { AuthEventListener } from '@tessera/core';
 import { createApp } from './app.js';
 import { createAuditLog } from './audit/audit-log.js';
@@ -56,11 +56,6 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   const server = createAdaptorServer({
     fetch: (request: Request, env: HttpBindings | Http2Bindings) => {
       applySecurityHeaders(env, config);
-      // Node keeps only the first of several Authorization headers, which would hide an ambiguous request:
-      // refuse it instead of guessing which credential was meant.
-      if (Array.isArray(nodeAuthorization(env.incoming))) {
-        return errorResponse(new TesseraError('invalid_request', 'Send one Authorization header, not several.'), { tokenSent: true });
-      }
       return handle ? handle(request, env) : errorResponse(new TesseraError('unavailable', 'The server is still starting.'));
     },
   });

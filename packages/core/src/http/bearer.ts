@@ -31,10 +31,9 @@ export type AuthorizationHeader = string | readonly string[] | null | undefined;
  * Several Authorization headers are a 400 too: picking one would hide which credential was meant.
  */
 export function readBearer(header: AuthorizationHeader): BearerResult {
-  const value = single(header);
+  const value = oneAuthorizationHeader(header);
   if (value === undefined || value === '') return { kind: 'none' };
   if (!BEARER_SCHEME.test(value)) return { kind: 'none' };
-  if (value.length * 3 > MAX_AUTHORIZATION_HEADER_BYTES && Buffer.byteLength(value) > MAX_AUTHORIZATION_HEADER_BYTES) throw new TesseraError('invalid_request', 'The Authorization header is larger than 8 KiB.');
   // "Bearer" (any case, checked above), one or more spaces (RFC 6750 §2.1: "Bearer" 1*SP b64token), then the
   // token: test and slice rather than a capture, which would copy the token into a match array on every request.
   // The usual single space costs one extra charCodeAt; only a second space enters the loop.
@@ -50,16 +49,27 @@ export function readBearer(header: AuthorizationHeader): BearerResult {
  * headers). RFC 6750 §3.1: only then does the challenge carry an error code.
  */
 export function presentsBearer(header: AuthorizationHeader): boolean {
-  if (typeof header !== 'string' && header !== null && header !== undefined && header.length > 1) return true;
-  const value = single(header);
+  if (header === null || header === undefined) return false;
+  if (typeof header !== 'string' && header.length > 1) return true;
+  const value = typeof header === 'string' ? header : header[0];
   return value !== undefined && BEARER_SCHEME.test(value);
 }
 
-function single(header: AuthorizationHeader): string | undefined {
+/**
+ * The one Authorization value a request may carry, whatever its scheme: several headers are refused (picking one
+ * would hide which credential was meant), and so is one over 8 KiB (a megabyte credential is resource exhaustion
+ * aimed at the parsers and the token cache). The server calls this once per request; readBearer calls it too, so a
+ * guard refuses exactly what the server refuses.
+ */
+export function oneAuthorizationHeader(header: AuthorizationHeader): string | undefined {
   if (header === null || header === undefined) return undefined;
-  if (typeof header === 'string') return header;
-  if (header.length > 1) throw new TesseraError('invalid_request', 'Send one Authorization header, not several.');
-  return header[0];
+  if (typeof header !== 'string' && header.length > 1) throw new TesseraError('invalid_request', 'Send one Authorization header, not several.');
+  const value = typeof header === 'string' ? header : header[0];
+  // A UTF-16 unit is at most 3 UTF-8 bytes: short headers skip the byte count.
+  if (value !== undefined && value.length * 3 > MAX_AUTHORIZATION_HEADER_BYTES && Buffer.byteLength(value) > MAX_AUTHORIZATION_HEADER_BYTES) {
+    throw new TesseraError('invalid_request', 'The Authorization header is larger than 8 KiB.');
+  }
+  return value;
 }
 
 /**

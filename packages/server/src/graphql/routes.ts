@@ -6,7 +6,7 @@ import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
 import type { ClientInfoReader } from '../app.js';
 import { checkFields, isJsonObject, MAX_BODY_BYTES, readJsonValue } from '../http/json-body.js';
-import { requestAuthorization } from '../http/request-headers.js';
+import { authorizationOf } from '../http/credential-headers.js';
 import type { SessionTransport } from '../http/session-transport.js';
 import { createErrorFormatter, mediaTypeFor, requestErrorResponse } from './errors.js';
 import { MAX_TOKENS, operationLimitsRule } from './limits.js';
@@ -62,7 +62,7 @@ export function graphqlRoutes(options: GraphqlRoutesOptions): Hono {
 
   const app = new Hono();
   app.post('/', async (c) => {
-    const authorization = requestAuthorization(c);
+    const authorization = authorizationOf(c);
     let claims: AccessTokenClaims | null = null;
     try {
       const bearer = readBearer(authorization);
@@ -70,7 +70,7 @@ export function graphqlRoutes(options: GraphqlRoutesOptions): Hono {
     } catch (error) {
       return send(c, requestErrorResponse(error, mediaTypeFor(c.req.header('accept')), { tokenSent: presentsBearer(authorization) }));
     }
-    const context: GraphqlContext = { c, claims, hasAuthorization: authorization !== undefined && authorization !== null };
+    const context: GraphqlContext = { c, claims, hasAuthorization: authorization !== undefined };
     return send(c, await handler({ method: 'POST', url: c.req.url, headers: c.req.raw.headers, body: null, raw: c, context }));
   });
   app.all('/', (c) => {

@@ -1,7 +1,4 @@
-import { renderError } from '@tessera/core';
-
-// The challenge and the error rendering live in @tessera/core, so the guard answers exactly as the server does.
-export { REALM, bearerChallenge, toTesseraError } from '@tessera/core';
+import { renderError } from '@tessera/core/http';
 
 /**
  * The one place an error becomes an HTTP response: core's `renderError` (status, JSON body and, for Bearer

@@ -1,9 +1,8 @@
 import type { AccessTokenClaims } from '@tessera/core';
-import { presentsBearer, TesseraError } from '@tessera/core';
+import { presentsBearer, readBearer, TesseraError } from '@tessera/core';
 import type { Context, MiddlewareHandler } from 'hono';
-import { readBearer } from './bearer.js';
 import { errorResponse } from './errors.js';
-import { requestAuthorization } from './request-headers.js';
+import { authorizationOf } from './credential-headers.js';
 
 export type AuthVariables = { auth: AccessTokenClaims };
 
@@ -15,7 +14,7 @@ export type AuthVariables = { auth: AccessTokenClaims };
 export function requireAuth(verify: (token: string) => AccessTokenClaims): MiddlewareHandler<{ Variables: AuthVariables }> {
   // Not async: returning next()'s promise saves an await per request on the hot path.
   return (c, next) => {
-    const authorization = requestAuthorization(c);
+    const authorization = authorizationOf(c);
     try {
       const bearer = readBearer(authorization);
       if (bearer.kind === 'none') throw new TesseraError('invalid_token', 'This endpoint needs an access token in the Authorization header.');

@@ -1,7 +1,7 @@
 import type { Auth } from '@tessera/core';
-import { TesseraError, toPublicUser } from '@tessera/core';
+import { readBearer, TesseraError, toPublicUser } from '@tessera/core';
+import { authorizationOf } from '../http/credential-headers.js';
 import { Hono } from 'hono';
-import { readBearer } from '../http/bearer.js';
 import { errorResponse } from '../http/errors.js';
 import { readJsonBody } from '../http/json-body.js';
 import { requireAuth, type AuthVariables } from '../http/require-auth.js';
@@ -50,7 +50,7 @@ export function authRoutes(options: AuthRoutesOptions): Hono<{ Variables: AuthVa
 
   app.post('/logout', async (c) => {
     const body = await readJsonBody(c.req.raw, refreshFields);
-    const authorization = c.req.header('authorization');
+    const authorization = authorizationOf(c);
     const credential = sessions.logoutCredential(c, body.refreshToken, authorization !== undefined);
     if (credential.kind === 'refresh_token') {
       await auth.logoutWithRefreshToken(credential.token, options.clientInfo(c));
