@@ -21,18 +21,46 @@ export const ERROR_CATALOG = {
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;
 
+/**
+ * Why an access token was refused, for programs: the wire code stays coarse (`invalid_token`, `token_expired`),
+ * and `TesseraError.reason` says which check failed, as jose's claim errors carry `reason`. Tests and callers
+ * branch on this, never on the sentence.
+ */
+export const TOKEN_FAILURE_REASONS = [
+  'malformed',
+  'too_long',
+  'forbidden_header',
+  'wrong_type',
+  'unknown_kid',
+  'alg_mismatch',
+  'unusable_key',
+  'bad_signature',
+  'missing_claim',
+  'issued_in_future',
+  'not_yet_valid',
+  'expired',
+  'wrong_issuer',
+  'wrong_audience',
+  'revoked',
+  'account_gone',
+] as const;
+export type TokenFailureReason = (typeof TOKEN_FAILURE_REASONS)[number];
+
 export class TesseraError extends Error {
   override readonly name = 'TesseraError';
   readonly code: ErrorCode;
   readonly status: number;
   /** Seconds until a retry may succeed (429). */
   readonly retryAfter: number | undefined;
+  /** Which check refused an access token; undefined for every other failure. Not sent on the wire. */
+  readonly reason: TokenFailureReason | undefined;
 
-  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown; retryAfter?: number }) {
+  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown; retryAfter?: number; reason?: TokenFailureReason }) {
     super(message ?? ERROR_CATALOG[code].message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.status = ERROR_CATALOG[code].status;
     this.retryAfter = options?.retryAfter;
+    this.reason = options?.reason;
   }
 
   toJSON(): { error: ErrorCode; message: string } {

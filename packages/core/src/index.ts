@@ -1,7 +1,7 @@
 // @tessera/core — every public name, each listed by name. Internals (sealing constants, rotation bookkeeping,
 // event emission) stay private. A program that needs one role imports its subpath instead and loads only that:
 // `/token`, `/keys`, `/http`, `/errors`, `/session`, `/store`, `/auth`, `/password` (the only native modules).
-export { ERROR_CATALOG, isTesseraError, TesseraError, type ErrorCode } from './errors.js';
+export { ERROR_CATALOG, isTesseraError, TesseraError, TOKEN_FAILURE_REASONS, type ErrorCode, type TokenFailureReason } from './errors.js';
 export { parseDuration } from './duration.js';
 export { deriveKeys, MIN_SECRET_BYTES, parseSecret, type DerivedKeys } from './secrets.js';
 export { estimateSecretStrength, MIN_SECRET_BITS, type SecretStrength, type SecretWeakness } from './secret-strength.js';

@@ -34,15 +34,10 @@ export function createGuard(options: GuardOptions): Guard {
 
   let keys: KeySource | undefined;
   let feed: RevocationFeed | undefined;
-  let missedKid = false;
   const verifierOptions = {
     issuer: options.issuer,
     audience: options.audience,
-    resolveKey: (kid: string) => {
-      const key = keys?.resolve(kid);
-      if (key === undefined) missedKid = true;
-      return key;
-    },
+    resolveKey: (kid: string) => keys?.resolve(kid),
     clockToleranceSeconds: options.clockToleranceSeconds,
     now: options.now,
     cacheSize: options.cacheSize,
@@ -75,14 +70,13 @@ export function createGuard(options: GuardOptions): Guard {
   }
   let closed = false;
 
-  /** One synchronous pass through core's verifier; `missedKid` tells an unknown kid from every other refusal. */
+  /** One synchronous pass through core's verifier. */
   function attempt(token: string): AccessTokenClaims {
     if (source.generation !== generation) {
       // A key disappeared or changed: tokens cached as verified with it must be verified again, so start afresh.
       generation = source.generation;
       verifySync = buildVerifier();
     }
-    missedKid = false;
     return verifySync(token);
   }
 
@@ -93,14 +87,14 @@ export function createGuard(options: GuardOptions): Guard {
     try {
       return attempt(token);
     } catch (error) {
-      if (!missedKid) throw error;
+      if (!isUnknownKid(error)) throw error;
     }
     // An unknown kid: the issuer may have rotated its key. Refetch (at most once per cooldown) and retry once.
     await source.refresh('unknown-kid');
     try {
       return attempt(token);
     } catch (error) {
-      if (missedKid && source.failing) throw new TesseraError('unavailable', 'The signing keys could not be fetched; try again shortly.', { cause: error });
+      if (isUnknownKid(error) && source.failing) throw new TesseraError('unavailable', 'The signing keys could not be fetched; try again shortly.', { cause: error });
       throw error;
     }
   }
@@ -117,4 +111,9 @@ export function createGuard(options: GuardOptions): Guard {
       await feed?.close();
     },
   };
+}
+
+/** The refusal a key refetch can cure: the token names a kid the current key set does not have. */
+function isUnknownKid(error: unknown): boolean {
+  return error instanceof TesseraError && error.reason === 'unknown_kid';
 }

@@ -11,7 +11,7 @@ import { revokeAllUserSessions } from './revoke.js';
 /** The user an access token speaks for; a token for a deleted account is an invalid token. */
 export async function currentUser(ctx: AuthContext, claims: AccessTokenClaims): Promise<UserRecord> {
   const user = await ctx.stores.users.findUserById(claims.sub);
-  if (!user) throw new TesseraError('invalid_token', 'The account of this token no longer exists.');
+  if (!user) throw new TesseraError('invalid_token', 'The account of this token no longer exists.', { reason: 'account_gone' });
   return user;
 }
 

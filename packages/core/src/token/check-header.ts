@@ -30,19 +30,19 @@ function parseHeader(segment: string): ParsedHeader {
   const cached = parsedHeaders.get(segment);
   if (cached !== undefined) return cached;
   // Malleability: see isCanonicalBase64url. A cached segment is this very text, so it was checked here once.
-  if (!isCanonicalBase64url(segment)) throw invalidToken('the token header is not canonical base64url');
+  if (!isCanonicalBase64url(segment)) throw invalidToken('malformed', 'the token header is not canonical base64url');
   const header = decodeJsonObject(segment);
-  if (header === undefined) throw invalidToken('the token header is not a JSON object');
+  if (header === undefined) throw invalidToken('malformed', 'the token header is not a JSON object');
   for (const member of FORBIDDEN_MEMBERS) {
-    if (Object.hasOwn(header, member)) throw invalidToken(`the token header carries "${member}", which is never accepted`);
+    if (Object.hasOwn(header, member)) throw invalidToken('forbidden_header', `the token header carries "${member}", which is never accepted`);
   }
   // Token-type confusion: an ID token, a logout token or any other JWT signed by a key we trust is not an
   // access token (RFC 9068 §4 requires typ "at+jwt").
-  if (header.typ !== 'at+jwt') throw invalidToken('the token typ is not "at+jwt"');
+  if (header.typ !== 'at+jwt') throw invalidToken('wrong_type', 'the token typ is not "at+jwt"');
   const kid = header.kid;
   // Lookup injection: a number, an object or an array would be coerced by a careless resolver (`keys[kid]`,
   // a SQL string, a file path); only a string is ever looked up, and only by exact match.
-  if (typeof kid !== 'string') throw invalidToken('the token kid is missing or not a string');
+  if (typeof kid !== 'string') throw invalidToken('malformed', 'the token kid is missing or not a string');
   const parsed: ParsedHeader = { kid, alg: header.alg };
   if (parsedHeaders.size >= PARSED_HEADERS_MAX) parsedHeaders.delete(parsedHeaders.keys().next().value as string);
   parsedHeaders.set(segment, parsed);
@@ -53,9 +53,9 @@ function parseHeader(segment: string): ParsedHeader {
 export function checkHeader(segment: string, resolveKey: (kid: string) => VerificationKey | undefined): VerificationKey {
   const header = parseHeader(segment);
   const key = resolveKey(header.kid);
-  if (key === undefined) throw invalidToken('the token kid does not name a current key');
+  if (key === undefined) throw invalidToken('unknown_kid', 'the token kid does not name a current key');
   // Algorithm confusion and `alg: none`: the algorithm is pinned to the key, never taken from the token, so
   // "none" (in any casing) and HS256 signed with our public key as the HMAC secret are refused here.
-  if (header.alg !== key.alg) throw invalidToken('the token alg does not match the algorithm of its key');
+  if (header.alg !== key.alg) throw invalidToken('alg_mismatch', 'the token alg does not match the algorithm of its key');
   return key;
 }

@@ -28,7 +28,7 @@ export function checkSignature(key: VerificationKey, token: string, signedLength
   // Signature-format confusion: an ES256 signature must be raw r‖s (64 bytes), never DER; Ed25519 is 64
   // bytes; RSA exactly the modulus length; HMAC 32 bytes. Odd lengths never reach the crypto library. A
   // canonical segment encodes exactly `length` bytes only when it is exactly this many characters long.
-  if (signatureSegment.length !== Math.ceil((length * 4) / 3)) throw invalidToken('the token signature has the wrong length for its algorithm');
+  if (signatureSegment.length !== Math.ceil((length * 4) / 3)) throw invalidToken('bad_signature', 'the token signature has the wrong length for its algorithm');
   const signature =
     length <= signatureScratch.length
       ? signatureScratch.subarray(0, signatureScratch.write(signatureSegment, 0, 'base64url'))
@@ -41,7 +41,7 @@ export function checkSignature(key: VerificationKey, token: string, signedLength
   }
   // Forgery, stripped or transplanted signatures, and ECDSA r = s = 0 ("psychic signatures", CVE-2022-21449),
   // which OpenSSL refuses and security.test.ts proves.
-  if (!valid) throw invalidToken('the token signature is invalid');
+  if (!valid) throw invalidToken('bad_signature', 'the token signature is invalid');
 }
 
 function signingInputOf(token: string, signedLength: number): Buffer {
@@ -79,7 +79,7 @@ function signatureLength(key: VerificationKey): number {
   if (known !== undefined && known.alg === key.alg) return known.length;
   // Key/algorithm confusion through a mis-registered key: a public key filed under HS256 would otherwise be
   // used as an HMAC secret, a P-384 key under ES256 would verify other-length signatures.
-  if (keyMismatch(key.key, key.alg) !== undefined) throw invalidToken('the key for this kid does not fit its algorithm');
+  if (keyMismatch(key.key, key.alg) !== undefined) throw invalidToken('unusable_key', 'the key for this kid does not fit its algorithm');
   const length = expectedLength(key);
   signatureLengths.set(key.key, { alg: key.alg, length });
   return length;

@@ -1,6 +1,6 @@
-import { TesseraError } from '../errors.js';
+import { TesseraError, type TokenFailureReason } from '../errors.js';
 
-/** `invalid_token` with a sentence saying what is wrong. Callers never put the token or its parts in it. */
-export function invalidToken(reason: string): TesseraError {
-  return new TesseraError('invalid_token', reason);
+/** `invalid_token` with the check that failed and a sentence saying what is wrong. Never the token or its parts. */
+export function invalidToken(reason: TokenFailureReason, sentence: string): TesseraError {
+  return new TesseraError('invalid_token', sentence, { reason });
 }

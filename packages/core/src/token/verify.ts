@@ -23,12 +23,12 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     // Revoked sessions: logout, password change or refresh-token reuse must kill live access tokens at once.
     if (isSessionRevoked !== undefined && isSessionRevoked(claims.sid)) {
       cache?.delete(token);
-      throw invalidToken('the session has been revoked');
+      throw invalidToken('revoked', 'the session has been revoked');
     }
     // Replay after expiry. Checked last, so token_expired always means "fine except for its age".
     if (claims.exp <= nowSeconds - toleranceSeconds) {
       cache?.delete(token);
-      throw new TesseraError('token_expired');
+      throw new TesseraError('token_expired', undefined, { reason: 'expired' });
     }
     return claims;
   }
@@ -38,7 +38,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     const secondDot = firstDot < 0 ? -1 : token.indexOf('.', firstDot + 1);
     // Serialization confusion: only the compact form is accepted — not the JWS JSON serialization, not a
     // five-part JWE, not an opaque refresh token — so there is exactly one way to read a token.
-    if (secondDot < 0 || token.indexOf('.', secondDot + 1) >= 0) throw invalidToken('the token is not a compact JWS of three segments');
+    if (secondDot < 0 || token.indexOf('.', secondDot + 1) >= 0) throw invalidToken('malformed', 'the token is not a compact JWS of three segments');
     // Malleability: every segment must be canonical base64url (see isCanonicalBase64url) — one signed token has
     // exactly one spelling. checkHeader checks the header the first time it meets that exact text.
     const key = checkHeader(token.slice(0, firstDot), config.resolveKey);
@@ -46,7 +46,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     if (!isCanonicalBase64url(payload)) throw notCanonical('payload');
     const signature = token.slice(secondDot + 1);
     // Signature stripping: an empty signature is never "no signature needed".
-    if (signature.length === 0) throw invalidToken('the token has no signature');
+    if (signature.length === 0) throw invalidToken('malformed', 'the token has no signature');
     if (!isCanonicalBase64url(signature)) throw notCanonical('signature');
     checkSignature(key, token, secondDot, signature);
     const claims = checkStillValid(token, checkClaims(payload, config, nowSeconds), nowSeconds);
@@ -56,9 +56,9 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
   }
 
   return function verifyAccessToken(token: string): AccessTokenClaims {
-    if (typeof token !== 'string') throw invalidToken('the token is not a string');
+    if (typeof token !== 'string') throw invalidToken('malformed', 'the token is not a string');
     // Resource exhaustion: an oversized token (huge header, deep JSON) is refused before any decoding.
-    if (token.length > maxTokenLength) throw invalidToken('the token is longer than the allowed maximum');
+    if (token.length > maxTokenLength) throw invalidToken('too_long', 'the token is longer than the allowed maximum');
     const nowSeconds = Math.floor(now() / 1000);
     // Fail closed: with a clock that returns NaN, every exp/nbf/iat comparison would be false and pass.
     if (!Number.isFinite(nowSeconds)) throw new TypeError('the verifier clock (now) must return milliseconds as a finite number');
@@ -74,5 +74,5 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
 }
 
 function notCanonical(segment: 'payload' | 'signature'): TesseraError {
-  return invalidToken(`the token ${segment} is not canonical base64url`);
+  return invalidToken('malformed', `the token ${segment} is not canonical base64url`);
 }
