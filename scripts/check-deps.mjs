@@ -1,7 +1,7 @@
 // Keeps every package.json true to its code: a package a published file imports must be a dependency (or a peer),
 // a dependency nothing imports is a lie a user pays for at install, and a test-only import belongs in
 // devDependencies. Run by `npm test`; exits non-zero naming each mismatch.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
@@ -39,8 +39,9 @@ for (const dir of readdirSync(join(root, 'packages'))) {
   const runtime = new Set([...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})]);
   const dev = new Set([...Object.keys(manifest.devDependencies ?? {}), ...Object.keys(rootManifest.devDependencies ?? {})]);
   const used = new Set(USED_WITHOUT_IMPORT[manifest.name] ?? []);
-  for (const file of files(join(base, 'src'))) {
-    const isTest = TEST_FILE.test(relative(base, file)) && manifest.name !== '@tessera/testing';
+  const testDir = join(base, 'test');
+  for (const file of [...files(join(base, 'src')), ...(existsSync(testDir) ? files(testDir) : [])]) {
+    const isTest = (TEST_FILE.test(relative(base, file)) || file.startsWith(testDir)) && manifest.name !== '@tessera/testing';
     for (const name of importedPackages(readFileSync(file, 'utf8'))) {
       if (name === manifest.name) continue;
       if (!isTest) used.add(name);

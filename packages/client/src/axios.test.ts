@@ -8,7 +8,7 @@ import { afterAll, describe, it } from 'vitest';
 import { AuthError } from './auth-error.js';
 import { attachTessera } from './axios.js';
 import { createAuthClient } from './create-auth-client.js';
-import { browserLikeFetch, CookieJar, PASSWORD, startTestServer, uniqueEmail } from './server.testkit.js';
+import { browserLikeFetch, CookieJar, PASSWORD, startTestServer, uniqueEmail } from '../test/helpers.js';
 import type { AuthClient } from './types.js';
 
 // Real axios (its Node http adapter) against a real listening Tessera server. Each test has a server of its own

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBroadcastLock, type TabLock } from './broadcast-lock.js';
-import { sleep } from './server.testkit.js';
+import { sleep } from '../test/helpers.js';
 import { createTabLock, LOCK_NAME } from './tab-lock.js';
 
 // Node 20 has a global BroadcastChannel (delivering between channels of one process) and no navigator.locks:

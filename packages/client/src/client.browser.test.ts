@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { AuthError } from './auth-error.js';
 import { createAuthClient } from './create-auth-client.js';
 import { decodeClaims } from './decode-claims.js';
-import { browserLikeFetch, CookieJar, memorySessionStorage, PASSWORD, startTestServer, uniqueEmail } from './server.testkit.js';
+import { browserLikeFetch, CookieJar, memorySessionStorage, PASSWORD, startTestServer, uniqueEmail } from '../test/helpers.js';
 import type { AuthClient, AuthClientOptions, AuthState } from './types.js';
 
 let server: RunningServer;

@@ -1,7 +1,7 @@
 import type { RunningServer } from '@tessera/server';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { createAuthClient } from './create-auth-client.js';
-import { browserLikeFetch, CookieJar, PASSWORD, startTestServer, uniqueEmail, waitUntilExpired, type LoggedRequest } from './server.testkit.js';
+import { browserLikeFetch, CookieJar, PASSWORD, startTestServer, uniqueEmail, waitUntilExpired, type LoggedRequest } from '../test/helpers.js';
 import type { AuthClient } from './types.js';
 
 // Access tokens live two seconds (the server's clock is real; `exp` counts whole seconds, so a new token is

@@ -2,7 +2,7 @@ import type { RunningServer } from '@tessera/server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthClient } from './create-auth-client.js';
 import { REFRESH_TOKEN_KEY } from './credentials.js';
-import { browserLikeFetch, CookieJar, PASSWORD, startTestServer, uniqueEmail } from './server.testkit.js';
+import { browserLikeFetch, CookieJar, PASSWORD, startTestServer, uniqueEmail } from '../test/helpers.js';
 import type { AuthClient, TokenStorage } from './types.js';
 
 let server: RunningServer;

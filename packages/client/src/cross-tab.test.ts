@@ -1,7 +1,7 @@
 import type { RunningServer } from '@tessera/server';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAuthClient } from './create-auth-client.js';
-import { browserLikeFetch, CookieJar, memorySessionStorage, PASSWORD, startTestServer, uniqueEmail } from './server.testkit.js';
+import { browserLikeFetch, CookieJar, memorySessionStorage, PASSWORD, startTestServer, uniqueEmail } from '../test/helpers.js';
 import { decodeClaims } from './decode-claims.js';
 import { parseTabMessage } from './tab-sync.js';
 import type { AuthClient } from './types.js';

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { createAuthClient } from './create-auth-client.js';
 import { decodeClaims } from './decode-claims.js';
 import { createRefreshTimer } from './refresh-timer.js';
-import { browserLikeFetch, CookieJar, PASSWORD, sleep, startTestServer, uniqueEmail } from './server.testkit.js';
+import { browserLikeFetch, CookieJar, PASSWORD, sleep, startTestServer, uniqueEmail } from '../test/helpers.js';
 import { describeToken } from './session-store.js';
 
 /** An unsigned token with the given times: the timer only reads claims. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGuard, type Guard } from './index.js';
-import { FRAMEWORKS, rawGet, type Listening } from './frameworks.testkit.js';
-import { startTessera, type Tessera } from './tessera.testkit.js';
+import { FRAMEWORKS, rawGet, type Listening } from '../test/frameworks.js';
+import { startTessera, type Tessera } from '../test/tessera.js';
 
 let tessera: Tessera;
 let guard: Guard;

@@ -4,9 +4,9 @@ import { serviceAvailable } from '@tessera/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCookieSessions, type CookieSessions } from './cookie-session.js';
-import { form, Jar, PAGE_APPS, PASSWORD } from './cookie-session.testkit.js';
+import { form, Jar, PAGE_APPS, PASSWORD } from '../test/cookie-session.js';
 import { createGuard, type Guard } from './index.js';
-import { SECRET, startTessera, type Tessera } from './tessera.testkit.js';
+import { SECRET, startTessera, type Tessera } from '../test/tessera.js';
 
 // The two-process set-up: the pages call a listening Tessera server over HTTP (`transport: "body"`), and verify
 // with a guard that follows the server's Redis revocation feed.

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createCookieSessions } from './cookie-session.js';
 import { resolveCookieSessionOptions } from './cookie-session/options.js';
-import { ACCESS_TTL_SECONDS, form, Jar, PAGE_APPS, PASSWORD, REFRESH_TTL_SECONDS, SECRET, sessionsFor, startAuthServer, type AuthServer, type PageApp } from './cookie-session.testkit.js';
+import { ACCESS_TTL_SECONDS, form, Jar, PAGE_APPS, PASSWORD, REFRESH_TTL_SECONDS, SECRET, sessionsFor, startAuthServer, type AuthServer, type PageApp } from '../test/cookie-session.js';
 
 const HTML = { accept: 'text/html,application/xhtml+xml' };
 const FORM = 'application/x-www-form-urlencoded';

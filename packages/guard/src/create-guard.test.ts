@@ -1,7 +1,7 @@
 import { tesseraFailure as refusal } from '@tessera/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGuard, type Guard, type GuardOptions } from './index.js';
-import { countingFetch, decodeClaims, startTessera, unknownKidToken, type Tessera } from './tessera.testkit.js';
+import { countingFetch, decodeClaims, startTessera, unknownKidToken, type Tessera } from '../test/tessera.js';
 
 let tessera: Tessera;
 beforeAll(async () => {

@@ -4,7 +4,7 @@ import { deriveHs256Key, generateSigningKey, publicJwk } from '@tessera/core/key
 import { deriveKeys, parseSecret } from '@tessera/core/secrets';
 import { createJti, signAccessToken, type AccessTokenClaims, type SigningKey } from '@tessera/core/token';
 import { createGuard, type GuardOptions } from './index.js';
-import { SECRET, startTessera, type Tessera } from './tessera.testkit.js';
+import { SECRET, startTessera, type Tessera } from '../test/tessera.js';
 
 const ISSUER = 'https://auth.example.test';
 const base = { issuer: ISSUER, audience: 'tessera', algorithms: ['ES256'], jwksUrl: 'https://auth.example.test/.well-known/jwks.json' } as const;

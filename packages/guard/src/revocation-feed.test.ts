@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceAvailable } from '@tessera/testing';
 import { createGuard, type Guard } from './index.js';
-import { countingFetch, startTessera, type Tessera } from './tessera.testkit.js';
+import { countingFetch, startTessera, type Tessera } from '../test/tessera.js';
 
 const REDIS_URL = process.env.TESSERA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const available = await serviceAvailable({

@@ -1,9 +1,9 @@
-import { closeDom } from './dom.testkit.js';
+import { closeDom } from '../test/dom.js';
 import { StrictMode, type ReactNode } from 'react';
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { AuthProvider, useAuth } from './index.js';
-import { countedClient, createUser, startTestServer, type TestServer } from './server.testkit.js';
+import { countedClient, createUser, startTestServer, type TestServer } from '../test/helpers.js';
 
 // Counts every request the client sends to a real server while React renders, re-renders and changes status:
 // the only requests must be the ones the user's actions and the provider's single restore() call for.

@@ -1,8 +1,8 @@
-import { closeDom } from './dom.testkit.js';
+import { closeDom } from '../test/dom.js';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { AuthProvider, RequireAuth, useAuth, useRestore } from './index.js';
-import { countedClient } from './server.testkit.js';
+import { countedClient } from '../test/helpers.js';
 
 afterEach(() => cleanup());
 afterAll(async () => {

@@ -1,10 +1,10 @@
-import { closeDom } from './dom.testkit.js';
+import { closeDom } from '../test/dom.js';
 import { useState } from 'react';
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { decodeClaims } from '@tessera/client';
 import { AuthProvider, RequireAuth, useAuth, useSession } from './index.js';
-import { countedClient, createUser, startTestServer, type TestServer } from './server.testkit.js';
+import { countedClient, createUser, startTestServer, type TestServer } from '../test/helpers.js';
 
 let server: TestServer;
 beforeAll(async () => {

@@ -1,32 +1,4 @@
-// Test-only: a real Tessera server, and a fetch that keeps cookies the way a browser would (real HTTP, no mock).
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { AuthEventListener } from '@tessera/core';
-import { loadConfig, startServer, type RunningServer } from '@tessera/server';
-import { decodeClaims } from './decode-claims.js';
-import { TEST_SECRET } from '@tessera/testing';
-
-export const PASSWORD = 'correct horse battery';
-
-/** `now` moves the server's clock (tokens expire without waiting); `onEvent` hears its audit events. */
-export async function startTestServer(env: Record<string, string> = {}, options: { now?: () => number; onEvent?: AuthEventListener } = {}): Promise<RunningServer> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'tessera-client-'));
-  const config = loadConfig(
-    {
-      PORT: '0',
-      TESSERA_DATABASE_URL: 'sqlite::memory:',
-      TESSERA_DATA_DIR: dir,
-      TESSERA_SECRET: TEST_SECRET,
-      TESSERA_ACCESS_TTL: '15m',
-      TESSERA_CLOCK_TOLERANCE: '0s',
-      TESSERA_RATE_LIMIT: 'off',
-      ...env,
-    },
-    dir,
-  );
-  return startServer(config, { log: () => {}, onEvent: options.onEvent ?? (() => {}), ...(options.now ? { now: options.now } : {}) });
-}
+// A browser's cookie handling over the real fetch, for tests that drive the cookie transport over HTTP.
 
 interface StoredCookie {
   value: string;
@@ -115,33 +87,4 @@ export function browserLikeFetch(jar: CookieJar, beforeReturn?: (request: Logged
     log,
     count: (pathname, method) => log.filter((r) => r.path === pathname && (method === undefined || r.method === method)).length,
   };
-}
-
-/** Waits (for real) until the server would call this token expired: its `exp` second has begun. */
-export async function waitUntilExpired(token: string | null): Promise<void> {
-  const exp = token === null ? null : decodeClaims(token)?.exp;
-  if (typeof exp !== 'number') throw new Error('no exp claim');
-  const wait = exp * 1000 + 25 - Date.now();
-  if (wait > 0) await sleep(wait);
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** A Web Storage stand-in for sessionStorage in Node. */
-export function memorySessionStorage(): Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> & { values: Map<string, string> } {
-  const values = new Map<string, string>();
-  return {
-    values,
-    getItem: (key) => values.get(key) ?? null,
-    setItem: (key, value) => void values.set(key, String(value)),
-    removeItem: (key) => void values.delete(key),
-  };
-}
-
-let counter = 0;
-export function uniqueEmail(prefix = 'user'): string {
-  counter += 1;
-  return `${prefix}-${counter}-${Math.random().toString(36).slice(2, 8)}@example.test`;
 }

@@ -1,10 +1,8 @@
-// Test-only: a real Tessera auth server on a free port, and helpers to get tokens from it the way a client would.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+// Helpers for the guard's tests: the published server harness (@tessera/server/testing), and tokens from it.
 import { createJti, signAccessToken, type AccessTokenClaims } from '@tessera/core/token';
-import { loadConfig, startServer, type RunningServer } from '@tessera/server';
-import type { GuardFetch } from './options.js';
+import type { RunningServer } from '@tessera/server';
+import { startTestServer } from '@tessera/server/testing';
+import type { GuardFetch } from '../src/options.js';
 import { TEST_SECRET } from '@tessera/testing';
 
 export const SECRET = TEST_SECRET;
@@ -23,12 +21,7 @@ export interface Tessera {
 let counter = 0;
 
 export async function startTessera(env: Record<string, string> = {}): Promise<Tessera> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'tessera-guard-'));
-  const config = loadConfig(
-    { PORT: '0', TESSERA_DATABASE_URL: 'sqlite::memory:', TESSERA_DATA_DIR: dataDir, TESSERA_SECRET: SECRET, TESSERA_RATE_LIMIT: 'off', ...env },
-    dataDir,
-  );
-  const server = await startServer(config, { log: () => {} });
+  const server = await startTestServer({ TESSERA_SECRET: SECRET, ...env });
   const url = server.url;
   return {
     server,

@@ -12,9 +12,9 @@ import { createApp, loadConfig, openRuntime, type Runtime } from '@tessera/serve
 import { createFixedClock, TEST_SECRET, type FixedClock } from '@tessera/testing';
 import express from 'express';
 import Koa from 'koa';
-import { createCookieSessions, type CookieSessionOptions, type CookieSessions } from './cookie-session.js';
-import * as expressSessions from './express.js';
-import * as koaSessions from './koa.js';
+import { createCookieSessions, type CookieSessionOptions, type CookieSessions } from '../src/cookie-session.js';
+import * as expressSessions from '../src/express.js';
+import * as koaSessions from '../src/koa.js';
 
 export const SECRET = TEST_SECRET;
 export const PASSWORD = 'correct horse battery';

@@ -7,11 +7,11 @@ import express from 'express';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
 import Koa from 'koa';
-import type { Guard, RequireAuthOptions } from './index.js';
-import { requireAuth as expressAuth } from './express.js';
-import { tesseraGuard } from './fastify.js';
-import { requireAuth as honoAuth, type GuardEnv } from './hono.js';
-import { requireAuth as koaAuth } from './koa.js';
+import type { Guard, RequireAuthOptions } from '../src/index.js';
+import { requireAuth as expressAuth } from '../src/express.js';
+import { tesseraGuard } from '../src/fastify.js';
+import { requireAuth as honoAuth, type GuardEnv } from '../src/hono.js';
+import { requireAuth as koaAuth } from '../src/koa.js';
 
 export interface Listening {
   url: string;

@@ -1,27 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { loadConfig, startServer, type RunningServer } from '@tessera/server';
+// Helpers for the React bindings' tests, over the published server harness (@tessera/server/testing).
 import { createAuthClient, type AuthClient, type TokenStorage } from '@tessera/client';
-import { TEST_SECRET } from '@tessera/testing';
+import { signUp, startTestServer as startServer, uniqueEmail, type TestServer } from '@tessera/server/testing';
 
-export interface TestServer {
-  url: string;
-  close(): Promise<void>;
-}
+export type { TestServer };
 
 /** A real Tessera server on a free port, with an in-memory database. */
-export async function startTestServer(): Promise<TestServer> {
-  const tmp = mkdtempSync(path.join(tmpdir(), 'tessera-react-'));
-  const env = { PORT: '0', TESSERA_DATABASE_URL: 'sqlite::memory:', TESSERA_DATA_DIR: tmp, TESSERA_SECRET: TEST_SECRET, TESSERA_RATE_LIMIT: 'off', TESSERA_LOG_LEVEL: 'silent' };
-  const server: RunningServer = await startServer(loadConfig(env, tmp), { log: () => {} });
-  return {
-    url: server.url,
-    close: async () => {
-      await server.close();
-      rmSync(tmp, { recursive: true, force: true });
-    },
-  };
+export function startTestServer(): Promise<TestServer> {
+  return startServer();
 }
 
 /** Every request a client sends, as "METHOD /path", in order. */
@@ -52,16 +37,8 @@ export function mapStorage(): TokenStorage {
   };
 }
 
-let users = 0;
 /** A fresh account, signed up on the server; returns its credentials. */
 export async function createUser(baseUrl: string): Promise<{ email: string; password: string }> {
-  const email = `user${++users}-${Date.now()}@example.com`;
-  const password = 'correct horse battery staple';
-  const response = await fetch(`${baseUrl}/auth/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password, transport: 'body' }),
-  });
-  if (response.status !== 201) throw new Error(`signup failed: ${response.status} ${await response.text()}`);
+  const { email, password } = await signUp(baseUrl, uniqueEmail());
   return { email, password };
 }
