@@ -10,7 +10,7 @@ import { emitEvent, type AuthEvent, type AuthEventDetails, type AuthEventListene
 import type { AbuseLimits } from './limits.js';
 import { login, type LoginInput } from './login.js';
 import { logoutAll, logoutWithAccessToken, logoutWithRefreshToken } from './logout.js';
-import { checkRefreshCsrf, refresh } from './refresh.js';
+import { checkRefreshCsrf, refresh } from './rotate-refresh-token.js';
 import { revokeSessionRecord } from './revoke.js';
 import { deleteSession, listSessions } from './sessions.js';
 import { signup, type SignupInput } from './signup.js';

@@ -1,7 +1,7 @@
 import type { AccessTokenClaims } from '../token/types.js';
 import type { AuthContext, ClientInfo } from './context.js';
 import { emitEvent } from './events.js';
-import { readRefreshToken } from './refresh.js';
+import { readRefreshToken } from './rotate-refresh-token.js';
 import { revokeAllUserSessions, revokeSessionRecord } from './revoke.js';
 
 /**
