@@ -5,6 +5,7 @@ import path from 'node:path';
 import { createFixedClock, TEST_SECRET } from '@tessera/testing';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
+import { responseCheckFor, type ResponseCheck } from './openapi/response-check.testkit.js';
 import { openRuntime } from './runtime.js';
 
 export { TEST_SECRET };
@@ -16,7 +17,14 @@ export async function createTestApp(env: Record<string, string> = {}, options: {
   const config = loadConfig({ TESSERA_DATABASE_URL: 'sqlite::memory:', TESSERA_SECRET: TEST_SECRET, TESSERA_DATA_DIR: dataDir, ...env }, dataDir);
   const runtime = await openRuntime(config, { now: clock.now });
   const app = createApp({ auth: runtime.auth, keys: runtime.keys, config, logError: options.logError ?? (() => {}) });
-  const request = (pathname: string, init: RequestInit = {}) => app.request(`${ORIGIN}${pathname}`, init);
+  // Every response a test sees through `request` must fit the OpenAPI document the app serves, or the test fails.
+  let check: ResponseCheck | undefined;
+  const request = async (pathname: string, init: RequestInit = {}) => {
+    const response = await app.request(`${ORIGIN}${pathname}`, init);
+    check ??= await responseCheckFor(() => app.request(`${ORIGIN}/openapi.json`));
+    await check(init.method ?? 'GET', pathname, response);
+    return response;
+  };
   return { app, runtime, clock, config, request, close: () => runtime.close() };
 }
 
