@@ -27,7 +27,9 @@ export async function responseCheckFor(fetchDocument: () => Response | Promise<R
 }
 
 export function createResponseCheck(document: Document): ResponseCheck {
-  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  // strictSchema: a misspelt keyword or an unknown format in the document is an error, not a silent pass.
+  const ajv = new Ajv2020({ strict: false, strictSchema: true, allErrors: true });
+  ajv.addVocabulary(['components']);
   addFormats(ajv);
   const validators = new Map<string, ValidateFunction>();
   const operations = Object.entries(document.paths).map(([template, item]) => ({
@@ -44,6 +46,17 @@ export function createResponseCheck(document: Document): ResponseCheck {
     }
     return validate;
   };
+
+  // Every schema of the document is compiled now, so a broken one fails the first check, whichever route it is on.
+  for (const [template, item] of Object.entries(document.paths)) {
+    for (const [verb, operation] of Object.entries(item)) {
+      const body = (operation.requestBody as { content: Record<string, { schema: JsonSchema }> } | undefined)?.content['application/json'];
+      if (body) validatorFor(`${verb} ${template} request`, body.schema);
+      for (const [status, response] of Object.entries(operation.responses as Record<string, { content?: Record<string, { schema: JsonSchema }> }>)) {
+        for (const [mediaType, content] of Object.entries(response.content ?? {})) validatorFor(`${verb} ${template} ${status} ${mediaType}`, content.schema);
+      }
+    }
+  }
 
   return async (method, pathname, response) => {
     const path = new URL(pathname, 'http://check.invalid').pathname;
