@@ -11,6 +11,7 @@ import { limitCredentialHeaders } from './http/header-limits.js';
 import { clientIp } from './http/origin.js';
 import { pagesContentSecurityPolicy, securityHeaders } from './http/security-headers.js';
 import { createSessionTransport } from './http/session-transport.js';
+import { createOpenApiDocument } from './openapi/document.js';
 import { authRoutes } from './routes/auth.js';
 import { demoApiRoutes } from './routes/demo-api.js';
 import { wellKnownRoutes } from './routes/well-known.js';
@@ -98,6 +99,12 @@ export function createApp(options: AppOptions): Hono {
   if (config.demo !== false) app.route('/api', demoApiRoutes(auth));
   app.route('/.well-known', wellKnownRoutes({ issuer: config.issuer, jwks: () => options.keys.jwks() }));
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  // Built once: the document depends only on the route table and the issuer.
+  const openApi = JSON.stringify(createOpenApiDocument({ issuer: config.issuer }));
+  app.get('/openapi.json', (c) => {
+    c.header('cache-control', 'public, max-age=300');
+    return c.body(openApi, 200, { 'content-type': 'application/json; charset=utf-8' });
+  });
   // Readiness, unlike liveness, depends on the stores: a load balancer stops sending logins to an instance whose
   // database or Redis is gone, while /healthz keeps it from being restarted for a fault a restart cannot fix.
   app.get('/readyz', async (c) => {
