@@ -70,7 +70,11 @@ signIn.addEventListener('submit', (event) => {
   showSignInError(null);
   const signingIn = event.submitter?.id === 'signup' ? auth.signup(credentials) : auth.login(credentials);
   signingIn.then(
-    () => results.replaceChildren(),
+    () => {
+      // The password leaves the page with the form; the last account's results go too.
+      signIn.reset();
+      results.replaceChildren();
+    },
     (error: unknown) => showSignInError(error instanceof AuthError ? error.message : 'Something went wrong.'),
   );
 });
