@@ -33,6 +33,13 @@ export async function login(ctx: AuthContext, input: LoginInput, client: ClientI
     throw new TesseraError('invalid_credentials');
   }
   await attempt.succeeded();
+  // Stops a disabled account from getting a session. Checked only after the password matched: to anyone without
+  // the password a disabled account answers exactly like any other wrong guess, so the status is not revealed;
+  // its owner, who typed the right password, is told why instead of retrying a password that is correct.
+  if (user.disabledAt !== null) {
+    emitEvent(ctx, client, { type: 'login_failed', email, userId: user.id, reason: 'account_disabled' });
+    throw new TesseraError('account_disabled');
+  }
   if (rehash) {
     // Imported bcrypt hashes, older parameters and hashes of the un-normalised password are upgraded the first
     // time the password is seen.
