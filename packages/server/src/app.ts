@@ -11,6 +11,7 @@ import { limitCredentialHeaders } from './http/header-limits.js';
 import { clientIp } from './http/origin.js';
 import { pagesContentSecurityPolicy, securityHeaders } from './http/security-headers.js';
 import { createSessionTransport } from './http/session-transport.js';
+import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { demoApiRoutes } from './routes/demo-api.js';
 import { wellKnownRoutes } from './routes/well-known.js';
@@ -95,6 +96,7 @@ export function createApp(options: AppOptions): Hono {
   app.route('/auth', authRoutes({ auth, sessions, clientInfo }));
   app.route('/graphql', graphql);
   app.route('/api', demoApiRoutes(auth));
+  app.route('/admin', adminRoutes({ auth, clientInfo }));
   app.route('/.well-known', wellKnownRoutes({ issuer: config.issuer, jwks: () => options.keys.jwks() }));
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   // Readiness, unlike liveness, depends on the stores: a load balancer stops sending logins to an instance whose
