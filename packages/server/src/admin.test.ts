@@ -103,7 +103,7 @@ describe('admin API: operations', () => {
     const { admin, ann } = await setUp();
     const response = await t.request(`/admin/users/${ann.user.id}/disable`, bearer(admin.accessToken, { method: 'POST' }));
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ user: { id: ann.user.id, disabledAt: new Date(t.clock.now()).toISOString() } });
+    expect(await response.json()).toMatchObject({ user: { id: ann.user.id, disabledAt: new Date(t.clock.now()).toISOString() }, sessionsRevoked: 1 });
 
     const me = await t.request('/auth/me', bearer(ann.accessToken));
     expect(me.status).toBe(401);

@@ -46,7 +46,7 @@ export function adminRoutes(options: AdminRoutesOptions): Hono<{ Variables: Auth
 
   app.post('/users/:id/disable', async (c) => {
     await readJsonBody(c.req.raw, noFields);
-    return c.json({ user: await auth.admin.disableUser(actor(c), c.req.param('id'), clientInfo(c)) });
+    return c.json(await auth.admin.disableUser(actor(c), c.req.param('id'), clientInfo(c)));
   });
 
   app.post('/users/:id/enable', async (c) => {

@@ -105,7 +105,8 @@ describe('admin: disable and enable', () => {
   it('disables a user: every session revoked at once, login refused, the email stays taken, one audit event', async () => {
     const { auth, admin, root, ann, annSessions, clock, events, revokedEvents, stores } = await setUp();
     clock.advance(60_000);
-    const view = await auth.admin.disableUser(admin, ann.user.id, CLIENT);
+    const { user: view, sessionsRevoked } = await auth.admin.disableUser(admin, ann.user.id, CLIENT);
+    expect(sessionsRevoked).toBe(2);
     const disabledAt = new Date(clock.now()).toISOString();
     expect(view).toEqual({
       id: ann.user.id, email: 'ann@example.test', name: null, roles: [],
@@ -132,13 +133,13 @@ describe('admin: disable and enable', () => {
 
   it('disabling again changes nothing but still ends a session opened in between, and says so', async () => {
     const { auth, admin, ann, clock, events, stores } = await setUp();
-    const first = await auth.admin.disableUser(admin, 'ann@example.test');
+    const { user: first } = await auth.admin.disableUser(admin, 'ann@example.test');
     // A login that passed its checks just before the disable may still have opened a session.
     await stores.users.setUserDisabled(ann.user.id, null, new Date(clock.now()));
     const late = await auth.login({ email: 'ann@example.test', password: PASSWORD }, CLIENT);
     await stores.users.setUserDisabled(ann.user.id, new Date(first.disabledAt!), new Date(clock.now()));
     clock.advance(5000);
-    const again = await auth.admin.disableUser(admin, ann.user.id);
+    const { user: again } = await auth.admin.disableUser(admin, ann.user.id);
     expect(again.disabledAt).toBe(first.disabledAt);
     expect(events.at(-1)).toMatchObject({ type: 'user_disabled', alreadyDisabled: true, sessionsRevoked: 1 });
     expect(verifyCode(() => auth.verifyAccessToken(late.tokens.accessToken))).toBe('invalid_token');
@@ -171,7 +172,7 @@ describe('admin: disable and enable', () => {
   it('will not let an administrator disable their own account; the operator can', async () => {
     const { auth, admin, root } = await setUp();
     expect(await codeOf(auth.admin.disableUser(admin, root.user.id))).toBe('invalid_request');
-    expect((await auth.admin.disableUser(OPERATOR, 'root@example.test')).disabledAt).not.toBeNull();
+    expect((await auth.admin.disableUser(OPERATOR, 'root@example.test')).user.disabledAt).not.toBeNull();
   });
 
   it('answers 404 not_found for an unknown id or email, and 400 for a malformed email', async () => {

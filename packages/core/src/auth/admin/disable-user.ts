@@ -10,7 +10,7 @@ import { findTarget, notFound, toAdminUser, type AdminUserView } from './target.
  * logout. Disabling a disabled account changes nothing but still revokes any session left (one opened by a
  * login that raced the first disable).
  */
-export async function disableUser(ctx: AuthContext, actor: AdminActor, target: string, client: ClientInfo = {}): Promise<AdminUserView> {
+export async function disableUser(ctx: AuthContext, actor: AdminActor, target: string, client: ClientInfo = {}): Promise<{ user: AdminUserView; sessionsRevoked: number }> {
   const actorId = await authorizeAdmin(ctx, actor, client);
   const user = await findTarget(ctx, target);
   refuseSelf(actorId, user.id, 'disable your own account');
@@ -24,5 +24,5 @@ export async function disableUser(ctx: AuthContext, actor: AdminActor, target: s
   }
   const sessionsRevoked = await revokeAllUserSessions(ctx, user.id, 'account_disabled');
   emitEvent(ctx, client, { type: 'user_disabled', actorId, userId: user.id, alreadyDisabled, sessionsRevoked });
-  return toAdminUser(user);
+  return { user: toAdminUser(user), sessionsRevoked };
 }
