@@ -77,6 +77,8 @@ describe('admin API: operations', () => {
     const response = await t.request('/admin/users?q=ANN&limit=5', bearer(admin.accessToken));
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('content-security-policy')).toBe("frame-ancestors 'none'");
+    expect(response.headers.get('referrer-policy')).toBe('no-referrer');
     const body = (await response.json()) as { users: Record<string, unknown>[]; nextOffset: number | null };
     expect(body).toEqual({
       users: [{ id: ann.user.id, email: 'ann@example.test', name: null, roles: [], createdAt: expect.any(String), updatedAt: expect.any(String), disabledAt: null }],

@@ -22,12 +22,12 @@ export function adminRoutes(options: AdminRoutesOptions): Hono<{ Variables: Auth
   const { auth, clientInfo } = options;
   const app = new Hono<{ Variables: AuthVariables }>();
   app.use('*', requireAuth(auth.verifyAccessToken));
+  // Account data for one administrator's eyes: `/admin/*` gets the API's security headers (no-store, never framed,
+  // no referrer) from http/security-headers.ts, like /auth and /api.
   app.use('*', async (c, next) => {
     await next();
     // RFC 6750 §3.1: a 403 for a missing role carries the challenge too, naming `insufficient_scope`.
     if (c.error instanceof TesseraError && c.error.code === 'insufficient_scope') c.res = errorResponse(c.error, { tokenSent: true });
-    // Account data for one administrator's eyes: no cache keeps a copy.
-    c.res.headers.set('cache-control', 'no-store');
   });
   const actor = (c: AdminContext): AdminActor => ({ kind: 'token', claims: c.var.auth });
 
