@@ -145,6 +145,18 @@ describe('admin: disable and enable', () => {
     expect(verifyCode(() => auth.verifyAccessToken(late.tokens.accessToken))).toBe('invalid_token');
   });
 
+  it('a login whose password check races the disable gets no usable session', async () => {
+    const { auth, ann, clock, stores } = await setUp();
+    const createSession = stores.sessions.createSession.bind(stores.sessions);
+    // The disable lands after login read the (enabled) account and before its session is stored.
+    stores.sessions.createSession = async (session) => {
+      await auth.admin.disableUser(OPERATOR, ann.user.id);
+      await createSession(session);
+    };
+    expect(await codeOf(auth.login({ email: 'ann@example.test', password: PASSWORD }, CLIENT))).toBe('account_disabled');
+    expect(await stores.sessions.listUserSessions(ann.user.id, new Date(clock.now()))).toEqual([]);
+  });
+
   it('refreshing a live session of a disabled user fails, revokes the session and its access tokens', async () => {
     const { auth, ann, clock, events, stores } = await setUp();
     // The flag set, but the session left alive (a login that raced the disable).
