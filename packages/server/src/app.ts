@@ -12,6 +12,7 @@ import { clientIp } from './http/origin.js';
 import { pagesContentSecurityPolicy, securityHeaders } from './http/security-headers.js';
 import { createSessionTransport } from './http/session-transport.js';
 import { createOpenApiDocument } from './openapi/document.js';
+import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { demoApiRoutes } from './routes/demo-api.js';
 import { wellKnownRoutes } from './routes/well-known.js';
@@ -97,6 +98,7 @@ export function createApp(options: AppOptions): Hono {
   app.route('/graphql', graphql);
   // The demo's protected resources (TESSERA_DEMO): on unless switched off, as it is by default in production.
   if (config.demo !== false) app.route('/api', demoApiRoutes(auth));
+  app.route('/admin', adminRoutes({ auth, clientInfo }));
   app.route('/.well-known', wellKnownRoutes({ issuer: config.issuer, jwks: () => options.keys.jwks() }));
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   // Built once: the document depends only on the route table and the issuer.

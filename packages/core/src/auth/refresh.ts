@@ -73,6 +73,13 @@ export async function refresh(ctx: AuthContext, token: string, client: ClientInf
     emitEvent(ctx, client, { type: 'refresh_failed', sessionId, userId: session.userId, reason: 'account_deleted' });
     throw invalidGrant('The account no longer exists.');
   }
+  // Stops a session of a disabled account from living on. Disabling revokes every session, but a login that
+  // raced the disable may have opened one after; it ends here, revoked with its access tokens.
+  if (user.disabledAt !== null) {
+    await revokeOneSession(ctx, sessionId, 'account_disabled');
+    emitEvent(ctx, client, { type: 'refresh_failed', sessionId, userId: user.id, reason: 'account_disabled' });
+    throw invalidGrant('The account has been disabled.');
+  }
 
   if (sameHash(hashSecret(secret), session.secretHash)) {
     const rotation = await rotate(ctx, session, user, secret);

@@ -35,6 +35,7 @@ export function createOpenApiDocument(options: OpenApiOptions): JsonSchema {
     servers: [{ url: options.issuer.replace(/\/$/, '') }],
     tags: [
       { name: 'auth', description: 'Accounts, sessions and tokens' },
+      { name: 'admin', description: 'Managing users (the `admin` role)' },
       { name: 'graphql', description: 'The same operations over GraphQL' },
       { name: 'discovery', description: 'Public keys and metadata for verifiers' },
       { name: 'service', description: 'Health, readiness and this document' },
@@ -46,7 +47,10 @@ export function createOpenApiDocument(options: OpenApiOptions): JsonSchema {
 }
 
 function operation(route: RouteDoc): JsonSchema {
-  const parameters = [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
+  const parameters = [
+    ...[...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
+    ...(route.query ?? []).map(({ name, description, schema }) => ({ name, in: 'query', required: false, description, schema })),
+  ];
   const codes = new Set<ErrorCode>([...EVERY_ROUTE, ...route.errors, ...(route.body ? (['unsupported_media_type'] as const) : [])]);
   const responses: Record<string, JsonSchema> = { [String(route.success.status)]: successResponse(route) };
   for (const [status, statusCodes] of byStatus(codes)) responses[String(status)] = errorResponse(route, status, statusCodes);

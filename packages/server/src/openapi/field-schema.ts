@@ -14,8 +14,13 @@ export function fieldsToJsonSchema(spec: FieldSpec): JsonSchema {
   const properties: Record<string, JsonSchema> = {};
   const required: string[] = [];
   for (const [name, field] of Object.entries(spec)) {
-    const schema: JsonSchema = { type: field.required ? field.type : [field.type, 'null'] };
-    if (field.maxLength !== undefined) schema.maxLength = field.maxLength;
+    const type = field.type === 'string[]' ? 'array' : field.type;
+    const schema: JsonSchema = { type: field.required ? type : [type, 'null'] };
+    if (field.type === 'string[]') {
+      schema.items = { type: 'string' };
+      // For a list, the spec's maxLength is its item limit.
+      if (field.maxLength !== undefined) schema.maxItems = field.maxLength;
+    } else if (field.maxLength !== undefined) schema.maxLength = field.maxLength;
     if (field.oneOf) schema.enum = field.required ? [...field.oneOf] : [...field.oneOf, null];
     properties[name] = schema;
     if (field.required) required.push(name);

@@ -1,20 +1,23 @@
 import type { ErrorCode } from '@tessera/core';
 import { graphqlRequestFields } from '../graphql/routes.js';
+import { noFields, rolesFields } from '../routes/admin-fields.js';
 import { credentialFields, passwordFields, refreshFields, signupFields } from '../routes/auth-fields.js';
 import { fieldsToJsonSchema, type JsonSchema } from './field-schema.js';
 import { BEARER, COOKIE_WITH_CSRF, NONE, type SecurityRequirement } from './security.js';
 
 /** One route of the HTTP API as the OpenAPI document describes it. */
 export interface RouteDoc {
-  method: 'get' | 'post' | 'delete';
+  method: 'get' | 'post' | 'put' | 'delete';
   /** The OpenAPI path, `{name}` for a path parameter (each becomes a required string parameter). */
   path: string;
   operationId: string;
-  tag: 'auth' | 'discovery' | 'service' | 'graphql' | 'demo';
+  tag: 'auth' | 'admin' | 'discovery' | 'service' | 'graphql' | 'demo';
   summary: string;
   description?: string;
   /** Omitted: a public route. Several entries: any one of them suffices. */
   security?: SecurityRequirement[];
+  /** Query parameters, each optional. */
+  query?: readonly { name: string; description: string; schema: JsonSchema }[];
   /** The JSON request body, derived from the field list that validates it (also brings 415 for other media types). */
   body?: JsonSchema;
   success: { status: number; description: string; schema?: JsonSchema; setsCookies?: boolean };
@@ -28,6 +31,20 @@ export interface RouteDoc {
 
 const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
 const BEARER_REFUSED = ['invalid_token', 'token_expired'] as const satisfies readonly ErrorCode[];
+
+/** The admin API: Bearer with the `admin` role (403 insufficient_scope, with its challenge, without it); rate limited. */
+const ADMIN_ERRORS = ['invalid_request', ...BEARER_REFUSED, 'insufficient_scope', 'not_found', 'rate_limited', 'unavailable'] as const satisfies readonly ErrorCode[];
+const adminUserResult = (extra: Record<string, JsonSchema> = {}): JsonSchema => ({
+  type: 'object', required: ['user', ...Object.keys(extra)], additionalProperties: false, properties: { user: ref('AdminUser'), ...extra },
+});
+const sessionsRevoked: JsonSchema = { type: 'integer', minimum: 0 };
+const adminAction = (action: string, operationId: string, summary: string, description: string, schema: JsonSchema): RouteDoc => ({
+  method: 'post', path: `/admin/users/{id}/${action}`, operationId, tag: 'admin', summary, description,
+  security: BEARER, challenges: true,
+  body: fieldsToJsonSchema(noFields),
+  success: { status: 200, description: summary, schema },
+  errors: ADMIN_ERRORS,
+});
 
 const graphqlRoute = (path: string, operationId: string, description: string): RouteDoc => ({
   method: 'post', path, operationId, tag: 'graphql',
@@ -57,10 +74,10 @@ export const ROUTES: readonly RouteDoc[] = [
   {
     method: 'post', path: '/auth/login', operationId: 'login', tag: 'auth',
     summary: 'Start a session with email and password',
-    description: 'The same answer for an unknown email and a wrong password (401 invalid_credentials). Same `transport` rule as signup.',
+    description: 'The same answer for an unknown email and a wrong password (401 invalid_credentials); the right password of a disabled account is 403 account_disabled. Same `transport` rule as signup.',
     body: fieldsToJsonSchema(credentialFields),
     success: { status: 200, description: 'A new session.', schema: ref('SessionTokens'), setsCookies: true },
-    errors: ['invalid_request', 'invalid_credentials', 'rate_limited', 'unavailable'],
+    errors: ['invalid_request', 'invalid_credentials', 'account_disabled', 'rate_limited', 'unavailable'],
   },
   {
     method: 'post', path: '/auth/refresh', operationId: 'refresh', tag: 'auth',
@@ -117,6 +134,34 @@ export const ROUTES: readonly RouteDoc[] = [
     body: fieldsToJsonSchema(passwordFields),
     success: { status: 204, description: 'The password is changed.' },
     errors: ['invalid_request', ...BEARER_REFUSED, 'rate_limited', 'unavailable'],
+  },
+  {
+    method: 'get', path: '/admin/users', operationId: 'adminSearchUsers', tag: 'admin',
+    summary: 'Search users by email text, newest first, a page at a time',
+    security: BEARER, challenges: true,
+    query: [
+      { name: 'q', description: 'Text the email contains; absent or empty lists everyone.', schema: { type: 'string' } },
+      { name: 'limit', description: 'Users per page.', schema: { type: 'string', pattern: '^\\d{1,9}$' } },
+      { name: 'offset', description: 'Where the page starts (`nextOffset` of the previous page).', schema: { type: 'string', pattern: '^\\d{1,9}$' } },
+    ],
+    success: {
+      status: 200,
+      description: 'One page of users.',
+      schema: { type: 'object', required: ['users', 'nextOffset'], additionalProperties: false, properties: { users: { type: 'array', items: ref('AdminUser') }, nextOffset: { type: ['integer', 'null'] } } },
+    },
+    errors: ADMIN_ERRORS,
+  },
+  adminAction('disable', 'adminDisableUser', 'Disable a user', 'Every session of the user is revoked at once; the user cannot log in or refresh until enabled again.', adminUserResult({ sessionsRevoked })),
+  adminAction('enable', 'adminEnableUser', 'Enable a user', 'The user may log in again.', adminUserResult()),
+  adminAction('logout', 'adminLogoutUser', 'Log a user out everywhere', 'Every session of the user is revoked at once.', { type: 'object', required: ['sessionsRevoked'], additionalProperties: false, properties: { sessionsRevoked } }),
+  {
+    method: 'put', path: '/admin/users/{id}/roles', operationId: 'adminSetRoles', tag: 'admin',
+    summary: "Set a user's roles",
+    description: "New access tokens carry them; the user's live sessions pick them up at their next refresh.",
+    security: BEARER, challenges: true,
+    body: fieldsToJsonSchema(rolesFields),
+    success: { status: 200, description: 'The user with the new roles.', schema: adminUserResult() },
+    errors: ADMIN_ERRORS,
   },
   graphqlRoute('/graphql', 'graphql', 'GraphQL over HTTP, POST with an `application/json` body only. A refused Bearer token fails the whole request with 401.'),
   graphqlRoute('/auth/graphql', 'authGraphql', 'The same GraphQL endpoint under `/auth`, where browsers send the refresh cookie (Path=/auth) that the cookie transport of `refresh` and `logOut` needs.'),

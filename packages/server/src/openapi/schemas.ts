@@ -65,6 +65,21 @@ export const componentSchemas: Record<string, JsonSchema> = {
     additionalProperties: false,
     properties: { id: { type: 'string' }, email: { type: 'string' }, name: { type: ['string', 'null'] }, createdAt: dateTime },
   },
+  AdminUser: {
+    type: 'object',
+    description: 'A user as the admin API shows it: never the password hash.',
+    required: ['id', 'email', 'name', 'roles', 'createdAt', 'updatedAt', 'disabledAt'],
+    additionalProperties: false,
+    properties: {
+      id: { type: 'string' },
+      email: { type: 'string' },
+      name: { type: ['string', 'null'] },
+      roles: { type: 'array', items: { type: 'string' } },
+      createdAt: dateTime,
+      updatedAt: dateTime,
+      disabledAt: { anyOf: [dateTime, { type: 'null' }], description: 'When the account was disabled; null while it is enabled.' },
+    },
+  },
   SessionTokens: { ...tokenVariants(true), description: 'The answer of signup and login.' },
   RefreshedTokens: { ...tokenVariants(false), description: 'The answer of a refresh: the same transport the refresh token came in.' },
   Session: {
