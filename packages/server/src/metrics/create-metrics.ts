@@ -70,11 +70,21 @@ export function createMetrics(): Metrics {
     this.inc(passwordWorkStats().waitedMs / 1000);
   } });
 
+  // prom-client hashes a label object on every call; the bound children are looked up once per label set instead
+  // (a bounded map: methods, route templates and statuses are closed sets).
+  const requestSeries = new Map<string, { count: Counter.Internal; duration: Histogram.Internal<string> }>();
+
   return {
     registry,
     observeRequest(method, route, status, seconds) {
-      httpRequests.inc({ method, route, status });
-      httpDuration.observe({ method, route }, seconds);
+      const key = `${method} ${status} ${route}`;
+      let series = requestSeries.get(key);
+      if (series === undefined) {
+        series = { count: httpRequests.labels(method, route, String(status)), duration: httpDuration.labels(method, route) };
+        requestSeries.set(key, series);
+      }
+      series.count.inc();
+      series.duration.observe(seconds);
     },
     observeStore(store, operation, seconds, failed) {
       storeDuration.observe({ store, operation }, seconds);
