@@ -142,6 +142,19 @@ describe('metrics on a listener of their own (TESSERA_METRICS_PORT)', () => {
     expect((await fetch(a.metricsUrl!, { method: 'POST' })).status).toBe(404);
   });
 
+  it('counts a failing store call by store and operation', async () => {
+    const server = await start({ TESSERA_METRICS_PORT: '0' });
+    await server.runtime.stores.close();
+    // A closed database: every call rejects, as in an outage.
+    const login = await post(`${server.url}/auth/login`, { email: 'ann@example.test', password: PASSWORD });
+    expect(login.status).toBeGreaterThanOrEqual(500);
+    const m = await scrape(server.metricsUrl!);
+    expect(m.value('tessera_store_errors_total', { store: 'users', operation: 'findUserByEmail' })).toBe(1);
+    expect(m.samples('tessera_store_errors_total')).toHaveLength(1);
+    expect(m.histogram('tessera_store_operation_duration_seconds', { store: 'users', operation: 'findUserByEmail' }).count).toBe(1);
+    expect(m.value('tessera_http_requests_total', { method: 'POST', route: '/auth/login', status: String(login.status) })).toBe(1);
+  });
+
   it('with a token as well, the listener refuses a scrape without it', async () => {
     const server = await start({ TESSERA_METRICS_PORT: '0', TESSERA_METRICS_TOKEN: TOKEN });
     expect((await fetch(server.metricsUrl!)).status).toBe(401);
