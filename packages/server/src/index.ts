@@ -8,3 +8,5 @@ export { readBearer, MAX_TOKEN_LENGTH } from './http/bearer.js';
 export { createRateLimits, RATE_LIMITS, type LimitRule, type RateLimitOptions, type RateLimitRules } from './limits/rate-limits.js';
 export { limitKeyForIp } from './limits/ip-key.js';
 export { createAuditLog, createLogger, type AuditLogOptions } from './audit/audit-log.js';
+export { createMetrics, type Metrics } from './metrics/create-metrics.js';
+export { metricsEndpoint, METRICS_PATH } from './metrics/metrics-endpoint.js';
