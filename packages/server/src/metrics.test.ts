@@ -71,6 +71,8 @@ describe('metrics on a listener of their own (TESSERA_METRICS_PORT)', () => {
 
     expect((await fetch(`${url}/auth/sessions/a-raw-session-id-42`, { method: 'DELETE' })).status).toBe(401);
     expect((await fetch(`${url}/no/such/page-1234`)).status).toBe(404);
+    // Refused by a middleware before any route ran: labelled with that middleware's wildcard, not the path.
+    expect((await fetch(`${url}/api/number`, { headers: { authorization: `Bearer ${'a'.repeat(9000)}` } })).status).toBe(400);
     // A method is a label too: anything beyond the usual ones (here WebDAV's) is counted as OTHER.
     expect((await fetch(`${url}/healthz`, { method: 'PROPFIND' })).status).toBe(404);
     // Not on the public port.
@@ -91,10 +93,11 @@ describe('metrics on a listener of their own (TESSERA_METRICS_PORT)', () => {
     expect(requests({ method: 'DELETE', route: '/auth/sessions/:id', status: '401' })).toBe(1);
     expect(requests({ method: 'GET', route: 'unmatched', status: '404' })).toBe(2);
     expect(requests({ method: 'OTHER', route: 'unmatched', status: '404' })).toBe(1);
+    expect(requests({ method: 'GET', route: '/*', status: '400' })).toBe(1);
     expect(new Set(m.samples('tessera_http_requests_total').map((s) => s.labels?.method))).toEqual(new Set(['GET', 'POST', 'DELETE', 'OTHER']));
     // Low cardinality: no label carries a raw path, an email or a token.
     const routes = new Set(m.samples('tessera_http_requests_total').map((s) => s.labels?.route));
-    expect([...routes].sort()).toEqual(['/api/number', '/auth/login', '/auth/refresh', '/auth/sessions/:id', '/auth/signup', 'unmatched']);
+    expect([...routes].sort()).toEqual(['/*', '/api/number', '/auth/login', '/auth/refresh', '/auth/sessions/:id', '/auth/signup', 'unmatched']);
 
     const latency = m.histogram('tessera_http_request_duration_seconds', { method: 'POST', route: '/auth/login' });
     expect(m.type('tessera_http_request_duration_seconds')).toBe('HISTOGRAM');

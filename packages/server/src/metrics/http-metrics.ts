@@ -19,11 +19,11 @@ export function httpMetrics(observe: RequestObserver): MiddlewareHandler {
 }
 
 /**
- * The template of the route that answered. A wildcard answered when no route matched (the 404), a middleware
- * refused the request first, or the demo's pages served a file: those share one label each, never the path.
+ * The template of the route that answered. When no route matched, the one answering is a catch-all (the 404):
+ * `unmatched`. A middleware that answered (a CORS preflight, a header limit, the demo's pages) keeps its own
+ * wildcard template (`/auth/*`, `/*`): still a closed set, never the path.
  */
 function routeLabel(c: Context): string {
   const template = routePath(c);
-  if (!template.includes('*')) return template;
-  return c.res.status === 404 ? 'unmatched' : c.res.headers.get('content-type')?.startsWith('application/json') === true ? 'middleware' : 'pages';
+  return c.res.status === 404 && template.endsWith('*') ? 'unmatched' : template;
 }
