@@ -9,3 +9,5 @@ export { createRateLimits, RATE_LIMITS, type LimitRule, type RateLimitOptions, t
 export { limitKeyForIp } from './limits/ip-key.js';
 export { createAuditLog, createLogger, type AuditLogOptions } from './audit/audit-log.js';
 export { createOpenApiDocument, type OpenApiOptions } from './openapi/document.js';
+export { createMetrics, type Metrics } from './metrics/create-metrics.js';
+export { metricsEndpoint, METRICS_PATH } from './metrics/metrics-endpoint.js';
