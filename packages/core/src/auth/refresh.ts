@@ -116,6 +116,9 @@ async function rotate(ctx: AuthContext, session: SessionRecord, user: UserRecord
   const nonce = Buffer.from(ctx.randomBytes(NONCE_BYTES));
   const successor = successorSecret(ctx.derived.refresh, session.id, secret, nonce);
   const idleExpiresAt = new Date(Math.min(now + ctx.settings.refreshTtlSeconds * 1000, session.absoluteExpiresAt.getTime()));
+  // Tokens first: one that cannot be issued (over its size budget) must fail the request before the refresh token
+  // rotates, or the client would be left holding a superseded token and, after the grace window, be taken for a thief.
+  const tokens = issueTokens(ctx, user, { id: session.id, idleExpiresAt }, successor);
   const won = await ctx.stores.sessions.rotateSession(session.id, {
     expectedSecretHash: session.secretHash,
     newSecretHash: hashSecret(successor),
@@ -124,8 +127,7 @@ async function rotate(ctx: AuthContext, session: SessionRecord, user: UserRecord
     idleExpiresAt,
     earlierRotations: rotationsToKeep(session.recentRotations, graceStart(ctx)),
   });
-  if (!won) return null;
-  return issueTokens(ctx, user, { id: session.id, idleExpiresAt }, successor);
+  return won ? tokens : null;
 }
 
 function sessionEnded(ctx: AuthContext, client: ClientInfo, sessionId: string, session: SessionRecord | null): TesseraError {
