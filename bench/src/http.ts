@@ -21,7 +21,7 @@ export interface HttpRow {
 const CLI = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
 
 /** Starts `tessera serve` in its own process on an in-memory SQLite store, rate limits off. */
-function startServer(): Promise<{ url: string; child: ChildProcess }> {
+export function startServer(): Promise<{ url: string; child: ChildProcess }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tessera-bench-'));
   const env = { ...process.env, PORT: '0', TESSERA_DATA_DIR: dataDir, TESSERA_DATABASE_URL: 'sqlite::memory:', TESSERA_RATE_LIMIT: 'off', NODE_ENV: 'development' };
   return spawnListening([CLI, 'serve'], env, 'tessera serve');
@@ -32,7 +32,7 @@ function load(url: string, headers: Record<string, string>, seconds: number): Pr
 }
 
 /** CPU time (user + system) a process has used so far, in ms, from /proc (Linux; ticks are 1/100 s there). */
-function cpuMs(pid: number | undefined): number | undefined {
+export function cpuMs(pid: number | undefined): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -120,7 +120,7 @@ export async function runHttpBench(options: { seconds?: number; rounds?: number 
   }
 }
 
-function medianOf(values: number[]): number {
+export function medianOf(values: number[]): number {
   return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 }
 

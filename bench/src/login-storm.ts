@@ -81,7 +81,7 @@ async function queueStats(child: ChildProcess): Promise<{ completed: number; wai
   return text === undefined ? undefined : (JSON.parse(text) as { completed: number; waitedMs: number; maxWaitMs: number });
 }
 
-const p99 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length * 0.99)] ?? 0;
+export const p99 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length * 0.99)] ?? 0;
 
 /**
  * A guarded route's p99 in calm, then while `inFlight` logins run at all times (the storm), on one server;

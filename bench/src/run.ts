@@ -1,14 +1,15 @@
 import { runGuardBench } from './guard.js';
 import { runHttpBench } from './http.js';
 import { runLoginStormBench } from './login-storm.js';
+import { runPeerCheckBench, runPeerSignInBench } from './peer.js';
 import { runRefreshBench } from './refresh.js';
 import { runVerifyBench } from './verify.js';
 
 // `npm run bench`: every comparison in one run, printed side by side as ratios. `-- --quick` for a short run;
-// `-- --only=verify,http,storm,guard,refresh` to pick sections.
+// `-- --only=verify,http,storm,guard,refresh,peer` to pick sections.
 const quick = process.argv.includes('--quick');
 const onlyArg = process.argv.find((arg) => arg.startsWith('--only='));
-const only = new Set(onlyArg ? onlyArg.slice('--only='.length).split(',') : ['verify', 'http', 'storm', 'guard', 'refresh']);
+const only = new Set(onlyArg ? onlyArg.slice('--only='.length).split(',') : ['verify', 'http', 'storm', 'guard', 'refresh', 'peer']);
 console.log(`# Tessera benchmarks — ${process.version}, ${new Date().toISOString()}${quick ? ' (quick)' : ''}\n`);
 
 if (only.has('verify')) {
@@ -63,4 +64,33 @@ if (only.has('refresh')) {
   console.log('\n## Refresh throughput through the core, by store and live-session count\n');
   const rows = await runRefreshBench(quick ? { liveSessions: [10_000], durationMs: 1_000 } : {});
   console.table(rows.map((r) => ({ store: r.store, 'live sessions': r.liveSessions, 'refresh/s': Math.round(r.refreshPerSec), 'p99 ms': r.p99Ms })));
+}
+
+if (only.has('peer')) {
+  console.log('\n## Tessera vs better-auth: a protected route\'s session check (autocannon, 50 connections, each server in its own process; median of rounds)\n');
+  const checks = await runPeerCheckBench(quick ? { seconds: 2, rounds: 3 } : { seconds: 3, rounds: 9 });
+  console.table(
+    checks.map((r) => ({
+      server: r.server,
+      'req/s': r.requestsPerSec,
+      'p99 ms': r.p99Ms,
+      non2xx: r.non2xx,
+      'x Tessera': r.ratioToTessera.toFixed(2),
+      'server µs/req': r.serverCpuUsPerRequest?.toFixed(1) ?? '-',
+      'x Tessera (server CPU)': r.cpuRatioToTessera?.toFixed(2) ?? '-',
+    })),
+  );
+  console.log('\n## Tessera vs better-auth: email and password sign-in, 8 in flight at all times (median of alternating rounds)\n');
+  const signIns = await runPeerSignInBench(quick ? { seconds: 3, rounds: 3 } : { seconds: 5, rounds: 5 });
+  console.table(
+    signIns.map((r) => ({
+      server: r.server,
+      'password hashing': r.hashing,
+      'one check alone ms': r.oneVerifyMs.toFixed(1),
+      'logins/s': r.loginsPerSec.toFixed(1),
+      'p99 ms': Math.round(r.p99Ms),
+      failed: r.failed,
+      'x Tessera': r.ratioToTessera.toFixed(2),
+    })),
+  );
 }

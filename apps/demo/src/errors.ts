@@ -4,6 +4,7 @@ import { AuthError } from '@tessera/client';
 const SENTENCES: Record<string, string> = {
   invalid_credentials: "That email and password don't match.",
   email_taken: 'There is already an account with this email. Log in instead?',
+  account_disabled: 'This account has been disabled. Contact the administrator.',
   rate_limited: 'Too many attempts in a short time. Wait a minute, then try again.',
   network_error: "We couldn't reach the server. Check your connection and try again.",
   invalid_token: 'Your session has ended. Please log in again.',

@@ -14,3 +14,7 @@ export { AUTH_EVENT_TYPES, type AuthEvent, type AuthEventDetails, type AuthEvent
 export type { AbuseLimits, LimitedAction, PasswordAttempt } from './auth/limits.js';
 export { createUser, createUserId, type SignupInput } from './auth/signup.js';
 export { revokeAllUserSessions, revokeOneSession } from './auth/revoke.js';
+export { ADMIN_ROLE, type AdminActor } from './auth/admin/actor.js';
+export { toAdminUser, type AdminUserView } from './auth/admin/target.js';
+export { SEARCH_DEFAULT_LIMIT, SEARCH_MAX_LIMIT, SEARCH_MAX_OFFSET, type SearchUsersInput, type UserPage } from './auth/admin/search-users.js';
+export { checkRoles, MAX_ROLES } from './auth/admin/set-user-roles.js';

@@ -11,6 +11,7 @@ export const ERROR_CATALOG = {
   invalid_grant: { status: 401, message: 'The refresh token is invalid, expired or revoked.' },
   csrf_failed: { status: 403, message: 'The CSRF check failed.' },
   insufficient_scope: { status: 403, message: 'The access token lacks a role or scope this resource needs.' },
+  account_disabled: { status: 403, message: 'This account has been disabled; contact the administrator.' },
   not_found: { status: 404, message: 'Not found.' },
   email_taken: { status: 409, message: 'An account with this email already exists.' },
   unsupported_media_type: { status: 415, message: 'Send the body as application/json.' },

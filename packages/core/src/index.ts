@@ -11,14 +11,17 @@ export { NAME_MAX_LENGTH, normalizeName } from './input/name.js';
 export {
   createAccessTokenVerifier,
   createJti,
+  requireRoles,
   signAccessToken,
   SIGNING_ALGS,
   type AccessTokenClaims,
+  type AccessTokenVerifier,
   type AccessTokenVerifierOptions,
   type AsymmetricSigningAlg,
   type SigningAlg,
   type SigningKey,
   type VerificationKey,
+  type VerifierCacheStats,
   type VerifyAccessToken,
 } from './token.js';
 
@@ -75,6 +78,7 @@ export {
   encodeRecentRotations,
   recentRotationsAfter,
   type KeyStore,
+  type ListUsersOptions,
   type LatestRotationFields,
   type NewSession,
   type NewUser,
@@ -90,14 +94,23 @@ export {
 } from './store.js';
 
 export {
+  ADMIN_ROLE,
   AUTH_EVENT_TYPES,
+  checkRoles,
   createAuth,
   createUser,
   createUserId,
   revokeAllUserSessions,
+  MAX_ROLES,
   revokeOneSession,
+  SEARCH_DEFAULT_LIMIT,
+  SEARCH_MAX_LIMIT,
+  SEARCH_MAX_OFFSET,
+  toAdminUser,
   toPublicUser,
   type AbuseLimits,
+  type AdminActor,
+  type AdminUserView,
   type Auth,
   type AuthContext,
   type AuthEvent,
@@ -113,10 +126,13 @@ export {
   type PasswordAttempt,
   type PublicUser,
   type RevocationListener,
+  type SearchUsersInput,
   type SignupInput,
+  type UserPage,
 } from './auth.js';
 
 export {
+  ARGON2_PARAMS,
   checkPasswordPolicy,
   configurePasswordWork,
   defaultPasswordWorkLimits,

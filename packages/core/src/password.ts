@@ -1,6 +1,6 @@
 // @tessera/core/password — hashing (argon2id, bcrypt for imported hashes), the work limiter, the password policy.
 // The only entry that loads native modules (@node-rs/argon2, @node-rs/bcrypt).
-export { hashPassword, verifyPassword } from './password/hash.js';
+export { ARGON2_PARAMS, hashPassword, verifyPassword } from './password/hash.js';
 export {
   configurePasswordWork,
   defaultPasswordWorkLimits,

@@ -1,6 +1,7 @@
 // @tessera/core/store — the store interfaces every backend implements, with their atomicity written down.
 export type {
   KeyStore,
+  ListUsersOptions,
   NewSession,
   NewUser,
   RevokedSession,

@@ -3,13 +3,16 @@
 export {
   SIGNING_ALGS,
   type AccessTokenClaims,
+  type AccessTokenVerifier,
   type AccessTokenVerifierOptions,
   type AsymmetricSigningAlg,
   type SigningAlg,
   type SigningKey,
+  type VerifierCacheStats,
   type VerificationKey,
   type VerifyAccessToken,
 } from './token/types.js';
 export { createAccessTokenVerifier } from './token/verify.js';
 export { signAccessToken } from './token/sign.js';
 export { createJti } from './token/jti.js';
+export { requireRoles } from './token/require-roles.js';

@@ -12,11 +12,8 @@ export function scopesOf(claims: AccessTokenClaims): ReadonlySet<string> {
   return new Set();
 }
 
-/** Throws 403 `insufficient_scope` unless the token carries every one of `roles` (exact, case-sensitive names). */
-export function requireRoles(claims: AccessTokenClaims, ...roles: string[]): void {
-  const missing = roles.filter((role) => !claims.roles.includes(role));
-  if (missing.length > 0) throw new TesseraError('insufficient_scope', `This resource needs the role${plural(missing)} ${list(missing)}.`);
-}
+// The role check lives in the core, so the server's admin routes and every guard apply the same rule.
+export { requireRoles } from '@tessera/core/token';
 
 /** Throws 403 `insufficient_scope` unless the token grants every one of `scopes`. */
 export function requireScopes(claims: AccessTokenClaims, ...scopes: string[]): void {

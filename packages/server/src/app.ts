@@ -12,6 +12,9 @@ import { readCredentialHeaders } from './http/credential-headers.js';
 import { clientIp } from './http/origin.js';
 import { pagesContentSecurityPolicy, securityHeaders } from './http/security-headers.js';
 import { createSessionTransport } from './http/session-transport.js';
+import { createOpenApiDocument } from './openapi/document.js';
+import { adminRoutes } from './routes/admin.js';
+import { httpMetrics, type RequestObserver } from './metrics/http-metrics.js';
 import { authRoutes } from './routes/auth.js';
 import { demoApiRoutes } from './routes/demo-api.js';
 import { wellKnownRoutes } from './routes/well-known.js';
@@ -44,6 +47,8 @@ export interface AppOptions {
    * Standard error by default.
    */
   logError?: (text: string) => void;
+  /** Told every request's method, route template, status and duration (metrics); nothing is timed without it. */
+  observeRequest?: RequestObserver;
 }
 
 /**
@@ -63,6 +68,8 @@ export function createApp(options: AppOptions): Hono {
   if (options.onEvent) auth.onEvent(options.onEvent);
 
   const app = new Hono();
+  // First, so that the time covers every other middleware too.
+  if (options.observeRequest) app.use('*', httpMetrics(options.observeRequest));
   if (!options.hostSetsSecurityHeaders) {
     app.use('*', async (c, next) => {
       await next();
@@ -97,8 +104,15 @@ export function createApp(options: AppOptions): Hono {
   app.route('/graphql', graphql);
   // The demo's protected resources (TESSERA_DEMO): on unless switched off, as it is by default in production.
   if (config.demo !== false) app.route('/api', demoApiRoutes(auth));
+  app.route('/admin', adminRoutes({ auth, clientInfo }));
   app.route('/.well-known', wellKnownRoutes({ issuer: config.issuer, jwks: () => options.keys.jwks() }));
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  // Built once: the document depends only on the route table and the issuer.
+  const openApi = JSON.stringify(createOpenApiDocument({ issuer: config.issuer }));
+  app.get('/openapi.json', (c) => {
+    c.header('cache-control', 'public, max-age=300');
+    return c.body(openApi, 200, { 'content-type': 'application/json; charset=utf-8' });
+  });
   // Readiness, unlike liveness, depends on the stores: a load balancer stops sending logins to an instance whose
   // database or Redis is gone, while /healthz keeps it from being restarted for a fault a restart cannot fix.
   app.get('/readyz', async (c) => {

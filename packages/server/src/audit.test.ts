@@ -2,7 +2,7 @@ import { AUTH_EVENT_TYPES } from '@tessera/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from './app.js';
 import { createAuditLog } from './audit/audit-log.js';
-import { cookieHeader, createTestApp, json, ORIGIN, PASSWORD, signupWithCookie } from './harness.testkit.js';
+import { checkedRequest, cookieHeader, createTestApp, json, PASSWORD, signupWithCookie } from './harness.testkit.js';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
 let lines: string[];
@@ -13,7 +13,7 @@ beforeEach(async () => {
   // The log goes through pino into a destination stream the test reads, exactly as `tessera serve` writes stdout.
   const onEvent = createAuditLog({ destination: { write: (line: string) => void lines.push(line) } });
   const app = createApp({ auth: t.runtime.auth, keys: t.runtime.keys, config: t.config, logError: () => {}, onEvent });
-  request = async (path, init = {}) => app.request(`${ORIGIN}${path}`, init);
+  request = checkedRequest(app);
 });
 afterEach(async () => t.close());
 

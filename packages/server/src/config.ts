@@ -48,6 +48,18 @@ export interface ServerConfig {
    * of yours, such as examples/express-api's `/getnumber`. Null: the demo stays on this origin.
    */
   demoNumberUrl: string | null;
+  /** TESSERA_METRICS_PORT / _HOST / _TOKEN: where Prometheus metrics are served; null (neither set) = nowhere. */
+  metrics: MetricsConfig | null;
+}
+
+/**
+ * `port` set: a listener of its own on `host` (loopback by default), never the public port. `port` null: GET
+ * /metrics on the main port, for the holder of `token` only. With both, the separate listener also wants the token.
+ */
+export interface MetricsConfig {
+  port: number | null;
+  host: string;
+  token: string | null;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -144,6 +156,26 @@ function origin(name: string, text: string): string {
     throw new ConfigError(`${name} lists "${text}", which is not a bare origin; write scheme://host[:port] with no path.`);
   }
   return url.origin;
+}
+
+/** The metrics settings, or null when neither TESSERA_METRICS_PORT nor TESSERA_METRICS_TOKEN is set. */
+function metricsConfig(env: Env, port: number): MetricsConfig | null {
+  const portText = read(env, 'TESSERA_METRICS_PORT');
+  const host = read(env, 'TESSERA_METRICS_HOST');
+  const token = read(env, 'TESSERA_METRICS_TOKEN');
+  if (portText === undefined && host !== undefined) throw new ConfigError('TESSERA_METRICS_HOST is set without TESSERA_METRICS_PORT; set the port of the metrics listener too, or unset TESSERA_METRICS_HOST.');
+  if (portText !== undefined && (!/^\d+$/.test(portText) || Number(portText) > 65535)) {
+    throw new ConfigError(`TESSERA_METRICS_PORT="${portText}" is not a port number; use 1 to 65535 (0 picks a free port).`);
+  }
+  if (portText !== undefined && Number(portText) !== 0 && Number(portText) === port) {
+    throw new ConfigError(`TESSERA_METRICS_PORT is the same as PORT (${port}); give the metrics listener a port of its own.`);
+  }
+  // A guessable token would hand the attack counters to anyone who can reach the public port.
+  if (token !== undefined && !/^[\x21-\x7e]{32,}$/.test(token)) {
+    throw new ConfigError('TESSERA_METRICS_TOKEN must be at least 32 printable characters without spaces; generate one with "npx tessera secret".');
+  }
+  if (portText === undefined && token === undefined) return null;
+  return { port: portText === undefined ? null : Number(portText), host: host ?? '127.0.0.1', token: token ?? null };
 }
 
 /**
@@ -253,5 +285,6 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     logLevel: logLevelText as LogLevel,
     demo: demoText === 'on',
     demoNumberUrl,
+    metrics: metricsConfig(env, port),
   };
 }

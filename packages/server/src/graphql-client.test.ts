@@ -1,7 +1,7 @@
 import { createAuthClient, type AuthClient } from '@tessera/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GraphqlBody } from './graphql.testkit.js';
-import { createTestApp, ORIGIN, PASSWORD } from './harness.testkit.js';
+import { checkedRequest, createTestApp, ORIGIN, PASSWORD } from './harness.testkit.js';
 
 // @tessera/client's fetch in front of POST /graphql, against the in-memory server whose clock the test moves.
 let t: Awaited<ReturnType<typeof createTestApp>>;
@@ -10,9 +10,10 @@ let paths: string[];
 beforeEach(async () => {
   t = await createTestApp();
   paths = [];
+  const request = checkedRequest(t.app);
   const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
     paths.push(new URL(input instanceof Request ? input.url : String(input)).pathname);
-    return t.app.request(input instanceof URL ? input.href : input, init);
+    return request(input, init);
   };
   // The client's clock stands still, so it never refreshes ahead of time: only the server's 401 tells it.
   const stopped = t.clock.now();

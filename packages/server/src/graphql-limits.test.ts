@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from './app.js';
 import { OPERATION_LIMITS, operationLimitsRule } from './graphql/limits.js';
 import { codes, graphql, GRAPHQL_RESPONSE, LOG_IN, SIGN_UP } from './graphql.testkit.js';
-import { createTestApp, json, ORIGIN, PASSWORD } from './harness.testkit.js';
+import { checkedRequest, createTestApp, json, PASSWORD } from './harness.testkit.js';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
 let events: AuthEvent[];
@@ -13,7 +13,7 @@ beforeEach(async () => {
   t = await createTestApp();
   events = [];
   const app = createApp({ auth: t.runtime.auth, keys: t.runtime.keys, config: t.config, logError: () => {}, onEvent: (event) => void events.push(event) });
-  send = async (pathname, init = {}) => app.request(`${ORIGIN}${pathname}`, init);
+  send = checkedRequest(app);
 });
 afterEach(async () => t.close());
 
@@ -149,7 +149,7 @@ describe('GraphQL over HTTP', () => {
     const logged: string[] = [];
     const failing = { ...t.runtime.auth, currentUser: () => Promise.reject(new Error('SELECT password_hash FROM users: disk I/O error')) };
     const app = createApp({ auth: failing, keys: t.runtime.keys, config: t.config, logError: (line) => void logged.push(line) });
-    const request = (pathname: string, init?: RequestInit) => app.request(`${ORIGIN}${pathname}`, init);
+    const request = checkedRequest(app);
     const { body: signed } = await graphql<{ signUp: { accessToken: string } }>(request, SIGN_UP, { variables: { email: 'ann@example.test', password: PASSWORD } });
     const { response, body } = await graphql(request, '{ me { id } }', { headers: { authorization: `Bearer ${signed.data!.signUp.accessToken}` } });
     expect(response.status).toBe(200);
@@ -175,7 +175,7 @@ describe('development and production', () => {
     const prod = await createTestApp({ NODE_ENV: 'production', TESSERA_ISSUER: 'https://auth.example.test' });
     try {
       expect(prod.config.production).toBe(true);
-      const request = (pathname: string, init?: RequestInit) => prod.app.request(`https://auth.example.test${pathname}`, init);
+      const request = checkedRequest(prod.app, 'https://auth.example.test');
       for (const query of ['{ __schema { types { name } } }', '{ __type(name: "User") { fields { name } } }']) {
         const { response, body } = await graphql(request, query);
         expect(response.status).toBe(400);

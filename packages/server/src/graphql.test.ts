@@ -2,7 +2,7 @@ import type { AuthEvent } from '@tessera/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from './app.js';
 import { codes, graphql, GRAPHQL_RESPONSE, LOG_IN, REFRESH, SIGN_UP, type AuthPayload } from './graphql.testkit.js';
-import { cookieHeader, cookieJar, createTestApp, ORIGIN, PASSWORD } from './harness.testkit.js';
+import { checkedRequest, cookieHeader, cookieJar, createTestApp, ORIGIN, PASSWORD } from './harness.testkit.js';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
 let events: AuthEvent[];
@@ -11,7 +11,7 @@ beforeEach(async () => {
   t = await createTestApp({ TESSERA_CORS_ORIGINS: 'http://app.example.test:5173' });
   events = [];
   const app = createApp({ auth: t.runtime.auth, keys: t.runtime.keys, config: t.config, logError: () => {}, onEvent: (event) => void events.push(event) });
-  send = async (pathname, init = {}) => app.request(`${ORIGIN}${pathname}`, init);
+  send = checkedRequest(app);
 });
 afterEach(async () => t.close());
 

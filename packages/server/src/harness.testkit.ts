@@ -3,8 +3,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createFixedClock, TEST_SECRET } from '@tessera/testing';
+import type { Hono } from 'hono';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
+import { responseCheckFor, type ResponseCheck } from './openapi/response-check.testkit.js';
 import { openRuntime } from './runtime.js';
 
 export { TEST_SECRET };
@@ -16,8 +18,25 @@ export async function createTestApp(env: Record<string, string> = {}, options: {
   const config = loadConfig({ TESSERA_DATABASE_URL: 'sqlite::memory:', TESSERA_SECRET: TEST_SECRET, TESSERA_DATA_DIR: dataDir, ...env }, dataDir);
   const runtime = await openRuntime(config, { now: clock.now });
   const app = createApp({ auth: runtime.auth, keys: runtime.keys, config, logError: options.logError ?? (() => {}) });
-  const request = (pathname: string, init: RequestInit = {}) => app.request(`${ORIGIN}${pathname}`, init);
+  const request = checkedRequest(app);
   return { app, runtime, clock, config, request, close: () => runtime.close() };
+}
+
+/**
+ * `app.request` that also checks the response against the OpenAPI document the app serves (status, media type,
+ * JSON body, required headers): a response `/openapi.json` does not describe fails the test that made it.
+ * `input` is a path under `origin`, a full URL or a Request.
+ */
+export function checkedRequest(app: Pick<Hono, 'request'>, origin = ORIGIN) {
+  let check: ResponseCheck | undefined;
+  return async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
+    const url = new URL(input instanceof Request ? input.url : String(input), origin);
+    const method = init.method ?? (input instanceof Request ? input.method : 'GET');
+    const response = await app.request(input instanceof Request ? input : url.href, init);
+    check ??= await responseCheckFor(() => app.request(new URL('/openapi.json', origin).href));
+    await check(method, url.pathname, response);
+    return response;
+  };
 }
 
 export function json(body: unknown, headers: Record<string, string> = {}): RequestInit {

@@ -7,3 +7,6 @@ export { errorResponse } from './http/errors.js';
 export { createRateLimits, RATE_LIMITS, type LimitRule, type RateLimitOptions, type RateLimitRules } from './limits/rate-limits.js';
 export { limitKeyForIp } from './limits/ip-key.js';
 export { createAuditLog, createLogger, type AuditLogOptions } from './audit/audit-log.js';
+export { createOpenApiDocument, type OpenApiOptions } from './openapi/document.js';
+export { createMetrics, type Metrics } from './metrics/create-metrics.js';
+export { metricsEndpoint, METRICS_PATH } from './metrics/metrics-endpoint.js';

@@ -7,6 +7,7 @@ import { ConfigError, type ServerConfig } from './config.js';
 import { describeDatabase, describeError } from './describe-error.js';
 import { loadOrCreateSecret, SECRET_FILE } from './secret-file.js';
 import { createRateLimits, type RateLimitOptions } from './limits/rate-limits.js';
+import { observeStores, type StoreObserver } from './metrics/observe-stores.js';
 import { openRedisRuntime, type RedisRuntime } from './redis-runtime.js';
 
 export interface Runtime {
@@ -48,6 +49,8 @@ export interface RuntimeOptions {
   redis?: RateLimitOptions['redis'];
   /** Where background trouble (a lost Redis connection) is reported; standard error by default. */
   log?: (line: string) => void;
+  /** Told the duration and outcome of every store call (metrics); without it the stores are used unwrapped. */
+  observeStore?: StoreObserver;
 }
 
 /**
@@ -81,7 +84,8 @@ export async function openRuntime(config: ServerConfig, options: RuntimeOptions 
     await sqlStores.close();
     throw error;
   }
-  const stores: SqlStores = redis ? withRedisSessions(sqlStores, redis) : sqlStores;
+  const combined: SqlStores = redis ? withRedisSessions(sqlStores, redis) : sqlStores;
+  const stores = options.observeStore ? observeStores(combined, options.observeStore) : combined;
   try {
     const keys = await KeyRing.load(stores.keys, {
       alg: config.signingAlg,

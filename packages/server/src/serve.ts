@@ -7,11 +7,16 @@ import { createAuditLog } from './audit/audit-log.js';
 import type { ServerConfig } from './config.js';
 import { errorResponse } from './http/errors.js';
 import { securityHeaders } from './http/security-headers.js';
+import { createMetrics } from './metrics/create-metrics.js';
+import { METRICS_PATH, metricsEndpoint } from './metrics/metrics-endpoint.js';
+import { startMetricsListener, type MetricsListener } from './metrics/metrics-listener.js';
 import { pagesHandler } from './pages.js';
 import { openRuntime, type Runtime } from './runtime.js';
 
 export interface RunningServer {
   url: string;
+  /** The scrape address when metrics have a listener of their own (TESSERA_METRICS_PORT). */
+  metricsUrl?: string;
   runtime: Runtime;
   close(): Promise<void>;
 }
@@ -44,6 +49,10 @@ function applySecurityHeaders(env: HttpBindings | Http2Bindings, config: ServerC
   for (const [name, value] of securityHeaders(query < 0 ? url : url.slice(0, query), secure)) env.outgoing.setHeader(name, value);
 }
 
+function isMetricsPath(url: string | undefined): boolean {
+  return url === METRICS_PATH || url?.startsWith(`${METRICS_PATH}?`) === true;
+}
+
 /**
  * Starts the auth server on Node. The port is bound first, so that with PORT=0 and no TESSERA_ISSUER the
  * issuer written into tokens is the address actually served; requests that arrive before the runtime is open
@@ -52,10 +61,15 @@ function applySecurityHeaders(env: HttpBindings | Http2Bindings, config: ServerC
 export async function startServer(config: ServerConfig, options: StartServerOptions = {}): Promise<RunningServer> {
   const log = options.log ?? ((line: string) => console.log(line));
   const onEvent = options.onEvent ?? createAuditLog({ level: config.logLevel });
+  const metrics = config.metrics === null ? undefined : createMetrics();
+  const scrape = metrics && config.metrics ? metricsEndpoint(metrics.registry, config.metrics.token) : undefined;
+  // Token mode without a port of its own: GET /metrics on the public port, for the token's holder only.
+  const scrapeOnMainPort = config.metrics?.port === null ? scrape : undefined;
   let handle: ((request: Request, env: HttpBindings | Http2Bindings) => Response | Promise<Response>) | undefined;
   const server = createAdaptorServer({
     fetch: (request: Request, env: HttpBindings | Http2Bindings) => {
       applySecurityHeaders(env, config);
+      if (scrapeOnMainPort && request.method === 'GET' && isMetricsPath(env.incoming.url)) return scrapeOnMainPort(env.incoming.headers.authorization);
       return handle ? handle(request, env) : errorResponse(new TesseraError('unavailable', 'The server is still starting.'));
     },
   });
@@ -73,12 +87,27 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
 
   let runtime: Runtime;
   try {
-    runtime = await openRuntime(effective, { onEvent, log, ...(options.now ? { now: options.now } : {}) });
+    runtime = await openRuntime(effective, { onEvent, log, ...(options.now ? { now: options.now } : {}), ...(metrics ? { observeStore: metrics.observeStore } : {}) });
   } catch (error) {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     throw error;
   }
   const { auth, keys, stores } = runtime;
+  let metricsListener: MetricsListener | undefined;
+  if (metrics) {
+    auth.onEvent(metrics.onEvent);
+    metrics.readCacheStatsFrom(auth.verifyAccessToken.cacheStats);
+    if (config.metrics?.port != null && scrape) {
+      try {
+        metricsListener = await startMetricsListener(config.metrics.port, config.metrics.host, scrape);
+      } catch (error) {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await runtime.close();
+        throw error;
+      }
+      log(`[tessera] metrics on ${metricsListener.url}`);
+    }
+  }
   const pages = options.pagesDir === undefined || !effective.demo ? undefined : pagesHandler(options.pagesDir, { numberUrl: effective.demoNumberUrl });
   const app = createApp({
     auth,
@@ -90,6 +119,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     // Failed requests: one line each with its request id (stack traces only for internal errors, rate limited).
     logError: options.log ?? ((text) => console.error(text)),
     ...(pages ? { pages } : {}),
+    ...(metrics ? { observeRequest: metrics.observeRequest } : {}),
   });
   handle = (request, env) => app.fetch(request, env);
 
@@ -131,10 +161,12 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   let closing: Promise<void> | undefined;
   return {
     url,
+    ...(metricsListener ? { metricsUrl: metricsListener.url } : {}),
     runtime,
     close: () => {
       closing ??= (async () => {
         for (const timer of timers) clearInterval(timer);
+        await metricsListener?.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           // Idle keep-alive connections would hold the close open; in-flight requests still finish.

@@ -42,6 +42,7 @@ export function toUser(row: UserRow): UserRecord {
     roles: parseRoles(row.roles),
     createdAt: toDate(row.created_at),
     updatedAt: toDate(row.updated_at),
+    disabledAt: toDateOrNull(row.disabled_at),
   };
 }
 

@@ -17,6 +17,8 @@ export interface UsersTable {
   roles: string;
   created_at: Millis;
   updated_at: Millis;
+  /** Added by migration 0003; NULL while the account is enabled. */
+  disabled_at: NullableMillis;
 }
 
 export interface SessionsTable {

@@ -8,6 +8,7 @@ import { DAY, at, makeSession, makeUser, randomId, runStoreConformance } from '@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSqlStores } from './create-sql-stores.js';
 import { initialMigration } from './migrations/0001-initial.js';
+import { recentRotationsMigration } from './migrations/0002-recent-rotations.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-sqlite-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -98,6 +99,37 @@ describe('SQLite specifics', () => {
     expect((await stores.sessions.findSession(session.id))?.recentRotations).toEqual([
       { supersededHash: next.newSecretHash, nonce: 'nonce-old-3', rotatedAt: at(3) },
     ]);
+    await stores.close();
+  });
+
+  it('upgrades users of the previous version to enabled, and a previous-version insert still works after the upgrade', async () => {
+    const file = freshFile();
+    mkdirSync(dirname(file), { recursive: true });
+    const old = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new Database(file) }) });
+    const migrator = new Migrator({
+      db: old,
+      provider: { getMigrations: async () => ({ '0001_initial': initialMigration('sqlite'), '0002_recent_rotations': recentRotationsMigration }) },
+      migrationTableName: 'tessera_migration',
+      migrationLockTableName: 'tessera_migration_lock',
+    });
+    expect((await migrator.migrateToLatest()).error).toBeUndefined();
+    await old.destroy();
+    // What the previous version's createUser wrote: no disabled_at column at all.
+    const insertTheOldWay = (id: string, email: string) => {
+      const raw = new Database(file);
+      raw
+        .prepare('insert into tessera_users (id, email, name, password_hash, roles, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?)')
+        .run(id, email, null, 'hash', '["user"]', at().getTime(), at().getTime());
+      raw.close();
+    };
+    insertTheOldWay('before', 'before@example.test');
+
+    const stores = await createSqlStores(`sqlite:${file}`);
+    expect((await stores.users.findUserById('before'))?.disabledAt).toBeNull();
+    insertTheOldWay('during', 'during@example.test');
+    expect((await stores.users.findUserById('during'))?.disabledAt).toBeNull();
+    expect(await stores.users.setUserDisabled('during', at(DAY), at(DAY))).toBe(true);
+    expect((await stores.users.findUserById('during'))?.disabledAt).toEqual(at(DAY));
     await stores.close();
   });
 

@@ -1,6 +1,7 @@
 import type { UserStore } from '@tessera/core';
+import { sql } from 'kysely';
 import { guard, isUniqueViolation } from './errors.js';
-import { toMillis, toUser } from './rows.js';
+import { toMillis, toMillisOrNull, toUser } from './rows.js';
 import type { Db } from './schema.js';
 
 /** Large enough to mean "no limit" on every dialect (MySQL cannot OFFSET without a LIMIT). */
@@ -46,6 +47,12 @@ export function createSqlUserStore(db: Db): UserStore {
     listUsers: (options = {}) =>
       guard(async () => {
         let query = db.selectFrom('tessera_users').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc');
+        if (options.emailContains !== undefined) {
+          // LIKE with the text's own wildcards escaped, so "_" and "%" match only themselves. The escape character
+          // is "!", not a backslash, whose meaning inside a string literal differs between MySQL and the others.
+          const pattern = `%${options.emailContains.replace(/[!%_]/g, (c) => `!${c}`)}%`;
+          query = query.where(sql<boolean>`${sql.ref('email')} like ${pattern} escape '!'`);
+        }
         if (options.limit !== undefined || options.offset !== undefined) query = query.limit(options.limit ?? NO_LIMIT);
         if (options.offset !== undefined) query = query.offset(options.offset);
         return (await query.execute()).map(toUser);
@@ -58,6 +65,27 @@ export function createSqlUserStore(db: Db): UserStore {
         const result = await db
           .updateTable('tessera_users')
           .set({ password_hash: passwordHash, updated_at: toMillis(at) })
+          .where('id', '=', userId)
+          .executeTakeFirst();
+        return result.numUpdatedRows > 0n;
+      }),
+
+    /** One UPDATE of both columns: atomic on every dialect. Matched rows count (see updatePasswordHash). */
+    updateUserRoles: (userId, roles, at) =>
+      guard(async () => {
+        const result = await db
+          .updateTable('tessera_users')
+          .set({ roles: JSON.stringify(roles), updated_at: toMillis(at) })
+          .where('id', '=', userId)
+          .executeTakeFirst();
+        return result.numUpdatedRows > 0n;
+      }),
+
+    setUserDisabled: (userId, disabledAt, at) =>
+      guard(async () => {
+        const result = await db
+          .updateTable('tessera_users')
+          .set({ disabled_at: toMillisOrNull(disabledAt), updated_at: toMillis(at) })
           .where('id', '=', userId)
           .executeTakeFirst();
         return result.numUpdatedRows > 0n;

@@ -1,7 +1,7 @@
 import type { DerivedKeys } from '../secrets.js';
 import type { RevokedSessions } from '../session/revoked-sessions.js';
 import type { Stores, UserRecord } from '../store/types.js';
-import type { AccessTokenClaims, SigningKey } from '../token/types.js';
+import type { AccessTokenVerifier, SigningKey } from '../token/types.js';
 import type { AuthEventListener } from './events.js';
 import type { AbuseLimits } from './limits.js';
 
@@ -35,7 +35,7 @@ export interface AuthContext {
   derived: DerivedKeys;
   settings: AuthSettings;
   revoked: RevokedSessions;
-  verifyAccessToken: (token: string) => AccessTokenClaims;
+  verifyAccessToken: AccessTokenVerifier;
   now: () => number;
   randomBytes: (size: number) => Uint8Array;
   claimsHook?: ClaimsHook | undefined;

@@ -5,6 +5,12 @@ import type { Stores } from '../store/types.js';
 import { createAccessTokenVerifier } from '../token/verify.js';
 import type { AccessTokenClaims, SigningKey, VerificationKey } from '../token/types.js';
 import { changePassword, currentUser } from './account.js';
+import type { AdminActor } from './admin/actor.js';
+import { disableUser } from './admin/disable-user.js';
+import { enableUser } from './admin/enable-user.js';
+import { forceLogout } from './admin/force-logout.js';
+import { searchUsers, type SearchUsersInput } from './admin/search-users.js';
+import { setUserRoles } from './admin/set-user-roles.js';
 import type { AuthContext, AuthSettings, ClaimsHook, ClientInfo, RevocationListener } from './context.js';
 import { emitEvent, type AuthEvent, type AuthEventDetails, type AuthEventListener } from './events.js';
 import type { AbuseLimits } from './limits.js';
@@ -102,6 +108,17 @@ function bindAuth(ctx: AuthContext, listeners: Set<AuthEventListener>) {
     deleteSession: (claims: AccessTokenClaims, sessionId: string, client?: ClientInfo) => deleteSession(ctx, claims, sessionId, client),
     changePassword: (claims: AccessTokenClaims, currentPassword: string, newPassword: string, client?: ClientInfo) =>
       changePassword(ctx, claims, currentPassword, newPassword, client),
+    /**
+     * Managing accounts (see auth/admin): each operation first checks its actor — an access token with the `admin`
+     * role whose user still has it, or the command line's operator. Targets are a user id or an email.
+     */
+    admin: {
+      searchUsers: (actor: AdminActor, input: SearchUsersInput, client?: ClientInfo) => searchUsers(ctx, actor, input, client),
+      disableUser: (actor: AdminActor, target: string, client?: ClientInfo) => disableUser(ctx, actor, target, client),
+      enableUser: (actor: AdminActor, target: string, client?: ClientInfo) => enableUser(ctx, actor, target, client),
+      setUserRoles: (actor: AdminActor, target: string, roles: readonly string[], client?: ClientInfo) => setUserRoles(ctx, actor, target, roles, client),
+      forceLogout: (actor: AdminActor, target: string, client?: ClientInfo) => forceLogout(ctx, actor, target, client),
+    },
     /**
      * Records an operator's action taken outside the operations above (the CLI's users create, sessions revoke,
      * keys rotate and revoke), stamped and delivered like every other event. Such actions carry no client.

@@ -22,7 +22,8 @@ export type AuthEvent = EventBase &
         email: string;
         /** The account, when the email has one (logs are for operators; responses never say). */
         userId: string | null;
-        reason: 'unknown_email' | 'wrong_password' | 'rate_limited';
+        /** `account_disabled`: the right password for a disabled account (answered 403 `account_disabled`). */
+        reason: 'unknown_email' | 'wrong_password' | 'rate_limited' | 'account_disabled';
       }
     | {
         /** An account reached its failure limit: password logins for it answer 429 for `retryAfterSeconds`. */
@@ -37,12 +38,13 @@ export type AuthEvent = EventBase &
         /**
          * A refresh token that did not get a new access token (other than reuse, which is `reuse_detected`):
          * `invalid_token` is a string we never issued (a guess or garbage), `session_ended` a real token of a
-         * revoked or expired session, `account_deleted` a session whose user is gone.
+         * revoked or expired session, `account_deleted` a session whose user is gone, `account_disabled` a session
+         * of a disabled user (revoked on the spot).
          */
         type: 'refresh_failed';
         sessionId: string | null;
         userId: string | null;
-        reason: 'invalid_token' | 'session_ended' | 'account_deleted';
+        reason: 'invalid_token' | 'session_ended' | 'account_deleted' | 'account_disabled';
       }
     | { type: 'logout'; userId: string; sessionId: string }
     | { type: 'logout_all'; userId: string; sessionsRevoked: number }
@@ -72,6 +74,14 @@ export type AuthEvent = EventBase &
     | { type: 'key_rotated'; kid: string; previousKid: string; scheduled?: true }
     /** An operator withdrew a key at once (`tessera keys revoke`): every token it signed is refused. */
     | { type: 'key_revoked'; kid: string; rotatedTo: string | null }
+    /**
+     * Administrators' actions on accounts (the admin API and `tessera users …`). `actorId` is the administrator's
+     * user id, null for an operator at the command line (who acts through the store, not a token).
+     */
+    | { type: 'user_disabled'; actorId: string | null; userId: string; alreadyDisabled: boolean; sessionsRevoked: number }
+    | { type: 'user_enabled'; actorId: string | null; userId: string; alreadyEnabled: boolean }
+    | { type: 'user_roles_changed'; actorId: string | null; userId: string; before: string[]; after: string[] }
+    | { type: 'user_logged_out'; actorId: string | null; userId: string; sessionsRevoked: number }
     | {
         /** A request refused by a per-IP limit (signup, refresh, password change). */
         type: 'rate_limited';
@@ -100,6 +110,10 @@ const EVENT_TYPES: Record<AuthEventType, true> = {
   user_created: true,
   key_rotated: true,
   key_revoked: true,
+  user_disabled: true,
+  user_enabled: true,
+  user_roles_changed: true,
+  user_logged_out: true,
 };
 
 /** Every event type, for log pipelines and tests. */

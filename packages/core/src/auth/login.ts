@@ -6,6 +6,7 @@ import type { UserRecord } from '../store/types.js';
 import type { AuthContext, ClientInfo, IssuedTokens } from './context.js';
 import { emitEvent } from './events.js';
 import { startPasswordAttempt } from './limit-checks.js';
+import { revokeOneSession } from './revoke.js';
 import { startSession } from './start-session.js';
 
 export interface LoginInput {
@@ -33,12 +34,28 @@ export async function login(ctx: AuthContext, input: LoginInput, client: ClientI
     throw new TesseraError('invalid_credentials');
   }
   await attempt.succeeded();
+  // Stops a disabled account from getting a session. Checked only after the password matched: to anyone without
+  // the password a disabled account answers exactly like any other wrong guess, so the status is not revealed;
+  // its owner, who typed the right password, is told why instead of retrying a password that is correct.
+  if (user.disabledAt !== null) {
+    emitEvent(ctx, client, { type: 'login_failed', email, userId: user.id, reason: 'account_disabled' });
+    throw new TesseraError('account_disabled');
+  }
   if (rehash) {
     // Imported bcrypt hashes, older parameters and hashes of the un-normalised password are upgraded the first
     // time the password is seen.
     await ctx.stores.users.updatePasswordHash(user.id, await hashPassword(input.password), new Date(ctx.now()));
   }
   const tokens = await startSession(ctx, user, client);
+  // Closes the race with an administrator disabling the account while its password was being checked: the
+  // disable sets the flag, then revokes every session. Read after this session exists, either the flag shows
+  // (and the session ends here) or the disable's revocation comes later and ends it.
+  const current = await ctx.stores.users.findUserById(user.id);
+  if (current !== null && current.disabledAt !== null) {
+    await revokeOneSession(ctx, tokens.sessionId, 'account_disabled');
+    emitEvent(ctx, client, { type: 'login_failed', email, userId: user.id, reason: 'account_disabled' });
+    throw new TesseraError('account_disabled');
+  }
   emitEvent(ctx, client, { type: 'login_succeeded', userId: user.id, email, sessionId: tokens.sessionId });
   return { user, tokens };
 }

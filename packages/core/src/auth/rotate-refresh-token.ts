@@ -73,6 +73,13 @@ export async function refresh(ctx: AuthContext, token: string, client: ClientInf
     emitEvent(ctx, client, { type: 'refresh_failed', sessionId, userId: session.userId, reason: 'account_deleted' });
     throw invalidGrant('The account no longer exists.');
   }
+  // Stops a session of a disabled account from living on. Disabling revokes every session, but a login that
+  // raced the disable may have opened one after; it ends here, revoked with its access tokens.
+  if (user.disabledAt !== null) {
+    await revokeOneSession(ctx, sessionId, 'account_disabled');
+    emitEvent(ctx, client, { type: 'refresh_failed', sessionId, userId: user.id, reason: 'account_disabled' });
+    throw invalidGrant('The account has been disabled.');
+  }
 
   if (sameHash(hashSecret(secret), session.secretHash)) {
     const rotation = await rotate(ctx, session, user, secret);
@@ -109,6 +116,9 @@ async function rotate(ctx: AuthContext, session: SessionRecord, user: UserRecord
   const nonce = Buffer.from(ctx.randomBytes(NONCE_BYTES));
   const successor = successorSecret(ctx.derived.refresh, session.id, secret, nonce);
   const idleExpiresAt = new Date(Math.min(now + ctx.settings.refreshTtlSeconds * 1000, session.absoluteExpiresAt.getTime()));
+  // Tokens first: one that cannot be issued (over its size budget) must fail the request before the refresh token
+  // rotates, or the client would be left holding a superseded token and, after the grace window, be taken for a thief.
+  const tokens = issueTokens(ctx, user, { id: session.id, idleExpiresAt }, successor);
   const won = await ctx.stores.sessions.rotateSession(session.id, {
     expectedSecretHash: session.secretHash,
     newSecretHash: hashSecret(successor),
@@ -117,8 +127,7 @@ async function rotate(ctx: AuthContext, session: SessionRecord, user: UserRecord
     idleExpiresAt,
     earlierRotations: rotationsToKeep(session.recentRotations, graceStart(ctx)),
   });
-  if (!won) return null;
-  return issueTokens(ctx, user, { id: session.id, idleExpiresAt }, successor);
+  return won ? tokens : null;
 }
 
 function sessionEnded(ctx: AuthContext, client: ClientInfo, sessionId: string, session: SessionRecord | null): TesseraError {

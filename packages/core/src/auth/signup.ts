@@ -54,6 +54,7 @@ export async function createUser(
     roles: [...input.roles],
     createdAt: now,
     updatedAt: now,
+    disabledAt: null,
   };
   // The unique index decides, atomically: two racing signups with one email never both succeed.
   if (!(await ctx.stores.users.createUser(user))) throw new TesseraError('email_taken');

@@ -27,3 +27,21 @@ describe('the 1 KB access-token budget', () => {
     expect(auth.verifyAccessToken(tokens.accessToken).roles).toEqual(['admin', 'billing', 'support']);
   });
 });
+
+describe('the 1 KB budget at refresh', () => {
+  it('refuses before rotating: the client keeps a current refresh token, usable again once the roles are cut', async () => {
+    const { auth, stores, clock } = await createTestAuth();
+    await userWithRoles(stores, 'grows@example.test', ['member']);
+    const { tokens } = await auth.login({ email: 'grows@example.test', password: PASSWORD }, {});
+    const user = await stores.users.findUserByEmail('grows@example.test');
+    const many = Array.from({ length: 40 }, (_, i) => `department-role-${i}`);
+    await stores.users.updateUserRoles(user!.id, many, new Date());
+    expect((await failure(auth.refresh(tokens.refreshToken))).code).toBe('internal_error');
+    // Nothing rotated: the same refresh token is still the current one, well after any grace window, so it is
+    // not taken for a stolen copy.
+    clock.advance(60_000);
+    await stores.users.updateUserRoles(user!.id, ['member'], new Date());
+    const refreshed = await auth.refresh(tokens.refreshToken);
+    expect(auth.verifyAccessToken(refreshed.accessToken).roles).toEqual(['member']);
+  });
+});

@@ -17,6 +17,11 @@ export interface UserRecord {
   roles: string[];
   createdAt: Date;
   updatedAt: Date;
+  /**
+   * When an administrator disabled the account; null while it is enabled. A disabled account cannot log in or
+   * refresh, and its email stays taken (signing up again with it is `email_taken`).
+   */
+  disabledAt: Date | null;
 }
 
 export interface NewUser {
@@ -37,10 +42,32 @@ export interface UserStore {
   findUserById(id: string): Promise<UserRecord | null>;
   /** `email` is already normalised by the caller. */
   findUserByEmail(email: string): Promise<UserRecord | null>;
-  /** Newest first. */
-  listUsers(options?: { limit?: number; offset?: number }): Promise<UserRecord[]>;
+  /**
+   * Newest first (ties by id, descending). With `emailContains`, only users whose email contains that text,
+   * matched literally (`%` and `_` are plain characters); a prefix search is the same call. Stored emails are
+   * lower case and the caller passes lower-case text (whether a store also folds ASCII case is left open: SQLite's
+   * LIKE does). One query: the page is a consistent snapshot.
+   */
+  listUsers(options?: ListUsersOptions): Promise<UserRecord[]>;
   /** Resolves to `false` when no such user exists. */
   updatePasswordHash(userId: string, passwordHash: string, at: Date): Promise<boolean>;
+  /**
+   * Replaces the user's roles and sets updatedAt, in one atomic write (two racing updates leave one of the two
+   * lists whole, never a mix). Resolves to `false`, writing nothing, when no such user exists.
+   */
+  updateUserRoles(userId: string, roles: readonly string[], at: Date): Promise<boolean>;
+  /**
+   * Sets disabledAt (a Date disables, null enables) and updatedAt, in one atomic write. Resolves to `false`,
+   * writing nothing, when no such user exists. Revoking the user's sessions is the caller's next step.
+   */
+  setUserDisabled(userId: string, disabledAt: Date | null, at: Date): Promise<boolean>;
+}
+
+export interface ListUsersOptions {
+  limit?: number;
+  offset?: number;
+  /** Only users whose (lower-cased) email contains this text, literally. */
+  emailContains?: string;
 }
 
 /**
@@ -78,7 +105,8 @@ export interface SessionRecord {
   userAgent: string | null;
   ip: string | null;
   revokedAt: Date | null;
-  /** Why it was revoked: 'logout', 'logout_all', 'deleted', 'password_changed', 'reuse_detected', 'admin'. */
+  /** Why it was revoked: 'logout', 'logout_all', 'deleted', 'password_changed', 'reuse_detected', 'admin',
+   *  'account_disabled'. */
   revokedReason: string | null;
 }
 

@@ -57,3 +57,14 @@ export interface AccessTokenVerifierOptions {
 
 /** Verifies one access token: returns its claims or throws `TesseraError` (`token_expired` or `invalid_token`). */
 export type VerifyAccessToken = (token: string) => AccessTokenClaims;
+
+/** How often the verified-token cache answered since the verifier was made (both 0 when the cache is off). */
+export interface VerifierCacheStats {
+  /** Calls that found this very token in the cache (its time and revocation checks still ran). */
+  hits: number;
+  /** Calls that went through full verification. */
+  misses: number;
+}
+
+/** What `createAccessTokenVerifier` returns: the verifier, and its cache counts for a metrics scrape. */
+export type AccessTokenVerifier = VerifyAccessToken & { cacheStats(): VerifierCacheStats };

@@ -191,6 +191,24 @@ describe('the verified-token cache', () => {
     keys.set(ES.kid, { kid: ES.kid, alg: ES.alg, key: ES.publicKey });
     expect(verify(token).sub).toBe('user-1');
   });
+
+  it('counts hits and misses for metrics: a hit is this very token found with its key still current', () => {
+    const { verify, keys } = cached(10);
+    const token = signAccessToken(ES, claims());
+    expect(verify.cacheStats()).toEqual({ hits: 0, misses: 0 });
+    verify(token);
+    verify(token);
+    verify(token);
+    expect(verify.cacheStats()).toEqual({ hits: 2, misses: 1 });
+    // A refused token is a miss too (it went through full verification), and a withdrawn key turns a hit into one.
+    expect(() => verify('not.a.token')).toThrow();
+    keys.delete(ES.kid);
+    expect(() => verify(token)).toThrow();
+    expect(verify.cacheStats()).toEqual({ hits: 2, misses: 3 });
+    const off = cached(0);
+    off.verify(token);
+    expect(off.verify.cacheStats()).toEqual({ hits: 0, misses: 0 });
+  });
 });
 
 describe('the verified-token cache', () => {

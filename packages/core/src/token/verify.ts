@@ -5,7 +5,7 @@ import { checkHeader } from './check-header.js';
 import { checkSignature } from './check-signature.js';
 import { invalidToken } from './invalid-token.js';
 import { TokenCache } from './token-cache.js';
-import type { AccessTokenClaims, AccessTokenVerifierOptions, VerifyAccessToken } from './types.js';
+import type { AccessTokenClaims, AccessTokenVerifier, AccessTokenVerifierOptions, VerifierCacheStats } from './types.js';
 import { resolveVerifierOptions } from './verifier-options.js';
 
 /**
@@ -13,10 +13,13 @@ import { resolveVerifierOptions } from './verifier-options.js';
  * function throws `TesseraError('token_expired')` only for a token whose sole fault is its `exp`, and
  * `TesseraError('invalid_token', …)` for everything else; messages never echo the token.
  */
-export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): VerifyAccessToken {
+export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): AccessTokenVerifier {
   const config = resolveVerifierOptions(options);
   const { maxTokenLength, now, isSessionRevoked, toleranceSeconds } = config;
   const cache = config.cacheSize > 0 ? new TokenCache(config.cacheSize) : undefined;
+  // Plain integers on the hot path: a metrics scrape reads them through cacheStats(), nothing runs per call.
+  let hits = 0;
+  let misses = 0;
 
   /** Checks that change with time or state; run on every call, including cache hits. */
   function checkStillValid(token: string, claims: AccessTokenClaims, nowSeconds: number): AccessTokenClaims {
@@ -55,22 +58,29 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     return claims;
   }
 
-  return function verifyAccessToken(token: string): AccessTokenClaims {
+  function verifyAccessToken(token: string): AccessTokenClaims {
     if (typeof token !== 'string') throw invalidToken('malformed', 'the token is not a string');
     // Resource exhaustion: an oversized token (huge header, deep JSON) is refused before any decoding.
     if (token.length > maxTokenLength) throw invalidToken('too_long', 'the token is longer than the allowed maximum');
     const nowSeconds = Math.floor(now() / 1000);
     // Fail closed: with a clock that returns NaN, every exp/nbf/iat comparison would be false and pass.
     if (!Number.isFinite(nowSeconds)) throw new TypeError('the verifier clock (now) must return milliseconds as a finite number');
-    const cached = cache?.get(token);
+    if (cache === undefined) return verifyUncached(token, nowSeconds);
+    const cached = cache.get(token);
     if (cached !== undefined) {
       // Key withdrawal: once a key leaves the key set (a compromised key deleted, a JWKS that stops listing it),
       // its cached tokens go through full verification again, which refuses them, instead of living on here.
-      if (config.resolveKey(cached.kid) !== undefined) return checkStillValid(token, cached.claims, nowSeconds);
-      cache?.delete(token);
+      if (config.resolveKey(cached.kid) !== undefined) {
+        hits += 1;
+        return checkStillValid(token, cached.claims, nowSeconds);
+      }
+      cache.delete(token);
     }
+    misses += 1;
     return verifyUncached(token, nowSeconds);
-  };
+  }
+
+  return Object.assign(verifyAccessToken, { cacheStats: (): VerifierCacheStats => ({ hits, misses }) });
 }
 
 function notCanonical(segment: 'payload' | 'signature'): TesseraError {

@@ -24,7 +24,7 @@ export interface GraphqlRoutesOptions {
 }
 
 /** The four members of a GraphQL-over-HTTP request body; anything else is refused like an unknown REST field. */
-const requestFields = {
+export const graphqlRequestFields = {
   query: { type: 'string', required: true, maxLength: MAX_BODY_BYTES },
   operationName: { type: 'string', maxLength: 256 },
   variables: { type: 'object' },
@@ -95,7 +95,7 @@ async function readGraphqlRequest(c: Context): Promise<RequestParams | GraphqlHt
     // One request, one operation: a batch would multiply everything a single request may do.
     if (Array.isArray(value)) throw new TesseraError('invalid_request', 'Batched operations are not accepted; send one operation per request.');
     if (!isJsonObject(value)) throw new TesseraError('invalid_request', 'The body must be a JSON object with a "query".');
-    const fields = checkFields(value, requestFields);
+    const fields = checkFields(value, graphqlRequestFields);
     return { query: fields.query!, operationName: fields.operationName ?? null, variables: fields.variables ?? null, extensions: fields.extensions ?? null };
   } catch (error) {
     return requestErrorResponse(error, mediaTypeFor(c.req.header('accept')));

@@ -3,9 +3,16 @@ import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
-type FieldType = 'string' | 'boolean' | 'object';
+type FieldType = 'string' | 'boolean' | 'object' | 'string[]';
+/** `maxLength` limits a string's characters, or an array's items. */
 export type FieldSpec = Record<string, { type: FieldType; required?: boolean; maxLength?: number; oneOf?: readonly string[] }>;
-type Value<T extends FieldType> = T extends 'boolean' ? boolean : T extends 'object' ? Record<string, unknown> : string;
+type Value<T extends FieldType> = T extends 'boolean'
+  ? boolean
+  : T extends 'object'
+    ? Record<string, unknown>
+    : T extends 'string[]'
+      ? string[]
+      : string;
 type Parsed<S extends FieldSpec> = { [K in keyof S]?: Value<S[K]['type']> };
 
 /**
@@ -91,8 +98,9 @@ export function checkFields<S extends FieldSpec>(body: Record<string, unknown>, 
       if (field.required) throw new TesseraError('invalid_request', `The field "${name}" is required.`);
       continue;
     }
-    if (field.type === 'object' ? !isJsonObject(value) : typeof value !== field.type) {
-      throw new TesseraError('invalid_request', `The field "${name}" must be ${field.type === 'object' ? 'an object' : `a ${field.type}`}.`);
+    if (!hasType(value, field.type)) throw new TesseraError('invalid_request', `The field "${name}" must be ${describeType(field.type)}.`);
+    if (Array.isArray(value) && field.maxLength !== undefined && value.length > field.maxLength) {
+      throw new TesseraError('invalid_request', `The field "${name}" has more than ${field.maxLength} items.`);
     }
     if (typeof value === 'string') {
       if (field.maxLength !== undefined && value.length > field.maxLength) {
@@ -105,4 +113,14 @@ export function checkFields<S extends FieldSpec>(body: Record<string, unknown>, 
     result[name] = value;
   }
   return result as Parsed<S>;
+}
+
+function hasType(value: unknown, type: FieldType): boolean {
+  if (type === 'object') return isJsonObject(value);
+  if (type === 'string[]') return Array.isArray(value) && value.every((item) => typeof item === 'string');
+  return typeof value === type;
+}
+
+function describeType(type: FieldType): string {
+  return type === 'object' ? 'an object' : type === 'string[]' ? 'an array of strings' : `a ${type}`;
 }

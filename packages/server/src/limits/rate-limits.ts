@@ -24,6 +24,9 @@ export const RATE_LIMITS = {
   refresh: { points: 300, durationSeconds: 60 },
   /** Password changes per address (each costs two argon2 hashes): 10 per 15 minutes. */
   password_change: { points: 10, durationSeconds: 15 * 60 },
+  /** Admin API requests per address: 120 a minute — a person at a console never needs more; a script stealing
+   * an admin token to page through every account or flip roles in bulk is slowed down. */
+  admin: { points: 120, durationSeconds: 60 },
 } as const satisfies Record<string, LimitRule>;
 
 export type RateLimitRules = { [K in keyof typeof RATE_LIMITS]: LimitRule };
@@ -63,6 +66,7 @@ export function createRateLimits(options: RateLimitOptions = {}): AbuseLimits {
     signup: limiter('signup'),
     refresh: limiter('refresh'),
     password_change: limiter('password_change'),
+    admin: limiter('admin'),
   };
 
   return {

@@ -39,8 +39,8 @@ export function describeDataFidelity(ctx: ConformanceContext): void {
       const stores = ctx.stores();
       const user = makeUser({ id: `u-${ODD}`, email: `${ODD}@exämple.test`, name: `Zoë ${ODD}`, roles: [ODD, '[]'] });
       expect(await stores.users.createUser(user)).toBe(true);
-      expect(await stores.users.findUserById(user.id)).toEqual({ ...user, updatedAt: user.createdAt });
-      expect(await stores.users.findUserByEmail(user.email)).toEqual({ ...user, updatedAt: user.createdAt });
+      expect(await stores.users.findUserById(user.id)).toEqual({ ...user, updatedAt: user.createdAt, disabledAt: null });
+      expect(await stores.users.findUserByEmail(user.email)).toEqual({ ...user, updatedAt: user.createdAt, disabledAt: null });
       // No pattern matching, no case folding.
       expect(await stores.users.findUserById('u-o%')).toBeNull();
       expect(await stores.users.findUserById(user.id.toUpperCase())).toBeNull();

@@ -8,7 +8,7 @@ export function describeUserStore(ctx: ConformanceContext): void {
       const { users } = ctx.stores();
       const user = makeUser({ roles: ['admin', 'user'], name: null });
       expect(await users.createUser(user)).toBe(true);
-      const expected = { ...user, updatedAt: user.createdAt };
+      const expected = { ...user, updatedAt: user.createdAt, disabledAt: null };
       expect(await users.findUserById(user.id)).toEqual(expected);
       expect(await users.findUserByEmail(user.email)).toEqual(expected);
     });
@@ -70,10 +70,81 @@ export function describeUserStore(ctx: ConformanceContext): void {
       await users.createUser(user);
       const when = at(DAY + 456);
       expect(await users.updatePasswordHash(user.id, 'new-hash', when)).toBe(true);
-      expect(await users.findUserById(user.id)).toEqual({ ...user, passwordHash: 'new-hash', updatedAt: when });
+      expect(await users.findUserById(user.id)).toEqual({ ...user, passwordHash: 'new-hash', updatedAt: when, disabledAt: null });
       // Same values again: the user still exists, so still true (no "rows changed" trap).
       expect(await users.updatePasswordHash(user.id, 'new-hash', when)).toBe(true);
       expect(await users.updatePasswordHash('no-such-user', 'x', when)).toBe(false);
+    });
+
+    it('searches emails by literal substring or prefix, newest first, with limit and offset', async () => {
+      const { users } = ctx.stores();
+      const tag = randomId(6).toLowerCase().replace(/[^a-z0-9]/g, 'x');
+      const make = (local: string, day: number) => makeUser({ email: `${local}@${tag}.example.test`, createdAt: at(day * DAY) });
+      const ann = make('ann', 1);
+      const anna = make('anna', 3);
+      const bob = make('bob', 2);
+      const percent = make('a%b', 4);
+      const underscore = make('a_b', 5);
+      const bang = make('x!y', 6);
+      for (const user of [ann, anna, bob, percent, underscore, bang]) expect(await users.createUser(user)).toBe(true);
+      const ids = async (emailContains: string, page: { limit?: number; offset?: number } = {}) =>
+        (await users.listUsers({ emailContains, ...page })).map((u) => u.id);
+      expect(await ids('ann')).toEqual([anna.id, ann.id]);
+      expect(await ids('ann', { limit: 1 })).toEqual([anna.id]);
+      expect(await ids('ann', { limit: 1, offset: 1 })).toEqual([ann.id]);
+      expect(await ids(`b@${tag}`)).toEqual([underscore.id, percent.id, bob.id]);
+      // Wildcards in the text are plain characters: "%" and "_" match only themselves, and so does the escape "!".
+      expect(await ids('a%b')).toEqual([percent.id]);
+      expect(await ids('a_b')).toEqual([underscore.id]);
+      expect(await ids('x!y')).toEqual([bang.id]);
+      expect(await ids('%')).toEqual([percent.id]);
+      expect(await ids('_')).toEqual([underscore.id]);
+      expect(await ids("'; --")).toEqual([]);
+      expect(await ids(tag)).toHaveLength(6);
+      expect(await ids('nobody-has-this')).toEqual([]);
+    });
+
+    it('replaces roles with updatedAt in one write, and reports unknown users', async () => {
+      const { users } = ctx.stores();
+      const user = makeUser({ roles: ['user'] });
+      await users.createUser(user);
+      const when = at(DAY);
+      expect(await users.updateUserRoles(user.id, ['admin', 'support'], when)).toBe(true);
+      expect(await users.findUserById(user.id)).toEqual({ ...user, roles: ['admin', 'support'], updatedAt: when, disabledAt: null });
+      expect(await users.updateUserRoles(user.id, ['admin', 'support'], when)).toBe(true);
+      expect(await users.updateUserRoles(user.id, [], at(2 * DAY))).toBe(true);
+      expect((await users.findUserByEmail(user.email))?.roles).toEqual([]);
+      expect(await users.updateUserRoles('no-such-user', ['admin'], when)).toBe(false);
+      expect(await users.findUserById('no-such-user')).toBeNull();
+    });
+
+    it('leaves one whole role list when role updates race', async () => {
+      const { users } = ctx.stores();
+      const user = makeUser({ roles: [] });
+      await users.createUser(user);
+      const lists = Array.from({ length: Math.max(2, Math.min(ctx.concurrency, 10)) }, (_, i) => [`r${i}a`, `r${i}b`]);
+      expect(await race(lists.length, (i) => users.updateUserRoles(user.id, lists[i]!, at(DAY)))).toEqual(lists.map(() => true));
+      const roles = (await users.findUserById(user.id))?.roles;
+      expect(lists).toContainEqual(roles);
+    });
+
+    it('disables and enables a user, keeping everything else, and reports unknown users', async () => {
+      const { users } = ctx.stores();
+      const user = makeUser();
+      await users.createUser(user);
+      const disabledAt = at(DAY + 789);
+      expect(await users.setUserDisabled(user.id, disabledAt, disabledAt)).toBe(true);
+      const disabled = { ...user, updatedAt: disabledAt, disabledAt };
+      expect(await users.findUserById(user.id)).toEqual(disabled);
+      expect(await users.findUserByEmail(user.email)).toEqual(disabled);
+      expect((await users.listUsers({ emailContains: user.email }))[0]).toEqual(disabled);
+      // Disabled, the email stays taken.
+      expect(await users.createUser(makeUser({ email: user.email }))).toBe(false);
+      const enabledAt = at(2 * DAY);
+      expect(await users.setUserDisabled(user.id, null, enabledAt)).toBe(true);
+      expect(await users.findUserById(user.id)).toEqual({ ...user, updatedAt: enabledAt, disabledAt: null });
+      expect(await users.setUserDisabled('no-such-user', disabledAt, disabledAt)).toBe(false);
+      expect(await users.findUserById('no-such-user')).toBeNull();
     });
 
     it('hands out copies: mutating inputs or results does not change what is stored', async () => {

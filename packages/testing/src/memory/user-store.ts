@@ -12,7 +12,7 @@ export function createMemoryUserStore(): UserStore {
   return {
     async createUser(user: NewUser) {
       if (idByEmail.has(user.email) || byId.has(user.id)) return false;
-      const record: UserRecord = { ...copy(user), updatedAt: new Date(user.createdAt.getTime()) };
+      const record: UserRecord = { ...copy(user), updatedAt: new Date(user.createdAt.getTime()), disabledAt: null };
       byId.set(record.id, record);
       idByEmail.set(record.email, record.id);
       return true;
@@ -27,7 +27,9 @@ export function createMemoryUserStore(): UserStore {
       return user ? copy(user) : null;
     },
     async listUsers(options = {}) {
-      const sorted = [...byId.values()].sort(newestFirst((u) => u.id));
+      const { emailContains } = options;
+      const matching = emailContains === undefined ? [...byId.values()] : [...byId.values()].filter((u) => u.email.includes(emailContains));
+      const sorted = matching.sort(newestFirst((u) => u.id));
       const offset = options.offset ?? 0;
       const end = options.limit === undefined ? undefined : offset + options.limit;
       return sorted.slice(offset, end).map(copy);
@@ -36,6 +38,20 @@ export function createMemoryUserStore(): UserStore {
       const user = byId.get(userId);
       if (!user) return false;
       user.passwordHash = passwordHash;
+      user.updatedAt = new Date(at.getTime());
+      return true;
+    },
+    async updateUserRoles(userId, roles, at) {
+      const user = byId.get(userId);
+      if (!user) return false;
+      user.roles = [...roles];
+      user.updatedAt = new Date(at.getTime());
+      return true;
+    },
+    async setUserDisabled(userId, disabledAt, at) {
+      const user = byId.get(userId);
+      if (!user) return false;
+      user.disabledAt = disabledAt === null ? null : new Date(disabledAt.getTime());
       user.updatedAt = new Date(at.getTime());
       return true;
     },

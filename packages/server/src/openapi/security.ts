@@ -1,0 +1,34 @@
+import { CSRF_COOKIE, REFRESH_COOKIE, REFRESH_COOKIE_PATH } from '../http/cookies.js';
+
+export const CSRF_HEADER_NAME = 'X-CSRF-Token';
+
+/** A security requirement of an operation: every scheme named in one entry together; any one entry suffices. */
+export type SecurityRequirement = Partial<Record<keyof typeof securitySchemes, []>>;
+
+export const securitySchemes = {
+  bearer: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'An access token from signup, login or refresh (`Authorization: Bearer <token>`). A 401 carries `WWW-Authenticate: Bearer realm="tessera"`; `token_expired` is the one code on which a client refreshes.',
+  },
+  refreshCookie: {
+    type: 'apiKey',
+    in: 'cookie',
+    name: REFRESH_COOKIE,
+    description: `The httpOnly refresh cookie (\`__Secure-${REFRESH_COOKIE}\` over HTTPS), Path=${REFRESH_COOKIE_PATH}, set by signup, login and refresh with the cookie transport. Always together with the CSRF header.`,
+  },
+  csrfHeader: {
+    type: 'apiKey',
+    in: 'header',
+    name: CSRF_HEADER_NAME,
+    description: `The session's \`csrfToken\` (also readable by same-site scripts as the \`${CSRF_COOKIE}\` cookie). Required with the refresh cookie; the request's Origin, when present, must be allowed, or the answer is 403 csrf_failed.`,
+  },
+} as const;
+
+/** Only the access token. */
+export const BEARER: SecurityRequirement[] = [{ bearer: [] }];
+/** The refresh cookie with its CSRF header. */
+export const COOKIE_WITH_CSRF: SecurityRequirement = { refreshCookie: [], csrfHeader: [] };
+/** No credential in a header or cookie (the refresh token may come in the body instead). */
+export const NONE: SecurityRequirement = {};
