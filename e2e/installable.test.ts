@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const PACKAGES = ['core', 'store-sql', 'store-redis', 'server', 'guard', 'client', 'react', 'testing', 'cli'];
+const PACKAGES = ['wire', 'core', 'store-sql', 'store-redis', 'server', 'guard', 'client', 'react', 'testing', 'cli'];
 const INSTALL_TIMEOUT_MS = 8 * 60_000;
 
 let dir = '';
@@ -81,7 +81,7 @@ describe('installed from packed tarballs, outside the repository', () => {
       expect({ name: packed!.name, private: manifest.private, license: manifest.license }).toEqual({ name: packed!.name, private: undefined, license: 'MIT' });
       tarballs[packed!.name] = `file:../tarballs/${packed!.filename}`;
     }
-    expect(Object.keys(tarballs).sort()).toEqual(['@tessera/cli', '@tessera/client', '@tessera/core', '@tessera/guard', '@tessera/react', '@tessera/server', '@tessera/store-redis', '@tessera/store-sql', '@tessera/testing']);
+    expect(Object.keys(tarballs).sort()).toEqual(['@tessera/cli', '@tessera/client', '@tessera/core', '@tessera/guard', '@tessera/react', '@tessera/server', '@tessera/store-redis', '@tessera/store-sql', '@tessera/testing', '@tessera/wire']);
     mkdirSync(path.join(dir, 'app'));
     // Every @tessera package comes from its tarball, also where another one depends on it: the registry's
     // @tessera scope is not ours to fetch from.

@@ -1,16 +1,26 @@
+import { ERROR_CATALOG, SESSION_ENDING_CODES, type ErrorCode } from '@tessera/wire';
+
 /**
  * Every failure the client reports. `code` and `status` come from the server's `{error, message}` body;
  * a request that never got an answer is `network_error` with status 0. Messages are the server's sentences
  * or fixed text of ours — never a token.
  */
+/**
+ * What `AuthError.code` can be: a code of the server's catalog (@tessera/wire), or one of the client's own:
+ * `network_error` (no answer came), `http_error` (an answer that is not the contract's error body),
+ * `invalid_response` (a success body without what it must carry), `session_changed` (the session ended or
+ * changed while a refresh was under way).
+ */
+export type AuthErrorCode = ErrorCode | 'network_error' | 'http_error' | 'invalid_response' | 'session_changed';
+
 export class AuthError extends Error {
   override readonly name = 'AuthError';
-  readonly code: string;
+  readonly code: AuthErrorCode;
   readonly status: number;
   /** Seconds from `Retry-After` on a 429, when the server sent it. */
   readonly retryAfter: number | undefined;
 
-  constructor(code: string, status: number, message: string, options: { cause?: unknown; retryAfter?: number } = {}) {
+  constructor(code: AuthErrorCode, status: number, message: string, options: { cause?: unknown; retryAfter?: number } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.status = status;
@@ -20,7 +30,7 @@ export class AuthError extends Error {
 
 /** Codes meaning "there is no usable session": restore() reports them as unauthenticated instead of failing. */
 export function endsSession(error: unknown): boolean {
-  return error instanceof AuthError && (error.code === 'invalid_grant' || error.code === 'invalid_token' || error.code === 'csrf_failed');
+  return error instanceof AuthError && (SESSION_ENDING_CODES as readonly string[]).includes(error.code);
 }
 
 export function networkError(cause: unknown): AuthError {
@@ -32,7 +42,7 @@ export async function readAuthError(response: Response): Promise<AuthError> {
   const retryAfter = Number(response.headers.get('retry-after') ?? Number.NaN);
   const extra = Number.isFinite(retryAfter) ? { retryAfter } : {};
   const body = await readJson(response);
-  if (isRecord(body) && typeof body.error === 'string') {
+  if (isRecord(body) && typeof body.error === 'string' && isErrorCode(body.error)) {
     const message = typeof body.message === 'string' ? body.message : `The server answered ${response.status}.`;
     return new AuthError(body.error, response.status, message, extra);
   }
@@ -67,4 +77,9 @@ async function readJson(response: Response): Promise<unknown> {
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Whether a code from a response body is one of the catalog's (an unknown one is reported as `http_error`). */
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(ERROR_CATALOG, code);
 }

@@ -1,9 +1,9 @@
+import { CSRF_COOKIE, CSRF_HEADER } from '@tessera/wire';
 import type { CallOptions, TokenBody } from './auth-api.js';
 import type { TokenStorage } from './types.js';
 
 export const REFRESH_TOKEN_KEY = 'tessera.refreshToken';
 export const CSRF_STORAGE_KEY = 'tessera.csrfToken';
-export const CSRF_COOKIE = 'tessera_csrf';
 /** Browser: localStorage (every tab, survives a restart); native: `storage`. Set while a logout is owed. */
 export const PENDING_LOGOUT_KEY = 'tessera.pendingLogout';
 
@@ -52,13 +52,13 @@ export function browserCredential(): RefreshCredential {
     },
     refreshRequest: async () => {
       const token = current();
-      const headers: Record<string, string> = token === null ? {} : { 'x-csrf-token': token };
+      const headers: Record<string, string> = token === null ? {} : { [CSRF_HEADER]: token };
       return { method: 'POST', headers };
     },
     logoutRequest: async (accessToken) => {
       const token = current();
       const headers: Record<string, string> = {};
-      if (token !== null) headers['x-csrf-token'] = token;
+      if (token !== null) headers[CSRF_HEADER] = token;
       if (accessToken !== null) headers.authorization = `Bearer ${accessToken}`;
       return { method: 'POST', headers };
     },
@@ -78,7 +78,7 @@ export function browserCredential(): RefreshCredential {
       if (typeof stored !== 'string') return null;
       const csrfToken = safely(() => (JSON.parse(stored) as { csrfToken?: unknown }).csrfToken);
       const token = typeof csrfToken === 'string' ? csrfToken : current();
-      const headers: Record<string, string> = token === null ? {} : { 'x-csrf-token': token };
+      const headers: Record<string, string> = token === null ? {} : { [CSRF_HEADER]: token };
       return { method: 'POST', headers };
     },
     settlePendingLogout: async () => {

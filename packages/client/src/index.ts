@@ -1,5 +1,5 @@
 export { createAuthClient } from './create-auth-client.js';
-export { AuthError } from './auth-error.js';
+export { AuthError, type AuthErrorCode } from './auth-error.js';
 export { decodeClaims } from './decode-claims.js';
 export type {
   AuthClient,

@@ -1,3 +1,4 @@
+import type { WireSession, WireUser } from '@tessera/wire';
 /** Where a native app keeps its refresh token (AsyncStorage, SecureStore, Keychain…). Sync or async. */
 export interface TokenStorage {
   get(key: string): string | null | Promise<string | null>;
@@ -7,12 +8,8 @@ export interface TokenStorage {
 
 export type AuthStatus = 'unknown' | 'authenticated' | 'unauthenticated';
 
-export interface AuthUser {
-  id: string;
-  email: string;
-  name: string | null;
-  createdAt: string;
-}
+/** A user as the server returns it (`@tessera/wire`'s WireUser). */
+export type AuthUser = WireUser;
 
 /** `status` is `'authenticated'` only together with a `user`; the object is replaced, never mutated. */
 export interface AuthState {
@@ -20,14 +17,8 @@ export interface AuthState {
   user: AuthUser | null;
 }
 
-export interface AuthSession {
-  id: string;
-  current: boolean;
-  createdAt: string;
-  lastUsedAt: string;
-  userAgent: string | null;
-  ip: string | null;
-}
+/** One of the user's sessions (`@tessera/wire`'s WireSession). */
+export type AuthSession = WireSession;
 
 export interface AuthClientOptions {
   /** The auth server, e.g. `'http://localhost:3000'`; `''` = the page's own origin. */

@@ -16,4 +16,4 @@ export {
   parseRevocationMessage,
   type KeyRotationMessage,
   type RevocationMessage,
-} from './session/feed-messages.js';
+} from '@tessera/wire';

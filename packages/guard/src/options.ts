@@ -1,6 +1,7 @@
 import type { JsonWebKey, KeyObject } from 'node:crypto';
 import type { PublicJwk } from '@tessera/core/keys';
 import { SIGNING_ALGS, type SigningAlg } from '@tessera/core/token';
+import { DEFAULT_KEY_PREFIX } from '@tessera/wire';
 import type { Redis } from 'ioredis';
 
 /** A fixed key as the guard takes it; core's `publicJwk()` output fits as it is, so a key never needs a cast. */
@@ -54,7 +55,7 @@ export interface GuardOptions {
 export const DEFAULT_COOLDOWN_MS = 30_000;
 export const DEFAULT_MAX_AGE_MS = 10 * 60_000;
 export const DEFAULT_KEEP_MS = 24 * 60 * 60_000;
-export const DEFAULT_KEY_PREFIX = 'tessera:';
+export { DEFAULT_KEY_PREFIX };
 export const DEFAULT_SYNC_TIMEOUT_MS = 2_000;
 
 /** The key source after validation: either a JWKS URL or one fixed key (imported by static-key.ts). */

@@ -1,3 +1,4 @@
+import { CSRF_HEADER } from '@tessera/wire';
 import { randomBytes } from 'node:crypto';
 import { toTesseraError } from '@tessera/core/http';
 import { TesseraError, type Auth, type AuthEventListener, type ClientInfo } from '@tessera/core';
@@ -83,7 +84,7 @@ export function createApp(options: AppOptions): Hono {
     origin: (origin) => (listed.has(origin) ? origin : null),
     credentials: true,
     allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
-    allowHeaders: ['Content-Type', 'Authorization', 'X-CSRF-Token'],
+    allowHeaders: ['Content-Type', 'Authorization', CSRF_HEADER],
     exposeHeaders: ['WWW-Authenticate', 'Retry-After', 'X-Request-Id'],
     maxAge: 600,
   });

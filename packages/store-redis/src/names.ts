@@ -1,37 +1,8 @@
-/** Every Redis name Tessera uses, under one configurable prefix (default `tessera:`). */
-export interface RedisNames {
-  prefix: string;
-  /** Hash: one session. */
-  session(id: string): string;
-  /** Sorted set: a user's session ids, scored by createdAt (ms). */
-  userSessions(userId: string): string;
-  /** Sorted set: every session id, scored by when it dies (the earlier of idle and absolute expiry, ms). */
-  expiry: string;
-  /** Sorted set (docs/revocation-feed.md): revoked session id → revokedAt (ms). */
-  revoked: string;
-  /** Pub/sub channel (docs/revocation-feed.md): revocation messages. */
-  revocationsChannel: string;
-  /** Pub/sub channel (docs/revocation-feed.md): key rotation messages. */
-  keysChannel: string;
-}
-
-export const DEFAULT_KEY_PREFIX = 'tessera:';
+// The Redis names are part of the wire contract: a guard reads the same keys and channels the stores write.
+export { DEFAULT_KEY_PREFIX, redisNames, type RedisNames } from '@tessera/wire';
 
 /**
  * How long the `revoked` set (and a revoked session's record) is kept: 24 h, which the wire format fixes
  * because a guard does not know the issuer's access lifetime.
  */
 export const REVOKED_RETENTION_MS = 24 * 60 * 60 * 1000;
-
-export function redisNames(prefix: string = DEFAULT_KEY_PREFIX): RedisNames {
-  if (prefix === '') throw new RangeError('keyPrefix must not be empty; the default is "tessera:".');
-  return {
-    prefix,
-    session: (id) => `${prefix}session:${id}`,
-    userSessions: (userId) => `${prefix}user:${userId}:sessions`,
-    expiry: `${prefix}sessions:expiry`,
-    revoked: `${prefix}revoked`,
-    revocationsChannel: `${prefix}revocations`,
-    keysChannel: `${prefix}keys`,
-  };
-}

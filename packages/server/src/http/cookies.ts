@@ -1,10 +1,10 @@
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 
-export const REFRESH_COOKIE = 'tessera_refresh';
-export const CSRF_COOKIE = 'tessera_csrf';
-/** Refresh cookies go only to the auth endpoints, never to the API or the pages. */
-export const REFRESH_COOKIE_PATH = '/auth';
+import { CSRF_COOKIE, REFRESH_COOKIE, REFRESH_COOKIE_PATH } from '@tessera/wire';
+
+// Refresh cookies go only to the auth endpoints (REFRESH_COOKIE_PATH), never to the API or the pages.
+export { CSRF_COOKIE, REFRESH_COOKIE, REFRESH_COOKIE_PATH };
 
 export interface CookiePolicy {
   /** Always Secure (NODE_ENV=production), or decided per request from its scheme. */

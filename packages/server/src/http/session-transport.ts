@@ -1,3 +1,4 @@
+import { CSRF_HEADER } from '@tessera/wire';
 import { TesseraError, toPublicUser, type Auth, type IssuedTokens, type PublicUser, type UserRecord } from '@tessera/core';
 import type { Context } from 'hono';
 import type { ClientInfoReader } from '../app.js';
@@ -51,7 +52,7 @@ export function createSessionTransport(options: SessionTransportOptions) {
     if (!isAllowedOrigin(c, options.allowedOrigins)) {
       throw new TesseraError('csrf_failed', 'Requests from this origin may not use the session cookie.');
     }
-    auth.checkRefreshCsrf(refreshToken, c.req.header('x-csrf-token'));
+    auth.checkRefreshCsrf(refreshToken, c.req.header(CSRF_HEADER));
   }
 
   return {
@@ -94,7 +95,7 @@ export function createSessionTransport(options: SessionTransportOptions) {
     logoutCredential(c: Context, bodyToken: string | undefined, hasAuthorization: boolean): LogoutCredential {
       if (bodyToken !== undefined) return { kind: 'refresh_token', token: bodyToken };
       const cookie = readRefreshCookie(c);
-      if (cookie !== undefined && (c.req.header('x-csrf-token') !== undefined || !hasAuthorization)) {
+      if (cookie !== undefined && (c.req.header(CSRF_HEADER) !== undefined || !hasAuthorization)) {
         checkCookieRequest(c, cookie);
         return { kind: 'refresh_token', token: cookie };
       }

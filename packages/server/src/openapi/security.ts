@@ -1,6 +1,8 @@
 import { CSRF_COOKIE, REFRESH_COOKIE, REFRESH_COOKIE_PATH } from '../http/cookies.js';
 
-export const CSRF_HEADER_NAME = 'X-CSRF-Token';
+import { CSRF_HEADER } from '@tessera/wire';
+
+export const CSRF_HEADER_NAME = CSRF_HEADER;
 
 /** A security requirement of an operation: every scheme named in one entry together; any one entry suffices. */
 export type SecurityRequirement = Partial<Record<keyof typeof securitySchemes, []>>;

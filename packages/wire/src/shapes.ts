@@ -1,0 +1,28 @@
+/** A user as the API returns it: never a password hash. `createdAt` is an ISO 8601 instant. */
+export interface WireUser {
+  id: string;
+  email: string;
+  name: string | null;
+  createdAt: string;
+}
+
+/** One of the caller's sessions (`GET /auth/sessions`); `id` is the `sid` of its access tokens. */
+export interface WireSession {
+  id: string;
+  current: boolean;
+  createdAt: string;
+  lastUsedAt: string;
+  userAgent: string | null;
+  ip: string | null;
+}
+
+/** What login, signup and refresh answer; `refreshToken` only with `transport: "body"`, `user` not on refresh. */
+export interface TokenResponse {
+  user?: WireUser;
+  accessToken: string;
+  tokenType: 'Bearer';
+  /** Seconds. */
+  expiresIn: number;
+  csrfToken: string;
+  refreshToken?: string;
+}
