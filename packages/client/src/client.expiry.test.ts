@@ -1,18 +1,27 @@
 import type { RunningServer } from '@tessera/server';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthClient } from './create-auth-client.js';
-import { browserLikeFetch, CookieJar, PASSWORD, startTestServer, uniqueEmail, waitUntilExpired, type LoggedRequest } from '../test/helpers.js';
+import { decodeClaims } from './decode-claims.js';
+import { browserLikeFetch, CookieJar, PASSWORD, startTestServer, uniqueEmail, type LoggedRequest } from '../test/helpers.js';
 import type { AuthClient } from './types.js';
 
-// Access tokens live two seconds (the server's clock is real; `exp` counts whole seconds, so a new token is
-// good for at least one). Each test waits at most that long for one to expire, and the tests run concurrently.
-// The clients' clocks stand still at creation and they refresh at exp itself (leeway 0), so in their eyes no
-// token ever comes due: no proactive refresh runs, and only the server's 401 tells them.
+// The server runs on a clock the tests move: a token expires when a test moves the clock past its `exp`, with
+// no waiting. The clock only moves forward. The clients' clocks stand still at creation and they refresh at exp
+// itself (leeway 0), so in their eyes no token ever comes due: no proactive refresh runs, and only the server's
+// 401 tells them.
 let server: RunningServer;
 const clients: AuthClient[] = [];
+const serverClock = { ms: Date.now() };
+
+/** Moves the server's clock to one second past the token's `exp` (tolerance is 0): the server now refuses it. */
+function expire(token: string | null): void {
+  const exp = token === null ? undefined : decodeClaims(token)?.exp;
+  if (typeof exp !== 'number') throw new Error('no exp claim');
+  serverClock.ms = Math.max(serverClock.ms, (exp + 1) * 1000);
+}
 
 beforeAll(async () => {
-  server = await startTestServer({ TESSERA_ACCESS_TTL: '2s' });
+  server = await startTestServer({ TESSERA_ACCESS_TTL: '15m' }, { now: () => serverClock.ms });
 });
 afterAll(async () => {
   for (const client of clients.splice(0)) client.destroy();
@@ -27,17 +36,15 @@ function client(mode: 'browser' | 'native', beforeReturn?: (request: LoggedReque
   return { client: auth, net };
 }
 
-// The tests run concurrently (separate users and clients) so their waits overlap.
-describe.concurrent('client.fetch on an expired access token', () => {
-  it('50 concurrent requests share exactly one refresh and all succeed (browser and native)', async ({ expect }) => {
+describe('client.fetch on an expired access token', () => {
+  it('50 concurrent requests share exactly one refresh and all succeed (browser and native)', async () => {
     const browser = client('browser');
     const native = client('native');
     await browser.client.signup({ email: uniqueEmail('b'), password: PASSWORD });
     await native.client.signup({ email: uniqueEmail('n'), password: PASSWORD });
-    await waitUntilExpired(native.client.getAccessToken());
-    await waitUntilExpired(browser.client.getAccessToken());
+    expire(native.client.getAccessToken());
+    expire(browser.client.getAccessToken());
 
-    // Both at once, so neither's fresh token ages while the other runs.
     await Promise.all([browser, native].map(async ({ client: auth, net }) => {
       const expired = auth.getAccessToken();
       const responses = await Promise.all(Array.from({ length: 50 }, () => auth.fetch('/api/number')));
@@ -52,15 +59,15 @@ describe.concurrent('client.fetch on an expired access token', () => {
     }));
   });
 
-  it('a retried request that gets 401 again is returned as it is: no second refresh, no loop', async ({ expect }) => {
-    // Hold the refresh answer back until the token it carries has expired too, so the retry fails again.
+  it('a retried request that gets 401 again is returned as it is: no second refresh, no loop', async () => {
+    // Before the refresh answer reaches the client, the token it carries expires too, so the retry fails again.
     const slow = client('browser', async (request, response) => {
       if (request.path !== '/auth/refresh') return;
       const body = (await response.clone().json()) as { accessToken: string };
-      await waitUntilExpired(body.accessToken);
+      expire(body.accessToken);
     });
     await slow.client.signup({ email: uniqueEmail(), password: PASSWORD });
-    await waitUntilExpired(slow.client.getAccessToken());
+    expire(slow.client.getAccessToken());
     const response = await slow.client.fetch('/api/number');
     expect(response.status).toBe(401);
     expect(await response.json()).toMatchObject({ error: 'token_expired' });
@@ -70,10 +77,10 @@ describe.concurrent('client.fetch on an expired access token', () => {
     expect(slow.client.getState().status).toBe('authenticated');
   });
 
-  it('a body stream cannot be sent twice: the 401 comes back, the token is refreshed for the next call', async ({ expect }) => {
+  it('a body stream cannot be sent twice: the 401 comes back, the token is refreshed for the next call', async () => {
     const { client: auth, net } = client('native');
     await auth.signup({ email: uniqueEmail(), password: PASSWORD });
-    await waitUntilExpired(auth.getAccessToken());
+    expire(auth.getAccessToken());
     const body = new ReadableStream<Uint8Array>({
       start(controller) {
         controller.enqueue(new TextEncoder().encode('{}'));
@@ -91,10 +98,10 @@ describe.concurrent('client.fetch on an expired access token', () => {
     expect(net.count('/auth/refresh')).toBe(1);
   });
 
-  it('a Request object is retried with its clone after the refresh', async ({ expect }) => {
+  it('a Request object is retried with its clone after the refresh', async () => {
     const { client: auth, net } = client('browser');
     await auth.signup({ email: uniqueEmail(), password: PASSWORD });
-    await waitUntilExpired(auth.getAccessToken());
+    expire(auth.getAccessToken());
     const response = await auth.fetch(new Request(`${server.url}/api/number`, { headers: { accept: 'application/json' } }));
     expect(response.status).toBe(200);
     expect(net.count('/auth/refresh')).toBe(1);

@@ -1,20 +1,11 @@
 // Helpers for the client's own tests, over the published server harness (@tessera/server/testing).
 import { startTestServer as startServer, type TestServer, type TestServerOptions } from '@tessera/server/testing';
-import { decodeClaims } from '../src/decode-claims.js';
 
 export { browserLikeFetch, CookieJar, TEST_PASSWORD as PASSWORD, uniqueEmail, type LoggedRequest } from '@tessera/server/testing';
 
 /** The harness's server with no clock tolerance, so a token is expired the second its `exp` begins. */
 export function startTestServer(env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
   return startServer({ TESSERA_ACCESS_TTL: '15m', TESSERA_CLOCK_TOLERANCE: '0s', ...env }, options);
-}
-
-/** Waits (for real) until the server would call this token expired: its `exp` second has begun. */
-export async function waitUntilExpired(token: string | null): Promise<void> {
-  const exp = token === null ? null : decodeClaims(token)?.exp;
-  if (typeof exp !== 'number') throw new Error('no exp claim');
-  const wait = exp * 1000 + 25 - Date.now();
-  if (wait > 0) await sleep(wait);
 }
 
 export function sleep(ms: number): Promise<void> {
