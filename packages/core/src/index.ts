@@ -7,6 +7,7 @@ export { deriveKeys, MIN_SECRET_BYTES, parseSecret, type DerivedKeys } from './s
 export { estimateSecretStrength, MIN_SECRET_BITS, type SecretStrength, type SecretWeakness } from './secret-strength.js';
 export { EMAIL_MAX_LENGTH, normalizeEmail } from './input/email.js';
 export { NAME_MAX_LENGTH, normalizeName } from './input/name.js';
+export { createMemoryStores } from './memory.js';
 
 export {
   createAccessTokenVerifier,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createFixedClock } from './clock.js';
 import { runStoreConformance } from './conformance/run-store-conformance.js';
-import { createMemoryStores } from './memory/memory-stores.js';
+import { createMemoryStores } from '@tessera/core/memory';
 
 runStoreConformance('memory stores', async () => createMemoryStores());
 

@@ -1,9 +1,9 @@
 import * as argon2 from '@node-rs/argon2';
 import { describe, expect, it } from 'vitest';
 import { ARGON2_PARAMS } from '../password/hash.js';
-import { tesseraFailure as failure } from '@tessera/testing';
+import { failure } from '../../test/helpers.js';
 import { TesseraError } from '../errors.js';
-import { createTestAuth, PASSWORD } from './harness.testkit.js';
+import { createTestAuth, PASSWORD } from '../../test/auth-harness.js';
 
 describe('signup and login', () => {
   it('normalises emails so case and space variants are one account', async () => {

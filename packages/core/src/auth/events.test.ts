@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { tesseraFailure as failure } from '@tessera/testing';
+import { failure } from '../../test/helpers.js';
 import { TesseraError } from '../errors.js';
 import type { AuthEvent } from './events.js';
 import type { AbuseLimits, LimitedAction } from './limits.js';
-import { createTestAuth, PASSWORD, T0 } from './harness.testkit.js';
+import { createTestAuth, PASSWORD, T0 } from '../../test/auth-harness.js';
 
 const CLIENT = { ip: '203.0.113.9', userAgent: 'test-agent/1.0' };
 

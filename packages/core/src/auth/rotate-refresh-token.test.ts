@@ -1,10 +1,10 @@
-import type { FixedClock } from '@tessera/testing';
+import type { FixedClock } from '../../test/helpers.js';
 import { describe, expect, it } from 'vitest';
 import { TesseraError } from '../errors.js';
 import { hashSecret, parseRefreshToken } from '../session/refresh-token.js';
 import { currentSecretFor, MAX_RECENT_ROTATIONS } from '../session/rotation-history.js';
 import type { Auth } from './create-auth.js';
-import { createTestAuth, DERIVED, PASSWORD } from './harness.testkit.js';
+import { createTestAuth, DERIVED, PASSWORD } from '../../test/auth-harness.js';
 
 async function signedUp() {
   const harness = await createTestAuth();

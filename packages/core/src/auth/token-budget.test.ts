@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { tesseraFailure as failure } from '@tessera/testing';
+import { failure } from '../../test/helpers.js';
 import { hashPassword } from '../password/hash.js';
-import { createTestAuth, PASSWORD } from './harness.testkit.js';
+import { createTestAuth, PASSWORD } from '../../test/auth-harness.js';
 
 /** A user the way an operator makes one (`tessera users create --role …`): roles are not taken from signup. */
 async function userWithRoles(stores: Awaited<ReturnType<typeof createTestAuth>>['stores'], email: string, roles: string[]) {

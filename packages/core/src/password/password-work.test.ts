@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { tesseraFailure as failure } from '@tessera/testing';
+import { failure } from '../../test/helpers.js';
 import { configurePasswordWork, defaultPasswordWorkLimits, passwordWorkStats, resetPasswordWorkStats, runPasswordWork } from './password-work.js';
 
 afterEach(() => {

@@ -5,7 +5,7 @@
  */
 import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
 import type { TokenFailureReason } from '../errors.js';
-import { tesseraThrown as refusal } from '@tessera/testing';
+import { refusal } from '../../test/helpers.js';
 import { describe, expect, it } from 'vitest';
 import { generateSigningKey } from '../keys/generate.js';
 import { publicJwk } from '../keys/public-jwk.js';

@@ -1,5 +1,5 @@
 import * as jose from 'jose';
-import { tesseraThrown as refusal } from '@tessera/testing';
+import { refusal } from '../../test/helpers.js';
 import { describe, expect, it } from 'vitest';
 import { generateSigningKey } from '../keys/generate.js';
 import { deriveHs256Key } from '../keys/hs256.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TesseraError } from '../../errors.js';
 import type { AuthEvent } from '../events.js';
-import { createTestAuth, PASSWORD, T0 } from '../harness.testkit.js';
+import { createTestAuth, PASSWORD, T0 } from '../../../test/auth-harness.js';
 import { createUser } from '../signup.js';
 import type { AdminActor } from './actor.js';
 

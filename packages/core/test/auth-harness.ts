@@ -1,10 +1,11 @@
 // Test-only wiring: an auth core over the in-memory stores with a hand-moved clock. Not exported by index.ts.
-import { createMemoryStores, createFixedClock } from '@tessera/testing';
-import { deriveKeys } from '../secrets.js';
-import { generateSigningKey } from '../keys/generate.js';
-import type { VerificationKey } from '../token/types.js';
-import { createAuth, type Auth, type CreateAuthOptions } from './create-auth.js';
-import type { AuthSettings } from './context.js';
+import { createMemoryStores } from '../src/store/memory/memory-stores.js';
+import { createFixedClock } from './helpers.js';
+import { deriveKeys } from '../src/secrets.js';
+import { generateSigningKey } from '../src/keys/generate.js';
+import type { VerificationKey } from '../src/token/types.js';
+import { createAuth, type Auth, type CreateAuthOptions } from '../src/auth/create-auth.js';
+import type { AuthSettings } from '../src/auth/context.js';
 
 export const T0 = Date.UTC(2031, 0, 1, 12, 0, 0);
 

@@ -1,4 +1,4 @@
-import type { KeyStore, StoredKey } from '@tessera/core';
+import type { KeyStore, StoredKey } from '../types.js';
 import { compare, copy } from './clone.js';
 
 /** Keys in a Map; `addSigningKey` retires and inserts in one synchronous step. */

@@ -1,4 +1,5 @@
-import { recentRotationsAfter, type RevokedSession, type SessionRecord, type SessionStore } from '@tessera/core';
+import { recentRotationsAfter } from '../recent-rotations.js';
+import type { RevokedSession, SessionRecord, SessionStore } from '../types.js';
 import { compare, copy, newestFirst } from './clone.js';
 
 function revocation(session: SessionRecord, at: Date): RevokedSession {

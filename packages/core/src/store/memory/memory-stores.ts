@@ -1,4 +1,4 @@
-import type { Stores } from '@tessera/core';
+import type { Stores } from '../types.js';
 import { createMemoryKeyStore } from './key-store.js';
 import { createMemorySessionStore } from './session-store.js';
 import { createMemoryUserStore } from './user-store.js';

@@ -1,4 +1,4 @@
-import type { NewUser, UserRecord, UserStore } from '@tessera/core';
+import type { NewUser, UserRecord, UserStore } from '../types.js';
 import { copy, newestFirst } from './clone.js';
 
 /**
