@@ -10,7 +10,7 @@ import { createRequestAuthorizer } from './request-authorizer.js';
 import { SessionEngine } from './session-engine.js';
 import { createTabLock } from './tab-lock.js';
 import { openTabSync } from './tab-sync.js';
-import type { AuthClient, AuthClientOptions, AuthEvent, AuthSession, AuthState, AuthUser } from './types.js';
+import type { AuthClient, AuthClientOptions, AuthClientEvent, AuthSession, AuthState, AuthUser } from './types.js';
 
 /**
  * Creates the client. Options are checked here, once. Browser mode keeps the access token in memory only and
@@ -157,7 +157,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     getState: () => store.getState(),
     subscribe: (listener) => store.changes.add(listener),
 
-    on(event: AuthEvent, listener: (detail: unknown) => void) {
+    on(event: AuthClientEvent, listener: (detail: unknown) => void) {
       if (!Object.prototype.hasOwnProperty.call(session.events, event)) {
         throw new TypeError(`Unknown event "${String(event)}"; use 'logout', 'refresh' or 'error'.`);
       }

@@ -4,7 +4,7 @@ export { decodeClaims } from './decode-claims.js';
 export type {
   AuthClient,
   AuthClientOptions,
-  AuthEvent,
+  AuthClientEvent,
   AuthSession,
   AuthState,
   AuthStatus,

@@ -4,7 +4,7 @@ import { createAuthClient } from './create-auth-client.js';
 import { decodeClaims } from './decode-claims.js';
 import { createRefreshTimer } from './refresh-timer.js';
 import { browserLikeFetch, CookieJar, PASSWORD, sleep, startTestServer, uniqueEmail } from '../test/helpers.js';
-import { describeToken } from './session-store.js';
+import { describeToken } from './session-state.js';
 
 /** An unsigned token with the given times: the timer only reads claims. */
 function tokenWith(claims: { iat: number; exp: number }): ReturnType<typeof describeToken> {

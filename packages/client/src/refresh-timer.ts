@@ -1,4 +1,4 @@
-import type { AccessToken } from './session-store.js';
+import type { AccessToken } from './session-state.js';
 
 /** setTimeout's limit: a longer delay would fire at once. */
 const MAX_DELAY_MS = 2_147_483_647;

@@ -2,7 +2,7 @@ import type { TokenBody } from './auth-api.js';
 import type { RefreshCredential } from './credentials.js';
 import { ListenerSet } from './emitter.js';
 import { createRefreshTimer, type RefreshTimer } from './refresh-timer.js';
-import { describeToken, SessionStore, type AccessToken } from './session-store.js';
+import { describeToken, SessionState, type AccessToken } from './session-state.js';
 import type { TabMessage, TabSync } from './tab-sync.js';
 import type { LogoutDetail, RefreshDetail } from './types.js';
 
@@ -22,7 +22,7 @@ export interface SessionEngineOptions {
  * the timer, the tabs and the events stay in step.
  */
 export class SessionEngine {
-  readonly store = new SessionStore();
+  readonly store = new SessionState();
   readonly events = {
     logout: new ListenerSet<LogoutDetail>(),
     refresh: new ListenerSet<RefreshDetail>(),

@@ -59,7 +59,7 @@ export interface RefreshDetail {
   expiresAt: number | null;
 }
 
-export type AuthEvent = 'logout' | 'refresh' | 'error';
+export type AuthClientEvent = 'logout' | 'refresh' | 'error';
 
 export interface AuthClient {
   signup(input: { email: string; password: string; name?: string }): Promise<AuthUser>;
@@ -81,7 +81,7 @@ export interface AuthClient {
   getState(): AuthState;
   /** Fires on every change of `getState()`. */
   subscribe(listener: (state: AuthState) => void): () => void;
-  on(event: AuthEvent, listener: (detail: unknown) => void): () => void;
+  on(event: AuthClientEvent, listener: (detail: unknown) => void): () => void;
   /** Stops timers, closes tab channels and drops listeners. */
   destroy(): void;
 }

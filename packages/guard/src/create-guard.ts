@@ -3,7 +3,7 @@ import { readBearer, type AuthorizationHeader } from '@tessera/core/http';
 import { createAccessTokenVerifier, type AccessTokenClaims, type VerifyAccessToken } from '@tessera/core/token';
 import { JwksKeySource, staticKeySource, type KeySource } from './key-source.js';
 import { resolveAlgorithms, resolveKeySource, resolveRevocation, rethrowAsGuardError, type GuardOptions } from './options.js';
-import { RevocationFeed } from './revocation-feed.js';
+import { RevocationSubscriber } from './revocation-subscriber.js';
 import { importStaticKey } from './static-key.js';
 
 /** When the JWKS is fetched a second time after a key announcement on the feed. */
@@ -33,7 +33,7 @@ export function createGuard(options: GuardOptions): Guard {
   const revocation = resolveRevocation(options.revocation);
 
   let keys: KeySource | undefined;
-  let feed: RevocationFeed | undefined;
+  let feed: RevocationSubscriber | undefined;
   const verifierOptions = {
     issuer: options.issuer,
     audience: options.audience,
@@ -66,7 +66,7 @@ export function createGuard(options: GuardOptions): Guard {
       void source.refresh('announced');
       setTimeout(() => void source.refresh('announced'), ANNOUNCED_REFETCH_MS).unref();
     };
-    feed = new RevocationFeed(revocation, now, announced);
+    feed = new RevocationSubscriber(revocation, now, announced);
   }
   let closed = false;
 

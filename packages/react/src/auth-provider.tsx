@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, type ReactNode } from 'react';
 import type { AuthClient } from '@tessera/client';
 import { createAuthStore } from './auth-store.js';
-import { AuthContext } from './context.js';
+import { AuthClientContext } from './context.js';
 import { restoreTrackerFor } from './restore-tracker.js';
 
 export interface AuthProviderProps {
@@ -31,5 +31,5 @@ export function AuthProvider({ client, children, onRestoreError }: AuthProviderP
     restore.start();
     return unsubscribe;
   }, [value]);
-  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+  return <AuthClientContext.Provider value={value}>{children}</AuthClientContext.Provider>;
 }

@@ -3,17 +3,17 @@ import type { AuthClient } from '@tessera/client';
 import type { AuthStore } from './auth-store.js';
 import type { RestoreTracker } from './restore-tracker.js';
 
-export interface AuthContextValue {
+export interface AuthClientContextValue {
   client: AuthClient;
   store: AuthStore;
   restore: RestoreTracker;
 }
 
-export const AuthContext = createContext<AuthContextValue | null>(null);
+export const AuthClientContext = createContext<AuthClientContextValue | null>(null);
 
 /** The provider's value; a hook used outside `<AuthProvider>` is a programming error, said loudly. */
-export function useAuthContext(hook: string): AuthContextValue {
-  const value = useContext(AuthContext);
+export function useAuthContext(hook: string): AuthClientContextValue {
+  const value = useContext(AuthClientContext);
   if (!value) throw new Error(`${hook}() must be used inside <AuthProvider client={…}>.`);
   return value;
 }

@@ -1,6 +1,6 @@
 import type { KeyRotationMessage, RevocationMessage } from '@tessera/core';
 import type { Redis } from 'ioredis';
-import { guard } from './errors.js';
+import { withStoreErrors } from './errors.js';
 import { DEFAULT_KEY_PREFIX, redisNames, REVOKED_RETENTION_MS } from './names.js';
 
 // The message shapes and their parsers live in @tessera/core, shared with every consumer of the feed.
@@ -14,7 +14,7 @@ export async function publishRevocations(redis: Redis, sessionIds: readonly stri
   if (sessionIds.length === 0) return;
   const names = redisNames(keyPrefix);
   const message: RevocationMessage = { v: 1, sessionIds: [...sessionIds], revokedAt: revokedAtMs };
-  await guard(async () => {
+  await withStoreErrors(async () => {
     const multi = redis.multi();
     for (const id of sessionIds) multi.zadd(names.revoked, revokedAtMs, id);
     multi.zremrangebyscore(names.revoked, '-inf', revokedAtMs - REVOKED_RETENTION_MS);
@@ -28,5 +28,5 @@ export async function publishRevocations(redis: Redis, sessionIds: readonly stri
 /** Tells every subscribed server that a new key signs (after `tessera keys rotate`); rejects with TesseraError('unavailable') when Redis can't be reached. */
 export async function publishKeyRotation(redis: Redis, kid: string, keyPrefix = DEFAULT_KEY_PREFIX): Promise<void> {
   const message: KeyRotationMessage = { v: 1, event: 'rotated', kid };
-  await guard(() => redis.publish(redisNames(keyPrefix).keysChannel, JSON.stringify(message)));
+  await withStoreErrors(() => redis.publish(redisNames(keyPrefix).keysChannel, JSON.stringify(message)));
 }

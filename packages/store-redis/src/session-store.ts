@@ -1,7 +1,7 @@
 import { encodeRecentRotations, recentRotationsAfter, type RevokedSession, type SessionRecord, type SessionStore } from '@tessera/core';
 import type { Redis } from 'ioredis';
 import { pairsToObject, sessionFields, toSessionRecord } from './codec.js';
-import { guard } from './errors.js';
+import { withStoreErrors } from './errors.js';
 import { CREATE, DELETE_EXPIRED, LIST_REVOKED, LIST_USER, REVOKE_ONE, REVOKE_USER, ROTATE, TOUCH } from './lua.js';
 import { DEFAULT_KEY_PREFIX, redisNames, REVOKED_RETENTION_MS } from './names.js';
 import { runScript } from './script.js';
@@ -37,7 +37,7 @@ export function createRedisSessionStore(redis: Redis, options: RedisSessionStore
 
   return {
     createSession: (session) =>
-      guard(async () => {
+      withStoreErrors(async () => {
         const dies = diesAt(session);
         const created = await runScript(redis, CREATE, [names.session(session.id), names.userSessions(session.userId), names.expiry], [
           session.id, dies, dies + REVOKED_RETENTION_MS, session.createdAt.getTime(), ...sessionFields(session),
@@ -46,13 +46,13 @@ export function createRedisSessionStore(redis: Redis, options: RedisSessionStore
       }),
 
     findSession: (id) =>
-      guard(async () => {
+      withStoreErrors(async () => {
         const hash = await redis.hgetall(names.session(id));
         return Object.keys(hash).length === 0 ? null : toSessionRecord(id, hash);
       }),
 
     rotateSession: (id, rotation) =>
-      guard(async () => {
+      withStoreErrors(async () => {
         const won = await runScript(redis, ROTATE, [names.session(id), names.expiry], [
           rotation.expectedSecretHash, rotation.newSecretHash, rotation.rotationNonce, rotation.rotatedAt.getTime(),
           rotation.idleExpiresAt.getTime(), REVOKED_RETENTION_MS, id, prefix, encodeRecentRotations(recentRotationsAfter(rotation)),
@@ -61,12 +61,12 @@ export function createRedisSessionStore(redis: Redis, options: RedisSessionStore
       }),
 
     touchSession: (id, at) =>
-      guard(async () => {
+      withStoreErrors(async () => {
         await runScript(redis, TOUCH, [names.session(id)], [at.getTime()]);
       }),
 
     listUserSessions: (userId, now) =>
-      guard(async () => {
+      withStoreErrors(async () => {
         const rows = (await runScript(redis, LIST_USER, [names.userSessions(userId)], [prefix])) as [string, string[]][];
         const t = now.getTime();
         return rows
@@ -76,7 +76,7 @@ export function createRedisSessionStore(redis: Redis, options: RedisSessionStore
       }),
 
     revokeSession: (id, at, reason) =>
-      guard(async () => {
+      withStoreErrors(async () => {
         const ms = at.getTime();
         const userId = await runScript(redis, REVOKE_ONE, [names.session(id), names.revoked], [
           ms, reason, id, ms - REVOKED_RETENTION_MS, names.revocationsChannel, ms + REVOKED_RETENTION_MS, prefix,
@@ -85,7 +85,7 @@ export function createRedisSessionStore(redis: Redis, options: RedisSessionStore
       }),
 
     revokeUserSessions: (userId, at, reason, exceptSessionId) =>
-      guard(async () => {
+      withStoreErrors(async () => {
         const ms = at.getTime();
         const ids = (await runScript(redis, REVOKE_USER, [names.userSessions(userId), names.revoked], [
           ms, reason, exceptSessionId === undefined ? '0' : '1', exceptSessionId ?? '', ms - REVOKED_RETENTION_MS,
@@ -95,7 +95,7 @@ export function createRedisSessionStore(redis: Redis, options: RedisSessionStore
       }),
 
     listRevokedSince: (since) =>
-      guard(async () => {
+      withStoreErrors(async () => {
         const flat = (await runScript(redis, LIST_REVOKED, [names.revoked], [since.getTime(), prefix])) as string[];
         const revoked: RevokedSession[] = [];
         // userId is '' only for a record already gone (deleted past its expiry): the id still matters, since
@@ -105,7 +105,7 @@ export function createRedisSessionStore(redis: Redis, options: RedisSessionStore
       }),
 
     deleteExpiredSessions: (before) =>
-      guard(async () => {
+      withStoreErrors(async () => {
         let removed = 0;
         for (;;) {
           const count = Number(await runScript(redis, DELETE_EXPIRED, [names.expiry], [before.getTime(), prefix, DELETE_BATCH]));

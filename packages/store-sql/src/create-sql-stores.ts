@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { connectMysql } from './connect/mysql.js';
 import { connectPostgres } from './connect/postgres.js';
 import { connectSqlite } from './connect/sqlite.js';
-import { guard } from './errors.js';
+import { withStoreErrors } from './errors.js';
 import { createSqlKeyStore } from './keys.js';
 import { migrateToLatest } from './migrate.js';
 import type { Db, SqlDialect } from './schema.js';
@@ -58,7 +58,7 @@ function connect(target: DatabaseTarget, options: SqlStoreOptions): Promise<Db> 
  */
 export async function createSqlStores(url: string, options: SqlStoreOptions = {}): Promise<SqlStores> {
   const target = parseDatabaseUrl(url, options.schema === undefined ? {} : { schema: options.schema });
-  const db = await guard(() => connect(target, options));
+  const db = await withStoreErrors(() => connect(target, options));
   const { dialect } = target;
 
   let closing: Promise<void> | undefined;
@@ -68,9 +68,9 @@ export async function createSqlStores(url: string, options: SqlStoreOptions = {}
     sessions: createSqlSessionStore(db, dialect),
     keys: createSqlKeyStore(db, dialect),
     migrate: () =>
-      guard(() => migrateToLatest(db, dialect, target.dialect === 'postgres' ? target.schema : undefined)),
+      withStoreErrors(() => migrateToLatest(db, dialect, target.dialect === 'postgres' ? target.schema : undefined)),
     ping: () =>
-      guard(async () => {
+      withStoreErrors(async () => {
         await sql`select 1`.execute(db);
       }),
     close() {

@@ -76,7 +76,7 @@ export function toStoreError(error: unknown): TesseraError {
 }
 
 /** Runs one store operation, translating whatever it throws. */
-export async function guard<T>(operation: () => Promise<T>): Promise<T> {
+export async function withStoreErrors<T>(operation: () => Promise<T>): Promise<T> {
   try {
     return await operation();
   } catch (error) {

@@ -1,6 +1,6 @@
 import type { KeyStore } from '@tessera/core';
 import { sql } from 'kysely';
-import { guard } from './errors.js';
+import { withStoreErrors } from './errors.js';
 import { toKey, toMillis, toMillisOrNull } from './rows.js';
 import type { Db, SqlDialect } from './schema.js';
 import { transact } from './transaction.js';
@@ -8,7 +8,7 @@ import { transact } from './transaction.js';
 export function createSqlKeyStore(db: Db, dialect: SqlDialect): KeyStore {
   return {
     listKeys: () =>
-      guard(async () => {
+      withStoreErrors(async () => {
         const rows = await db.selectFrom('tessera_keys').selectAll().orderBy('created_at', 'asc').orderBy('kid', 'asc').execute();
         return rows.map(toKey);
       }),
@@ -22,7 +22,7 @@ export function createSqlKeyStore(db: Db, dialect: SqlDialect): KeyStore {
      * already retired (the lock, or InnoDB's re-read of the row after the wait, shows it) adds nothing.
      */
     addSigningKey: (key, options) =>
-      guard(() =>
+      withStoreErrors(() =>
         transact(db, async (trx) => {
           if (dialect === 'postgres') await sql`lock table tessera_keys in share row exclusive mode`.execute(trx);
           if (options?.replacing !== undefined) {
@@ -55,13 +55,13 @@ export function createSqlKeyStore(db: Db, dialect: SqlDialect): KeyStore {
       ),
 
     deleteRetiredKey: (kid) =>
-      guard(async () => {
+      withStoreErrors(async () => {
         const result = await db.deleteFrom('tessera_keys').where('kid', '=', kid).where('retired_at', 'is not', null).executeTakeFirst();
         return Number(result.numDeletedRows) > 0;
       }),
 
     deleteRetiredKeys: (before) =>
-      guard(async () => {
+      withStoreErrors(async () => {
         const result = await db
           .deleteFrom('tessera_keys')
           .where('retired_at', 'is not', null)

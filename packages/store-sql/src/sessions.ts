@@ -1,5 +1,5 @@
 import { encodeRecentRotations, recentRotationsAfter, type RevokedSession, type SessionStore } from '@tessera/core';
-import { guard } from './errors.js';
+import { withStoreErrors } from './errors.js';
 import { toMillis, toRevoked, toSession } from './rows.js';
 import type { Db, SqlDialect } from './schema.js';
 import { transact } from './transaction.js';
@@ -10,7 +10,7 @@ const CHUNK = 500;
 export function createSqlSessionStore(db: Db, dialect: SqlDialect): SessionStore {
   return {
     createSession: (session) =>
-      guard(async () => {
+      withStoreErrors(async () => {
         await db
           .insertInto('tessera_sessions')
           .values({
@@ -34,7 +34,7 @@ export function createSqlSessionStore(db: Db, dialect: SqlDialect): SessionStore
       }),
 
     findSession: (id) =>
-      guard(async () => {
+      withStoreErrors(async () => {
         const row = await db.selectFrom('tessera_sessions').selectAll().where('id', '=', id).executeTakeFirst();
         return row ? toSession(row) : null;
       }),
@@ -49,7 +49,7 @@ export function createSqlSessionStore(db: Db, dialect: SqlDialect): SessionStore
      * so the append costs no extra round trip and is atomic with the swap.
      */
     rotateSession: (id, rotation) =>
-      guard(async () => {
+      withStoreErrors(async () => {
         const rotatedAt = toMillis(rotation.rotatedAt);
         const result = await db
           .updateTable('tessera_sessions')
@@ -70,12 +70,12 @@ export function createSqlSessionStore(db: Db, dialect: SqlDialect): SessionStore
       }),
 
     touchSession: (id, at) =>
-      guard(async () => {
+      withStoreErrors(async () => {
         await db.updateTable('tessera_sessions').set({ last_used_at: toMillis(at) }).where('id', '=', id).execute();
       }),
 
     listUserSessions: (userId, now) =>
-      guard(async () => {
+      withStoreErrors(async () => {
         const t = toMillis(now);
         const rows = await db
           .selectFrom('tessera_sessions')
@@ -92,7 +92,7 @@ export function createSqlSessionStore(db: Db, dialect: SqlDialect): SessionStore
 
     /** A conditional UPDATE decides who revoked it; the user id is read back in the same transaction. */
     revokeSession: (id, at, reason) =>
-      guard(() =>
+      withStoreErrors(() =>
         transact(db, async (trx) => {
           const revokedAt = toMillis(at);
           const result = await trx
@@ -113,7 +113,7 @@ export function createSqlSessionStore(db: Db, dialect: SqlDialect): SessionStore
      * neither revoked twice nor reported twice. Expired but unrevoked sessions are revoked (and reported) too.
      */
     revokeUserSessions: (userId, at, reason, exceptSessionId) =>
-      guard(() =>
+      withStoreErrors(() =>
         transact(db, async (trx) => {
           const revokedAt = toMillis(at);
           const rows = await trx
@@ -137,7 +137,7 @@ export function createSqlSessionStore(db: Db, dialect: SqlDialect): SessionStore
       ),
 
     listRevokedSince: (since) =>
-      guard(async () => {
+      withStoreErrors(async () => {
         const rows = await db
           .selectFrom('tessera_sessions')
           .select(['id', 'user_id', 'revoked_at'])
@@ -149,7 +149,7 @@ export function createSqlSessionStore(db: Db, dialect: SqlDialect): SessionStore
       }),
 
     deleteExpiredSessions: (before) =>
-      guard(async () => {
+      withStoreErrors(async () => {
         const t = toMillis(before);
         const result = await db
           .deleteFrom('tessera_sessions')

@@ -1,6 +1,6 @@
 import type { UserStore } from '@tessera/core';
 import { sql } from 'kysely';
-import { guard, isUniqueViolation } from './errors.js';
+import { withStoreErrors, isUniqueViolation } from './errors.js';
 import { toMillis, toMillisOrNull, toUser } from './rows.js';
 import type { Db } from './schema.js';
 
@@ -11,7 +11,7 @@ export function createSqlUserStore(db: Db): UserStore {
   return {
     /** One INSERT; the unique index on email makes check-and-insert atomic, and a violation is just `false`. */
     createUser: (user) =>
-      guard(async () => {
+      withStoreErrors(async () => {
         try {
           await db
             .insertInto('tessera_users')
@@ -33,19 +33,19 @@ export function createSqlUserStore(db: Db): UserStore {
       }),
 
     findUserById: (id) =>
-      guard(async () => {
+      withStoreErrors(async () => {
         const row = await db.selectFrom('tessera_users').selectAll().where('id', '=', id).executeTakeFirst();
         return row ? toUser(row) : null;
       }),
 
     findUserByEmail: (email) =>
-      guard(async () => {
+      withStoreErrors(async () => {
         const row = await db.selectFrom('tessera_users').selectAll().where('email', '=', email).executeTakeFirst();
         return row ? toUser(row) : null;
       }),
 
     listUsers: (options = {}) =>
-      guard(async () => {
+      withStoreErrors(async () => {
         let query = db.selectFrom('tessera_users').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc');
         if (options.emailContains !== undefined) {
           // LIKE with the text's own wildcards escaped, so "_" and "%" match only themselves. The escape character
@@ -59,7 +59,7 @@ export function createSqlUserStore(db: Db): UserStore {
       }),
 
     updatePasswordHash: (userId, passwordHash, at) =>
-      guard(async () => {
+      withStoreErrors(async () => {
         // Matched rows, not changed rows: mysql2 connects with CLIENT_FOUND_ROWS, so setting the same values
         // still counts the user as found.
         const result = await db
@@ -72,7 +72,7 @@ export function createSqlUserStore(db: Db): UserStore {
 
     /** One UPDATE of both columns: atomic on every dialect. Matched rows count (see updatePasswordHash). */
     updateUserRoles: (userId, roles, at) =>
-      guard(async () => {
+      withStoreErrors(async () => {
         const result = await db
           .updateTable('tessera_users')
           .set({ roles: JSON.stringify(roles), updated_at: toMillis(at) })
@@ -82,7 +82,7 @@ export function createSqlUserStore(db: Db): UserStore {
       }),
 
     setUserDisabled: (userId, disabledAt, at) =>
-      guard(async () => {
+      withStoreErrors(async () => {
         const result = await db
           .updateTable('tessera_users')
           .set({ disabled_at: toMillisOrNull(disabledAt), updated_at: toMillis(at) })

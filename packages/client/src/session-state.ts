@@ -25,7 +25,7 @@ export function describeToken(value: string): AccessToken {
  * object is replaced only when status or user change, so `getState()` is a stable snapshot for React's
  * `useSyncExternalStore`.
  */
-export class SessionStore {
+export class SessionState {
   private state: AuthState = Object.freeze({ status: 'unknown', user: null });
   private token: AccessToken | null = null;
   readonly changes = new ListenerSet<AuthState>();

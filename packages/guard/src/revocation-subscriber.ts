@@ -13,7 +13,7 @@ import type { ResolvedRevocation } from './options.js';
  * key withdrawn by `tessera keys revoke`), `onKeysAnnounced` runs, so the guard refetches the JWKS at once instead
  * of accepting a withdrawn key's tokens until its next scheduled fetch.
  */
-export class RevocationFeed {
+export class RevocationSubscriber {
   readonly #options: ResolvedRevocation;
   readonly #revoked: RevokedSessions;
   readonly #now: () => number;
