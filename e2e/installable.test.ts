@@ -76,6 +76,7 @@ describe('installed from packed tarballs, outside the repository', () => {
       expect(files, packed!.name).toContain('LICENSE');
       expect(files, packed!.name).toContain('dist/index.js');
       expect(files, packed!.name).toContain('dist/index.d.ts');
+      if (packed!.name === '@tessera/client') expect(files).toContain('dist/browser/tessera-client.js');
       expect(files.filter((file) => file.startsWith('src/') || /\.(test|testkit)\./.test(file)), packed!.name).toEqual([]);
       const manifest = JSON.parse(readFileSync(path.join(ROOT, 'packages', name, 'package.json'), 'utf8')) as { private?: boolean; license?: string };
       expect({ name: packed!.name, private: manifest.private, license: manifest.license }).toEqual({ name: packed!.name, private: undefined, license: 'MIT' });

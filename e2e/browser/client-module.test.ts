@@ -1,6 +1,6 @@
-// @tessera/client as a page loads it: the built ESM files served as they are, imported by a plain
-// <script type="module"> with no bundler and no import map. A bare import (`from 'axios'`), a missing `.js`
-// extension or a Node built-in in the client's entry would fail to load here.
+// @tessera/client as a page loads it: the browser build (`@tessera/client/browser`, dist/browser/tessera-client.js)
+// served as it is, imported by a plain <script type="module"> with no bundler and no import map. A bare import
+// left in it (`from '@tessera/wire'`), or a Node built-in, would fail to load here.
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,7 +13,7 @@ import { CHROMIUM, launchChromium, ROOT } from './harness.js';
 const CLIENT_DIST = path.join(ROOT, 'packages/client/dist');
 const PAGE = `<!doctype html><meta charset="utf-8"><title>client</title>
 <script type="module">
-  import { createAuthClient } from '/client/index.js';
+  import { createAuthClient } from '/client/browser/tessera-client.js';
   const params = new URLSearchParams(location.search);
   const auth = createAuthClient({ baseUrl: params.get('server') });
   try {
@@ -31,7 +31,7 @@ let siteUrl = '';
 let browser: Browser;
 
 beforeAll(async () => {
-  for (const needed of [path.join(CLIENT_DIST, 'index.js'), CHROMIUM]) if (!existsSync(needed)) throw new Error(`${needed} is missing: run \`npm run build\` (and install chromium).`);
+  for (const needed of [path.join(CLIENT_DIST, 'browser/tessera-client.js'), CHROMIUM]) if (!existsSync(needed)) throw new Error(`${needed} is missing: run \`npm run build\` (and install chromium).`);
   site = createServer((request, response) => {
     const pathname = new URL(request.url ?? '/', 'http://x').pathname;
     if (pathname === '/') {
@@ -58,7 +58,7 @@ afterAll(async () => {
 });
 
 describe('the client in a page, unbundled', () => {
-  test('a <script type="module"> imports dist/index.js, signs up, and calls the server with the token', async () => {
+  test('a <script type="module"> imports the browser build, signs up, and calls the server with the token', async () => {
     const page = await browser.newPage();
     const failed: string[] = [];
     page.on('pageerror', (error) => failed.push(error.message));
