@@ -1,6 +1,6 @@
 import { createUser } from '@tessera/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, json, PASSWORD } from './harness.testkit.js';
+import { createTestApp, json, PASSWORD } from '../test/harness.js';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
 beforeEach(async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cookieHeader, cookieJar, createTestApp, json, ORIGIN, PASSWORD, signupWithCookie } from './harness.testkit.js';
+import { cookieHeader, cookieJar, createTestApp, json, ORIGIN, PASSWORD, signupWithCookie } from '../test/harness.js';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
 beforeEach(async () => {

@@ -2,7 +2,7 @@ import { AUTH_EVENT_TYPES } from '@tessera/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from './app.js';
 import { createAuditLog } from './audit/audit-log.js';
-import { checkedRequest, cookieHeader, createTestApp, json, PASSWORD, signupWithCookie } from './harness.testkit.js';
+import { checkedRequest, cookieHeader, createTestApp, json, PASSWORD, signupWithCookie } from '../test/harness.js';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
 let lines: string[];

@@ -5,7 +5,7 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from './config.js';
-import { PASSWORD, TEST_SECRET } from './harness.testkit.js';
+import { PASSWORD, TEST_SECRET } from '../test/harness.js';
 import { startServer, type RunningServer } from './serve.js';
 
 const running: RunningServer[] = [];

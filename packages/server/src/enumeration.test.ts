@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, json, signupWithCookie } from './harness.testkit.js';
+import { createTestApp, json, signupWithCookie } from '../test/harness.js';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
 beforeAll(async () => {

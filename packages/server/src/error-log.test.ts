@@ -2,7 +2,7 @@ import { TesseraError } from '@tessera/core';
 import { createSqlStores } from '@tessera/store-sql';
 import { createFixedClock } from '@tessera/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, json, PASSWORD, signupWithCookie } from './harness.testkit.js';
+import { createTestApp, json, PASSWORD, signupWithCookie } from '../test/harness.js';
 import { createErrorLog } from './http/error-log.js';
 
 /** A real refused connection: nothing listens on port 1. */

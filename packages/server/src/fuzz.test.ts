@@ -3,7 +3,7 @@
 import { ERROR_CATALOG, type ErrorCode } from '@tessera/core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, json, PASSWORD } from './harness.testkit.js';
+import { createTestApp, json, PASSWORD } from '../test/harness.js';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
 let real: { accessToken: string; refreshToken: string; csrfToken: string; sid: string };

@@ -1,7 +1,7 @@
 import { createAuthClient, type AuthClient } from '@tessera/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { GraphqlBody } from './graphql.testkit.js';
-import { checkedRequest, createTestApp, ORIGIN, PASSWORD } from './harness.testkit.js';
+import type { GraphqlBody } from '../test/graphql.js';
+import { checkedRequest, createTestApp, ORIGIN, PASSWORD } from '../test/harness.js';
 
 // @tessera/client's fetch in front of POST /graphql, against the in-memory server whose clock the test moves.
 let t: Awaited<ReturnType<typeof createTestApp>>;

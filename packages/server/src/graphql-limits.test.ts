@@ -3,8 +3,8 @@ import { buildSchema, parse, specifiedRules, validate } from 'graphql';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from './app.js';
 import { OPERATION_LIMITS, operationLimitsRule } from './graphql/limits.js';
-import { codes, graphql, GRAPHQL_RESPONSE, LOG_IN, SIGN_UP } from './graphql.testkit.js';
-import { checkedRequest, createTestApp, json, PASSWORD } from './harness.testkit.js';
+import { codes, graphql, GRAPHQL_RESPONSE, LOG_IN, SIGN_UP } from '../test/graphql.js';
+import { checkedRequest, createTestApp, json, PASSWORD } from '../test/harness.js';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
 let events: AuthEvent[];

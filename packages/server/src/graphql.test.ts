@@ -1,8 +1,8 @@
 import type { AuthEvent } from '@tessera/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from './app.js';
-import { codes, graphql, GRAPHQL_RESPONSE, LOG_IN, REFRESH, SIGN_UP, type AuthPayload } from './graphql.testkit.js';
-import { checkedRequest, cookieHeader, cookieJar, createTestApp, ORIGIN, PASSWORD } from './harness.testkit.js';
+import { codes, graphql, GRAPHQL_RESPONSE, LOG_IN, REFRESH, SIGN_UP, type AuthPayload } from '../test/graphql.js';
+import { checkedRequest, cookieHeader, cookieJar, createTestApp, ORIGIN, PASSWORD } from '../test/harness.js';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
 let events: AuthEvent[];

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_AUTHORIZATION_HEADER_BYTES as MAX_CREDENTIAL_HEADER_BYTES } from '@tessera/core/http';
-import { createTestApp, json, PASSWORD, signupWithCookie } from './harness.testkit.js';
+import { createTestApp, json, PASSWORD, signupWithCookie } from '../test/harness.js';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
 beforeEach(async () => {

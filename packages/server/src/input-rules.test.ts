@@ -6,7 +6,7 @@ import { createConnection } from 'mysql2/promise';
 import pg from 'pg';
 import { serviceAvailable } from '@tessera/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, json, PASSWORD } from './harness.testkit.js';
+import { createTestApp, json, PASSWORD } from '../test/harness.js';
 
 const POSTGRES_URL = process.env.TESSERA_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const MYSQL_URL = process.env.TESSERA_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from './config.js';
-import { createTestApp, json, PASSWORD, signupWithCookie } from './harness.testkit.js';
+import { createTestApp, json, PASSWORD, signupWithCookie } from '../test/harness.js';
 import { startServer, type RunningServer } from './serve.js';
 
 const cleanups: (() => Promise<void>)[] = [];

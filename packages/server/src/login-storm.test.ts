@@ -2,7 +2,7 @@
 // once, while access-token verification carries on.
 import { afterEach, describe, expect, it } from 'vitest';
 import { configurePasswordWork, defaultPasswordWorkLimits } from '@tessera/core';
-import { createTestApp, json, PASSWORD, signupWithCookie } from './harness.testkit.js';
+import { createTestApp, json, PASSWORD, signupWithCookie } from '../test/harness.js';
 
 afterEach(() => configurePasswordWork(defaultPasswordWorkLimits()));
 

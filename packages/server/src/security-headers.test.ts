@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cookieHeader, createTestApp, json, PASSWORD, signupWithCookie } from './harness.testkit.js';
+import { cookieHeader, createTestApp, json, PASSWORD, signupWithCookie } from '../test/harness.js';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
 beforeEach(async () => {

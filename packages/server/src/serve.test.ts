@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { deriveKeys, parseSecret } from '@tessera/core';
 import { loadConfig } from './config.js';
 import { startServer, type RunningServer } from './serve.js';
-import { cookieHeader, cookieJar, PASSWORD, TEST_SECRET } from './harness.testkit.js';
+import { cookieHeader, cookieJar, PASSWORD, TEST_SECRET } from '../test/harness.js';
 
 const running: RunningServer[] = [];
 afterEach(async () => {

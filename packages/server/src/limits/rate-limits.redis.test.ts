@@ -3,7 +3,7 @@ import { TesseraError } from '@tessera/core';
 import { serviceAvailable } from '@tessera/testing';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTestApp, json, PASSWORD, signupWithCookie } from '../harness.testkit.js';
+import { createTestApp, json, PASSWORD, signupWithCookie } from '../../test/harness.js';
 import { createRateLimits } from './rate-limits.js';
 
 const REDIS_URL = process.env.TESSERA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';

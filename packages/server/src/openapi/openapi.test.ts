@@ -4,11 +4,11 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphqlRequestFields } from '../graphql/routes.js';
-import { createTestApp } from '../harness.testkit.js';
+import { createTestApp } from '../../test/harness.js';
 import { checkFields, type FieldSpec } from '../http/json-body.js';
 import { credentialFields, passwordFields, refreshFields, signupFields } from '../routes/auth-fields.js';
 import { fieldsToJsonSchema } from './field-schema.js';
-import { createResponseCheck } from './response-check.testkit.js';
+import { createResponseCheck } from '../../test/openapi-response-check.js';
 
 type Operation = {
   security: Record<string, []>[];

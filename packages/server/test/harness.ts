@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createFixedClock, TEST_SECRET } from '@tessera/testing';
 import type { Hono } from 'hono';
-import { createApp } from './app.js';
-import { loadConfig } from './config.js';
-import { responseCheckFor, type ResponseCheck } from './openapi/response-check.testkit.js';
-import { openRuntime } from './runtime.js';
+import { createApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { responseCheckFor, type ResponseCheck } from './openapi-response-check.js';
+import { openRuntime } from '../src/runtime.js';
 
 export { TEST_SECRET };
 export const ORIGIN = 'http://localhost:3000';

@@ -2,7 +2,7 @@
 // JSON body, required headers), so a response the document does not describe fails the test that made it.
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import type { JsonSchema } from './field-schema.js';
+import type { JsonSchema } from '../src/openapi/field-schema.js';
 
 type Document = { paths: Record<string, Record<string, JsonSchema>>; components: JsonSchema };
 export type ResponseCheck = (method: string, pathname: string, response: Response) => Promise<void>;

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { serviceAvailable } from '@tessera/testing';
 import type { Redis } from 'ioredis';
-import { closeRedis, connectRedis } from './client.js';
+import { closeRedis, connectRedis } from '../src/client.js';
 
 export const REDIS_URL = process.env.TESSERA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
