@@ -6,7 +6,7 @@ import * as oauth from 'oauth4webapi';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from './config.js';
 import { PASSWORD, TEST_SECRET } from '../test/harness.js';
-import { startServer, type RunningServer } from './serve.js';
+import { startServer, type RunningServer } from './node/serve.js';
 
 const running: RunningServer[] = [];
 afterEach(async () => {

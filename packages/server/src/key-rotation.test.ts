@@ -10,7 +10,7 @@ import type { AuthEvent } from '@tessera/core';
 import { createSqlStores } from '@tessera/store-sql';
 import { serviceAvailable } from '@tessera/testing';
 import { ConfigError, loadConfig } from './config.js';
-import { startServer, type RunningServer } from './serve.js';
+import { startServer, type RunningServer } from './node/serve.js';
 
 const POSTGRES_URL = process.env.TESSERA_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const postgres = await serviceAvailable({

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from './config.js';
 import { createTestApp, json, PASSWORD, signupWithCookie } from '../test/harness.js';
-import { startServer, type RunningServer } from './serve.js';
+import { startServer, type RunningServer } from './node/serve.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -7,7 +7,7 @@ import { TEST_SECRET } from '@tessera/testing';
 import { ConfigError, loadConfig } from './config.js';
 import { observeStores } from './metrics/observe-stores.js';
 import { scrape } from '../test/metrics.js';
-import { startServer, type RunningServer } from './serve.js';
+import { startServer, type RunningServer } from './node/serve.js';
 import { PASSWORD } from '../test/harness.js';
 
 const TOKEN = 'metrics-token-0123456789abcdef0123456789';

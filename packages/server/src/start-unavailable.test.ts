@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { createSqlStores } from '@tessera/store-sql';
 import { serviceAvailable } from '@tessera/testing';
 import { loadConfig } from './config.js';
-import { openRuntime } from './runtime.js';
+import { openRuntime } from './node/runtime.js';
 
 const POSTGRES_URL = process.env.TESSERA_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const MYSQL_URL = process.env.TESSERA_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';

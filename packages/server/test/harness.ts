@@ -7,7 +7,7 @@ import type { Hono } from 'hono';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { responseCheckFor, type ResponseCheck } from './openapi-response-check.js';
-import { openRuntime } from '../src/runtime.js';
+import { openRuntime } from '../src/node/runtime.js';
 
 export { TEST_SECRET };
 export const ORIGIN = 'http://localhost:3000';

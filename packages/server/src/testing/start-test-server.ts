@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AuthEventListener } from '@tessera/core/auth';
 import { loadConfig } from '../config.js';
-import { startServer, type RunningServer } from '../serve.js';
+import { startServer, type RunningServer } from '../node/serve.js';
 
 export interface TestServerOptions {
   /** The server's clock in milliseconds: move it to expire tokens and sessions instead of sleeping. */

@@ -5,9 +5,9 @@ import path from 'node:path';
 import { createRemoteJWKSet, exportJWK, jwtVerify } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deriveKeys, parseSecret } from '@tessera/core';
-import { loadConfig } from './config.js';
+import { loadConfig } from '../config.js';
 import { startServer, type RunningServer } from './serve.js';
-import { cookieHeader, cookieJar, PASSWORD, TEST_SECRET } from '../test/harness.js';
+import { cookieHeader, cookieJar, PASSWORD, TEST_SECRET } from '../../test/harness.js';
 
 const running: RunningServer[] = [];
 afterEach(async () => {

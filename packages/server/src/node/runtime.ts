@@ -3,11 +3,11 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { createAuth, deriveKeys, importSigningKey, KeyRing, TesseraError, type Auth, type AuthEventListener } from '@tessera/core';
 import { createSqlStores, type SqlStores } from '@tessera/store-sql';
-import { ConfigError, type ServerConfig } from './config.js';
-import { describeDatabase, describeError } from './describe-error.js';
+import { ConfigError, type ServerConfig } from '../config.js';
+import { describeDatabase, describeError } from '../describe-error.js';
 import { loadOrCreateSecret, SECRET_FILE } from './secret-file.js';
-import { createRateLimits, type RateLimitOptions } from './limits/rate-limits.js';
-import { observeStores, type StoreObserver } from './metrics/observe-stores.js';
+import { createRateLimits, type RateLimitOptions } from '../limits/rate-limits.js';
+import { observeStores, type StoreObserver } from '../metrics/observe-stores.js';
 import { openRedisRuntime, type RedisRuntime } from './redis-runtime.js';
 
 export interface Runtime {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseSecret } from '@tessera/core';
-import { ConfigError } from './config.js';
+import { ConfigError } from '../config.js';
 
 export const SECRET_FILE = 'secret';
 

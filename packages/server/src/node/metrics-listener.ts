@@ -3,7 +3,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import { TesseraError } from '@tessera/core';
 import { ConfigError } from '../config.js';
 import { errorResponse } from '../http/errors.js';
-import { METRICS_PATH } from './metrics-endpoint.js';
+import { METRICS_PATH } from '../metrics/metrics-endpoint.js';
 
 export interface MetricsListener {
   /** Where Prometheus scrapes, such as `http://127.0.0.1:9464/metrics`. */

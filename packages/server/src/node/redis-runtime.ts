@@ -1,7 +1,7 @@
 import { TesseraError, type Auth, type KeyRing, type SessionStore } from '@tessera/core';
 import { closeRedis, connectRedis, createRedisSessionStore, createRevocationFeed, publishKeyRotation, type RevocationFeed } from '@tessera/store-redis';
 import type { Redis } from 'ioredis';
-import { describeError } from './describe-error.js';
+import { describeError } from '../describe-error.js';
 
 /** What TESSERA_REDIS_URL adds to a runtime: the session store, the revocation feed and key announcements. */
 export interface RedisRuntime {

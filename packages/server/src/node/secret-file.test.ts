@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from './config.js';
+import { ConfigError } from '../config.js';
 import { loadOrCreateSecret } from './secret-file.js';
 
 describe('loadOrCreateSecret', () => {
