@@ -1,3 +1,4 @@
+import type { WireUser } from '@tessera/wire';
 import type { DerivedKeys } from '../secrets.js';
 import type { RevokedSessions } from '../session/revoked-sessions.js';
 import type { Stores, UserRecord } from '../store/types.js';
@@ -47,12 +48,8 @@ export interface AuthContext {
 }
 
 /** A user as the API shows it: never the password hash. */
-export interface PublicUser {
-  id: string;
-  email: string;
-  name: string | null;
-  createdAt: string;
-}
+/** A user as the API returns it (the wire contract's shape): never the password hash. */
+export type PublicUser = WireUser;
 
 export function toPublicUser(user: UserRecord): PublicUser {
   return { id: user.id, email: user.email, name: user.name, createdAt: user.createdAt.toISOString() };

@@ -1,3 +1,4 @@
+import type { WireSession } from '@tessera/wire';
 import { TesseraError } from '../errors.js';
 import { isSessionIdShape } from '../session/refresh-token.js';
 import type { AccessTokenClaims } from '../token/types.js';
@@ -5,14 +6,8 @@ import type { AuthContext, ClientInfo } from './context.js';
 import { emitEvent } from './events.js';
 import { revokeOneSession } from './revoke.js';
 
-export interface SessionView {
-  id: string;
-  current: boolean;
-  createdAt: string;
-  lastUsedAt: string;
-  userAgent: string | null;
-  ip: string | null;
-}
+/** A session as `GET /auth/sessions` lists it: the wire contract's shape. */
+export type SessionView = WireSession;
 
 /** The caller's live sessions, newest first; `current` marks the one the access token belongs to. */
 export async function listSessions(ctx: AuthContext, claims: AccessTokenClaims): Promise<SessionView[]> {
