@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { dropPrefix, REDIS_URL, redisAvailable } from '../packages/store-redis/test/redis.js';
+import { dropPrefix, REDIS_URL, redisAvailable } from '@tessera/testing/redis';
 import { closeRedis, connectRedis } from '@tessera/store-redis';
 import { serviceAvailable } from '@tessera/testing';
 import pg from 'pg';

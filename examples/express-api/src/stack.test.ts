@@ -9,7 +9,7 @@ import { serviceAvailable } from '@tessera/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DESKTOP, launchChromium, navTo, PASSWORD, requireBuild, startTessera, stopTimers, type Tessera } from '../../../e2e/browser/harness.js';
 import { freePort, stopProcess } from '../../../e2e/processes.testkit.js';
-import { dropPrefix, REDIS_URL, redisAvailable, testPrefix } from '../../../packages/store-redis/test/redis.js';
+import { dropPrefix, REDIS_URL, redisAvailable, testPrefix } from '@tessera/testing/redis';
 
 // The whole "React front end + Express API, users in MySQL, sessions and refresh state in Redis" path, as a user
 // of this example runs it (README.md): `tessera serve` (serving the demo) on MySQL and Redis with

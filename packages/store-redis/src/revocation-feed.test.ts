@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { closeRedis, connectRedis } from './client.js';
 import { parseKeyRotationMessage, parseRevocationMessage, publishKeyRotation, publishRevocations } from './messages.js';
-import { dropPrefix, REDIS_URL, redisAvailable, testPrefix } from '../test/redis.js';
+import { dropPrefix, REDIS_URL, redisAvailable, testPrefix } from '@tessera/testing/redis';
 import { createRevocationFeed, type RevocationFeed } from './revocation-feed.js';
 import { createRedisSessionStore } from './session-store.js';
 

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { closeRedis, connectRedis } from './client.js';
 import { REVOKED_RETENTION_MS } from './names.js';
-import { collect, dropPrefix, REDIS_URL, redisAvailable, testPrefix } from '../test/redis.js';
+import { collect, dropPrefix, REDIS_URL, redisAvailable, testPrefix } from '@tessera/testing/redis';
 import { createRedisSessionStore } from './session-store.js';
 
 const available = await redisAvailable();

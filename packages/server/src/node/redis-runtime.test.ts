@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { closeRedis, connectRedis } from '@tessera/store-redis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { dropPrefix, REDIS_URL, redisAvailable, testPrefix } from '../../../store-redis/test/redis.js';
+import { dropPrefix, REDIS_URL, redisAvailable, testPrefix } from '@tessera/testing/redis';
 import { loadConfig } from '../config.js';
 import { openRuntime, type Runtime } from './runtime.js';
 import { TEST_SECRET } from '@tessera/testing';

@@ -1,10 +1,16 @@
-// Test-only helpers for suites that need a real Redis: the availability check and per-test key prefixes.
+// @tessera/testing/redis — for suites that need a real Redis: the availability check and per-test key prefixes
+// (the Redis is shared by every test file running at once, so each works under a prefix of its own).
 import { randomBytes } from 'node:crypto';
-import { serviceAvailable } from '@tessera/testing';
-import type { Redis } from 'ioredis';
-import { closeRedis, connectRedis } from '../src/client.js';
+import { Redis } from 'ioredis';
+import { serviceAvailable } from './services.js';
 
 export const REDIS_URL = process.env.TESSERA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** Closes a connection politely when it is up, and at once when it is not. */
+async function close(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
+  else redis.disconnect();
+}
 
 export function redisAvailable(): Promise<boolean> {
   return serviceAvailable({
@@ -12,9 +18,13 @@ export function redisAvailable(): Promise<boolean> {
     envVar: 'TESSERA_TEST_REDIS_URL',
     url: REDIS_URL,
     probe: async () => {
-      const redis = await connectRedis(REDIS_URL, { retryStrategy: () => null });
-      await redis.ping();
-      await closeRedis(redis);
+      const redis = new Redis(REDIS_URL, { lazyConnect: true, retryStrategy: () => null, connectTimeout: 2_000 });
+      try {
+        await redis.connect();
+        await redis.ping();
+      } finally {
+        await close(redis);
+      }
     },
   });
 }
@@ -43,5 +53,5 @@ export function collect(redis: Redis, channel: string): { ready: Promise<void>; 
     if (ch === channel) received.push(text);
   });
   const ready = subscriber.subscribe(channel).then(() => undefined);
-  return { ready, received, close: () => closeRedis(subscriber) };
+  return { ready, received, close: () => close(subscriber) };
 }
