@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { serviceAvailable } from '@tessera/testing';
 import { createGuard, type Guard } from './index.js';
 import { countingFetch, startTessera, type Tessera } from '../test/tessera.js';
@@ -134,6 +134,23 @@ describe.skipIf(!available)('the Redis revocation feed (docs/revocation-feed.md)
     await subscriber.connect();
     expect(await msUntilRefused(guard, accessToken)).toBeLessThan(1_000);
   });
+  it('after its subscriber reconnects, it refetches the JWKS: a key withdrawal announced meanwhile was missed', async () => {
+    const jwks = countingFetch();
+    const guard = createGuard({ issuer: tessera.issuer, audience: 'tessera', algorithms: ['ES256'], jwksUrl: tessera.jwksUrl, fetch: jwks.fetch, revocation: { redis, keyPrefix: prefix, onError: () => {} } });
+    guards.push(guard);
+    const { accessToken } = await tessera.signup();
+    await guard.verify(accessToken);
+    const subscriber = subscribers.at(-1)!;
+    const fetchesBefore = jwks.calls.length;
+    const ended = once(subscriber, 'end');
+    subscriber.disconnect();
+    await ended;
+    expect(jwks.calls.length).toBe(fetchesBefore);
+
+    await subscriber.connect();
+    await vi.waitFor(() => expect(jwks.calls.length).toBeGreaterThan(fetchesBefore), { timeout: 2_000 });
+  });
+
   it('a withdrawn signing key announced on the keys channel stops its cached tokens within 3 s, not at the next scheduled JWKS fetch', async () => {
     const jwks = countingFetch();
     const guard = createGuard({

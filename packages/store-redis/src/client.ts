@@ -1,6 +1,8 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { toStoreError } from './errors.js';
 
+export { closeRedis } from './close-redis.js';
+
 /**
  * The connection options Tessera needs from ioredis, over any the caller passes:
  * - calls fail at once while Redis is down (no offline queue) and calls in flight fail as soon as the
@@ -35,18 +37,4 @@ export async function connectRedis(url: string, options: RedisOptions = {}): Pro
   } finally {
     redis.off('error', remember);
   }
-}
-
-/** Closes a connection politely when it is up, and at once when it is not. */
-export async function closeRedis(redis: Redis): Promise<void> {
-  if (redis.status === 'end') return;
-  try {
-    if (redis.status === 'ready') {
-      await redis.quit();
-      return;
-    }
-  } catch {
-    // fall through: drop the socket
-  }
-  redis.disconnect();
 }

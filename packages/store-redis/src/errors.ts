@@ -1,4 +1,4 @@
-import { TesseraError } from '@tessera/core';
+import { TesseraError } from '@tessera/core/errors';
 
 /**
  * Redis error codes (the first word of an error reply) that mean "the server is there but cannot serve now":

@@ -1,5 +1,6 @@
 export * from './session-store.js';
-export * from './revocation-feed.js';
+export { createRevocationFeed, type RevocationFeed } from './revocation-feed.js';
+export { subscribeRevocationFeed, type RevocationFeedOptions, type RevocationSubscription } from './subscribe-revocation-feed.js';
 export * from './messages.js';
 export * from './client.js';
 export { toStoreError } from './errors.js';
