@@ -8,6 +8,7 @@ const packages = fileURLToPath(new URL('./packages/', import.meta.url));
 export default defineConfig({
   resolve: {
     alias: [
+      { find: /^@tessera\/demo-api$/, replacement: fileURLToPath(new URL('./apps/demo-api/src/index.ts', import.meta.url)) },
       { find: /^@tessera\/([a-z-]+)$/, replacement: `${packages}$1/src/index.ts` },
       { find: /^@tessera\/([a-z-]+)\/([a-z-]+)$/, replacement: `${packages}$1/src/$2.ts` },
     ],

@@ -14,7 +14,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const PACKAGES = ['wire', 'core', 'store-sql', 'store-redis', 'server', 'guard', 'client', 'react', 'testing', 'cli'];
+// Each publishable workspace, by its folder: the packages, and the demo's API that `tessera serve` mounts.
+const PACKAGES = ['wire', 'core', 'store-sql', 'store-redis', 'server', 'guard', 'client', 'react', 'testing', 'cli'].map((name) => `packages/${name}`).concat('apps/demo-api');
 const INSTALL_TIMEOUT_MS = 8 * 60_000;
 
 let dir = '';
@@ -69,7 +70,7 @@ describe('installed from packed tarballs, outside the repository', () => {
     mkdirSync(path.join(dir, 'tarballs'));
     const tarballs: Record<string, string> = {};
     for (const name of PACKAGES) {
-      const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', path.join(dir, 'tarballs')], { cwd: path.join(ROOT, 'packages', name) });
+      const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', path.join(dir, 'tarballs')], { cwd: path.join(ROOT, name) });
       const [packed] = JSON.parse(stdout) as { name: string; filename: string; files: { path: string }[] }[];
       const files = packed!.files.map((file) => file.path);
       expect(files, packed!.name).toContain('README.md');
@@ -78,11 +79,11 @@ describe('installed from packed tarballs, outside the repository', () => {
       expect(files, packed!.name).toContain('dist/index.d.ts');
       if (packed!.name === '@tessera/client') expect(files).toContain('dist/browser/tessera-client.js');
       expect(files.filter((file) => file.startsWith('src/') || /\.(test|testkit)\./.test(file)), packed!.name).toEqual([]);
-      const manifest = JSON.parse(readFileSync(path.join(ROOT, 'packages', name, 'package.json'), 'utf8')) as { private?: boolean; license?: string };
+      const manifest = JSON.parse(readFileSync(path.join(ROOT, name, 'package.json'), 'utf8')) as { private?: boolean; license?: string };
       expect({ name: packed!.name, private: manifest.private, license: manifest.license }).toEqual({ name: packed!.name, private: undefined, license: 'MIT' });
       tarballs[packed!.name] = `file:../tarballs/${packed!.filename}`;
     }
-    expect(Object.keys(tarballs).sort()).toEqual(['@tessera/cli', '@tessera/client', '@tessera/core', '@tessera/guard', '@tessera/react', '@tessera/server', '@tessera/store-redis', '@tessera/store-sql', '@tessera/testing', '@tessera/wire']);
+    expect(Object.keys(tarballs).sort()).toEqual(['@tessera/cli', '@tessera/client', '@tessera/core', '@tessera/demo-api', '@tessera/guard', '@tessera/react', '@tessera/server', '@tessera/store-redis', '@tessera/store-sql', '@tessera/testing', '@tessera/wire']);
     mkdirSync(path.join(dir, 'app'));
     // Every @tessera package comes from its tarball, also where another one depends on it: the registry's
     // @tessera scope is not ours to fetch from.
@@ -101,6 +102,9 @@ describe('installed from packed tarballs, outside the repository', () => {
     const server = await startAndWait('npx', ['--no', 'tessera', 'serve'], { PORT: '0', TESSERA_DATABASE_URL: 'sqlite::memory:', TESSERA_SECRET: secret, TESSERA_DATA_DIR: path.join(dir, 'data') }, /Tessera is listening on (\S+)/);
     serverProcess = server.child;
     const url = server.match[1]!;
+    // The demo's API comes with the installed command (TESSERA_DEMO is on outside production): Bearer only.
+    const demo = await fetch(`${url}/api/number`);
+    expect({ status: demo.status, challenge: demo.headers.get('www-authenticate') }).toEqual({ status: 401, challenge: 'Bearer realm="tessera"' });
     writeFileSync(
       path.join(dir, 'app/api.js'),
       `import express from 'express';

@@ -33,8 +33,9 @@ function importedPackages(source) {
 }
 
 const problems = [];
-for (const dir of readdirSync(join(root, 'packages'))) {
-  const base = join(root, 'packages', dir);
+// The published packages, and the demo's API, which `tessera serve` depends on.
+const packageDirs = [...readdirSync(join(root, 'packages')).map((dir) => join(root, 'packages', dir)), join(root, 'apps', 'demo-api')];
+for (const base of packageDirs) {
   const manifest = JSON.parse(readFileSync(join(base, 'package.json'), 'utf8'));
   const runtime = new Set([...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})]);
   const dev = new Set([...Object.keys(manifest.devDependencies ?? {}), ...Object.keys(rootManifest.devDependencies ?? {})]);

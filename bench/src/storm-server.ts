@@ -1,4 +1,5 @@
 import { configurePasswordWork, defaultPasswordWorkLimits, passwordWorkStats } from '@tessera/core';
+import { demoApi } from '@tessera/demo-api';
 import { loadConfig, startServer } from '@tessera/server';
 
 // The auth server for the login-storm bench, in its own process: `node storm-server.js bounded|unbounded`.
@@ -10,7 +11,7 @@ if (mode === 'unbounded') configurePasswordWork({ concurrency: 1_000, maxWaiting
 else configurePasswordWork(defaultPasswordWorkLimits());
 
 const config = loadConfig(process.env, process.cwd());
-const server = await startServer(config, { log: () => {}, onEvent: () => {} });
+const server = await startServer(config, { log: () => {}, onEvent: () => {}, demoApi });
 process.on('SIGUSR2', () => console.log(`stats ${JSON.stringify(passwordWorkStats())}`));
 process.on('SIGTERM', () => {
   void server.close().then(() => process.exit(0));

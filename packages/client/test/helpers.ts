@@ -1,11 +1,15 @@
 // Helpers for the client's own tests, over the published server harness (@tessera/server/testing).
+import { demoApi } from '@tessera/demo-api';
 import { startTestServer as startServer, type TestServer, type TestServerOptions } from '@tessera/server/testing';
 
 export { browserLikeFetch, CookieJar, TEST_PASSWORD as PASSWORD, uniqueEmail, type LoggedRequest } from '@tessera/server/testing';
 
-/** The harness's server with no clock tolerance, so a token is expired the second its `exp` begins. */
+/**
+ * The harness's server with no clock tolerance, so a token is expired the second its `exp` begins, and the demo's
+ * API: `/api/number` is the protected resource the client's tests call.
+ */
 export function startTestServer(env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
-  return startServer({ TESSERA_ACCESS_TTL: '15m', TESSERA_CLOCK_TOLERANCE: '0s', ...env }, options);
+  return startServer({ TESSERA_ACCESS_TTL: '15m', TESSERA_CLOCK_TOLERANCE: '0s', ...env }, { demoApi, ...options });
 }
 
 export function sleep(ms: number): Promise<void> {

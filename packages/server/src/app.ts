@@ -10,6 +10,7 @@ import { isSecureRequest, type CookiePolicy } from './http/cookies.js';
 import { createErrorLog } from './http/error-log.js';
 import { errorResponse } from './http/errors.js';
 import { readCredentialHeaders } from './http/credential-headers.js';
+import type { AuthVariables } from './http/require-auth.js';
 import { clientIp } from './http/origin.js';
 import { pagesContentSecurityPolicy, securityHeaders } from './http/security-headers.js';
 import { createSessionTransport } from './http/session-transport.js';
@@ -17,7 +18,6 @@ import { createOpenApiDocument } from './openapi/document.js';
 import { adminRoutes } from './routes/admin.js';
 import { httpMetrics, type RequestObserver } from './metrics/http-metrics.js';
 import { authRoutes } from './routes/auth.js';
-import { demoApiRoutes } from './routes/demo-api.js';
 import { wellKnownRoutes } from './routes/well-known.js';
 
 export type ClientInfoReader = (c: Context) => ClientInfo;
@@ -25,9 +25,15 @@ export type ClientInfoReader = (c: Context) => ClientInfo;
 export interface AppOptions {
   auth: Auth;
   keys: { jwks(): { keys: readonly object[] } };
-  config: Pick<ServerConfig, 'issuer' | 'signingAlg' | 'corsOrigins' | 'trustProxy' | 'production'> & Partial<Pick<ServerConfig, 'demoNumberUrl' | 'demo'>>;
+  config: Pick<ServerConfig, 'issuer' | 'signingAlg' | 'corsOrigins' | 'trustProxy' | 'production'> & Partial<Pick<ServerConfig, 'demoNumberUrl'>>;
   /** The peer address of the connection (the Node entry passes it; a bare fetch handler has none). */
   socketAddress?: (c: Context) => string | undefined;
+  /**
+   * The demo's protected resources (`demoApi(auth)` of @tessera/demo-api), mounted under `/api` with the app's CORS,
+   * credential headers and error rendering, and described in /openapi.json. The Node entry passes it with
+   * TESSERA_DEMO=on; without it there is no `/api`.
+   */
+  demoApi?: Hono<{ Variables: AuthVariables }>;
   /** Serves the demo's pages (the Node entry passes a static-file handler); runs after every API route. */
   pages?: MiddlewareHandler;
   /**
@@ -103,13 +109,12 @@ export function createApp(options: AppOptions): Hono {
   app.route('/auth/graphql', graphql);
   app.route('/auth', authRoutes({ auth, sessions, clientInfo }));
   app.route('/graphql', graphql);
-  // The demo's protected resources (TESSERA_DEMO): on unless switched off, as it is by default in production.
-  if (config.demo !== false) app.route('/api', demoApiRoutes(auth));
+  if (options.demoApi) app.route('/api', options.demoApi);
   app.route('/admin', adminRoutes({ auth, clientInfo }));
   app.route('/.well-known', wellKnownRoutes({ issuer: config.issuer, jwks: () => options.keys.jwks() }));
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   // Built once: the document depends only on the route table and the issuer.
-  const openApi = JSON.stringify(createOpenApiDocument({ issuer: config.issuer }));
+  const openApi = JSON.stringify(createOpenApiDocument({ issuer: config.issuer, demo: options.demoApi !== undefined }));
   app.get('/openapi.json', (c) => {
     c.header('cache-control', 'public, max-age=300');
     return c.body(openApi, 200, { 'content-type': 'application/json; charset=utf-8' });

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { demoApi } from '@tessera/demo-api';
 import { TEST_SECRET } from '@tessera/testing';
 import { ConfigError, loadConfig } from './config.js';
 import { observeStores } from './metrics/observe-stores.js';
@@ -20,7 +21,7 @@ afterEach(async () => {
 async function start(env: Record<string, string>, now?: () => number) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tessera-metrics-'));
   const config = loadConfig({ PORT: '0', TESSERA_DATABASE_URL: 'sqlite::memory:', TESSERA_SECRET: TEST_SECRET, TESSERA_DATA_DIR: dataDir, ...env }, dataDir);
-  const server = await startServer(config, { log: () => {}, onEvent: () => {}, ...(now ? { now } : {}) });
+  const server = await startServer(config, { log: () => {}, onEvent: () => {}, demoApi, ...(now ? { now } : {}) });
   running.push(server);
   return server;
 }

@@ -2,6 +2,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { demoApi } from '@tessera/demo-api';
 import { createFixedClock, TEST_SECRET } from '@tessera/testing';
 import type { Hono } from 'hono';
 import { createApp } from '../src/app.js';
@@ -17,7 +18,8 @@ export async function createTestApp(env: Record<string, string> = {}, options: {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tessera-test-'));
   const config = loadConfig({ TESSERA_DATABASE_URL: 'sqlite::memory:', TESSERA_SECRET: TEST_SECRET, TESSERA_DATA_DIR: dataDir, ...env }, dataDir);
   const runtime = await openRuntime(config, { now: clock.now });
-  const app = createApp({ auth: runtime.auth, keys: runtime.keys, config, logError: options.logError ?? (() => {}) });
+  // Mounted as `tessera serve` mounts it: with TESSERA_DEMO on (the default outside production).
+  const app = createApp({ auth: runtime.auth, keys: runtime.keys, config, logError: options.logError ?? (() => {}), ...(config.demo ? { demoApi: demoApi(runtime.auth) } : {}) });
   const request = checkedRequest(app);
   return { app, runtime, clock, config, request, close: () => runtime.close() };
 }

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { demoApi } from '@tessera/demo-api';
 import { ConfigError, loadConfig, startServer } from '@tessera/server';
 
 /**
@@ -11,7 +12,7 @@ const pagesDir = fileURLToPath(new URL('../dist', import.meta.url));
 
 try {
   const config = loadConfig(process.env, process.cwd());
-  const server = await startServer(config, { pagesDir });
+  const server = await startServer(config, { pagesDir, demoApi });
   console.log(`Tessera is listening on ${server.url} (with the axios example's page)`);
   const stop = () => {
     server.close().then(() => process.exit(0), () => process.exit(1));

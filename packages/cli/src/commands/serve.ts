@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { demoApi } from '@tessera/demo-api';
 import { createAuditLog, loadConfig, startServer } from '@tessera/server';
 import type { Command } from '../command.js';
 
@@ -12,11 +13,11 @@ export const serveCommand: Command = {
     if (typeof values.port === 'string') env.PORT = values.port;
     if (typeof values.host === 'string') env.HOST = values.host;
     const config = loadConfig(env, io.cwd);
-    // The demo app's build, when this runs from the repository (npm start builds it first).
+    // The demo (TESSERA_DEMO=on): its API, and its pages' build when this runs from the repository (npm start builds it first).
     const pagesDir = fileURLToPath(new URL('../../../../apps/demo/dist', import.meta.url));
     // Audit events: one JSON line each on standard output (TESSERA_LOG_LEVEL=warn keeps only the alarming ones).
     const onEvent = createAuditLog({ level: config.logLevel, destination: { write: (line: string) => io.out(line.replace(/\n$/, '')) } });
-    const server = await startServer(config, { log: io.err, pagesDir, onEvent });
+    const server = await startServer(config, { log: io.err, pagesDir, demoApi, onEvent });
     io.out(`Tessera is listening on ${server.url}`);
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { createRemoteJWKSet, exportJWK, jwtVerify } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deriveKeys, parseSecret } from '@tessera/core';
+import { demoApi } from '@tessera/demo-api';
 import { loadConfig } from '../config.js';
 import { startServer, type RunningServer } from './serve.js';
 import { cookieHeader, cookieJar, PASSWORD, TEST_SECRET } from '../../test/harness.js';
@@ -16,7 +17,7 @@ afterEach(async () => {
 
 async function start(env: Record<string, string>, dataDir = mkdtempSync(path.join(tmpdir(), 'tessera-serve-')), pagesDir?: string) {
   const config = loadConfig({ PORT: '0', TESSERA_DATA_DIR: dataDir, TESSERA_RATE_LIMIT: 'off', ...env }, dataDir);
-  const server = await startServer(config, { log: () => {}, onEvent: () => {}, ...(pagesDir ? { pagesDir } : {}) });
+  const server = await startServer(config, { log: () => {}, onEvent: () => {}, demoApi, ...(pagesDir ? { pagesDir } : {}) });
   running.push(server);
   return { server, dataDir, url: server.url };
 }
@@ -169,6 +170,27 @@ describe('the demo pages', () => {
     }
     const { body } = await signup(url);
     expect((await fetch(`${url}/auth/me`, { headers: { authorization: `Bearer ${body.accessToken}` } })).status).toBe(200);
+    // The document describes what is served: no demo routes, no demo tag.
+    const document = (await (await fetch(`${url}/openapi.json`)).json()) as { paths: Record<string, unknown>; tags: { name: string }[] };
+    expect(Object.keys(document.paths).filter((route) => route.startsWith('/api/'))).toEqual([]);
+    expect(document.tags.map((tag) => tag.name)).not.toContain('demo');
+  });
+
+  it('with TESSERA_DEMO=on serves the demo API (@tessera/demo-api) behind a Bearer token, and documents it under the demo tag', async () => {
+    const { url } = await start({ TESSERA_DEMO: 'on' });
+    const { body } = await signup(url);
+    const bearer = { authorization: `Bearer ${body.accessToken}` };
+    const refused = await fetch(`${url}/api/number`);
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toBe('Bearer realm="tessera"');
+    const { number } = (await (await fetch(`${url}/api/number`, { headers: bearer })).json()) as { number: number };
+    expect(Number.isInteger(number) && number >= 1 && number <= 10).toBe(true);
+    const user = await fetch(`${url}/api/user`, { headers: bearer });
+    expect(user.status).toBe(200);
+    expect(await user.json()).toEqual({ id: expect.any(String) as string, email: 'ann@example.test', name: null });
+    const document = (await (await fetch(`${url}/openapi.json`)).json()) as { paths: Record<string, Record<string, { tags: string[] }>> };
+    expect(document.paths['/api/number']?.get?.tags).toEqual(['demo']);
+    expect(document.paths['/api/user']?.get?.tags).toEqual(['demo']);
   });
 
   it('answers GET /readyz with 200 and each store it reached (the SQLite database here)', async () => {

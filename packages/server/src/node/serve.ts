@@ -1,11 +1,13 @@
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer, type Http2Bindings, type HttpBindings } from '@hono/node-server';
 import { TesseraError } from '@tessera/core';
-import type { AuthEventListener } from '@tessera/core';
+import type { Auth, AuthEventListener } from '@tessera/core';
+import type { Hono } from 'hono';
 import { createApp } from '../app.js';
 import { createAuditLog } from '../audit/audit-log.js';
 import type { ServerConfig } from '../config.js';
 import { errorResponse } from '../http/errors.js';
+import type { AuthVariables } from '../http/require-auth.js';
 import { securityHeaders } from '../http/security-headers.js';
 import { createMetrics } from '../metrics/create-metrics.js';
 import { METRICS_PATH, metricsEndpoint } from '../metrics/metrics-endpoint.js';
@@ -30,7 +32,10 @@ const KEY_ROTATION_CHECK_MS = 60_000;
 
 export interface StartServerOptions {
   log?: (line: string) => void;
+  /** The demo's built pages, served with TESSERA_DEMO=on. */
   pagesDir?: string;
+  /** The demo's API (`demoApi` of @tessera/demo-api), mounted under `/api` with TESSERA_DEMO=on. */
+  demoApi?: (auth: Auth) => Hono<{ Variables: AuthVariables }>;
   /** Receives the audit events; by default each is one JSON line on standard output (pino, TESSERA_LOG_LEVEL). */
   onEvent?: AuthEventListener;
   /**
@@ -119,6 +124,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     // Failed requests: one line each with its request id (stack traces only for internal errors, rate limited).
     logError: options.log ?? ((text) => console.error(text)),
     ...(pages ? { pages } : {}),
+    ...(options.demoApi && effective.demo ? { demoApi: options.demoApi(auth) } : {}),
     ...(metrics ? { observeRequest: metrics.observeRequest } : {}),
   });
   handle = (request, env) => app.fetch(request, env);

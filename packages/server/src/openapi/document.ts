@@ -9,6 +9,8 @@ export interface OpenApiOptions {
   issuer: string;
   /** The version the document states for the API. */
   version?: string;
+  /** Also describe the demo's `/api/user` and `/api/number` (tag `demo`): true where the app mounts the demo API. */
+  demo?: boolean;
 }
 
 /** Any route may answer these: an oversized Authorization or Cookie header (400), an unforeseen failure (500). */
@@ -20,7 +22,8 @@ const EVERY_ROUTE: readonly ErrorCode[] = ['invalid_request', 'internal_error'];
  */
 export function createOpenApiDocument(options: OpenApiOptions): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {};
-  for (const route of ROUTES) (paths[route.path] ??= {})[route.method] = operation(route);
+  const routes = options.demo === true ? ROUTES : ROUTES.filter((route) => route.tag !== 'demo');
+  for (const route of routes) (paths[route.path] ??= {})[route.method] = operation(route);
   return {
     openapi: '3.1.1',
     info: {
@@ -39,7 +42,7 @@ export function createOpenApiDocument(options: OpenApiOptions): JsonSchema {
       { name: 'graphql', description: 'The same operations over GraphQL' },
       { name: 'discovery', description: 'Public keys and metadata for verifiers' },
       { name: 'service', description: 'Health, readiness and this document' },
-      { name: 'demo', description: "The demo app's protected resources" },
+      ...(options.demo === true ? [{ name: 'demo', description: "The demo app's protected resources (@tessera/demo-api, with TESSERA_DEMO=on)" }] : []),
     ],
     paths,
     components: { schemas: componentSchemas, securitySchemes },

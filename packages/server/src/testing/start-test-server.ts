@@ -4,13 +4,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AuthEventListener } from '@tessera/core/auth';
 import { loadConfig } from '../config.js';
-import { startServer, type RunningServer } from '../node/serve.js';
+import { startServer, type RunningServer, type StartServerOptions } from '../node/serve.js';
 
 export interface TestServerOptions {
   /** The server's clock in milliseconds: move it to expire tokens and sessions instead of sleeping. */
   now?: () => number;
   /** Hears the audit events (none are printed by default). */
   onEvent?: AuthEventListener;
+  /** The demo's API (`demoApi` of @tessera/demo-api) under `/api`, for tests that need a protected resource. */
+  demoApi?: StartServerOptions['demoApi'];
 }
 
 /** A running server whose `close()` also removes its temporary data directory. */
@@ -36,7 +38,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
   );
   let server: RunningServer;
   try {
-    server = await startServer(config, { log: () => {}, onEvent: options.onEvent ?? (() => {}), ...(options.now ? { now: options.now } : {}) });
+    server = await startServer(config, { log: () => {}, onEvent: options.onEvent ?? (() => {}), ...(options.now ? { now: options.now } : {}), ...(options.demoApi ? { demoApi: options.demoApi } : {}) });
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;
