@@ -99,7 +99,7 @@ describe.each(Object.keys(FRAMEWORKS))('requireAuth on %s, on its real listener'
     if (framework !== 'hono') {
       // Node frameworks see every header (headersDistinct), so the answer is the server's word for word; Hono gets
       // them joined by Fetch's Headers, which is refused as malformed.
-      const server = await rawGet(`${tessera.url}/api/number`, ['authorization', `Bearer ${token}`, 'authorization', `Bearer ${token}`]);
+      const server = await rawGet(`${tessera.url}/auth/me`, ['authorization', `Bearer ${token}`, 'authorization', `Bearer ${token}`]);
       expect([twice.body, twice.headers['www-authenticate']]).toEqual([server.body, server.headers['www-authenticate']]);
     }
   });
@@ -121,7 +121,7 @@ describe.each(Object.keys(FRAMEWORKS))('requireAuth on %s, on its real listener'
   it('answers every failure exactly as the auth server does on its own Bearer routes', async () => {
     for (const authorization of [undefined, 'Basic x', 'Bearer', 'Bearer a b', 'bearer abc.def', `Bearer ${token.slice(0, -4)}AAAA`, `Bearer ${'a'.repeat(9000)}`]) {
       const ours = await get(`${app.url}/me`, authorization);
-      const server = await get(`${tessera.url}/api/number`, authorization);
+      const server = await get(`${tessera.url}/auth/me`, authorization);
       expect(ours).toEqual(server);
     }
   });
