@@ -1,10 +1,12 @@
 import { at, HOUR, makeSession, randomId } from '@tessera/testing';
-import type { Redis } from 'ioredis';
+import { TesseraError } from '@tessera/core/errors';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { closeRedis, connectRedis } from './client.js';
+import { closeRedis, connectRedis, FAIL_FAST_OPTIONS } from './client.js';
 import { parseKeyRotationMessage, parseRevocationMessage, publishKeyRotation, publishRevocations } from './messages.js';
 import { dropPrefix, REDIS_URL, redisAvailable, testPrefix } from '@tessera/testing/redis';
 import { createRevocationFeed, type RevocationFeed } from './revocation-feed.js';
+import { subscribeRevocationFeed } from './subscribe-revocation-feed.js';
 import { createRedisSessionStore } from './session-store.js';
 
 describe('feed messages', () => {
@@ -17,6 +19,42 @@ describe('feed messages', () => {
     expect(parseKeyRotationMessage('{"v":1,"event":"rotated","kid":"k2"}')).toEqual({ v: 1, event: 'rotated', kid: 'k2' });
     expect(parseKeyRotationMessage('{"v":1,"event":"deleted","kid":"k2"}')).toBeNull();
     expect(parseKeyRotationMessage('{"v":1,"event":"rotated"}')).toBeNull();
+  });
+});
+
+describe('the revocation feed with Redis unreachable', () => {
+  it('createRevocationFeed rejects with 503 unavailable instead of starting blind, and stops retrying', async () => {
+    // A port nothing listens on; the client would retry forever (FAIL_FAST_OPTIONS), as the server's does.
+    const unreachable = new Redis('redis://127.0.0.1:1', { ...FAIL_FAST_OPTIONS, lazyConnect: true });
+    const subscribers: Redis[] = [];
+    const duplicate = unreachable.duplicate.bind(unreachable);
+    unreachable.duplicate = (override) => {
+      const subscriber = duplicate(override);
+      subscribers.push(subscriber);
+      return subscriber;
+    };
+    const errors: unknown[] = [];
+    const failure = await createRevocationFeed({ redis: unreachable, keepMs: 60_000, onRevoked: () => {}, onError: (error) => errors.push(error) }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(TesseraError);
+    expect(failure).toMatchObject({ code: 'unavailable' });
+    expect(errors.length).toBeGreaterThan(0);
+    // Its own connection is ended, not left retrying in the background.
+    await vi.waitFor(() => expect(subscribers.map((subscriber) => subscriber.status)).toEqual(['end']));
+    unreachable.disconnect();
+  });
+
+  it('subscribeRevocationFeed keeps trying: not synced, and its first sync rejects only when closed', async () => {
+    const unreachable = new Redis('redis://127.0.0.1:1', { ...FAIL_FAST_OPTIONS, lazyConnect: true });
+    let errors = 0;
+    const feed = subscribeRevocationFeed({ redis: unreachable, keepMs: 60_000, onRevoked: () => {}, onError: () => (errors += 1) });
+    await vi.waitFor(() => expect(errors).toBeGreaterThan(0));
+    expect(feed.synced).toBe(false);
+    await feed.close();
+    await expect(feed.firstSync).rejects.toThrow('The revocation feed was closed before its first resync.');
+    unreachable.disconnect();
   });
 });
 
