@@ -19,6 +19,8 @@ import { httpMetrics, type RequestObserver } from './metrics/http-metrics.js';
 import { authRoutes } from './routes/auth.js';
 import { demoApiRoutes } from './routes/demo-api.js';
 import { wellKnownRoutes } from './routes/well-known.js';
+import { accountMailRoutes, devOutboxRoutes } from './routes/account-mail.js';
+import type { DevOutbox } from './mail/mailer.js';
 
 export type ClientInfoReader = (c: Context) => ClientInfo;
 
@@ -50,6 +52,8 @@ export interface AppOptions {
   logError?: (text: string) => void;
   /** Told every request's method, route template, status and duration (metrics); nothing is timed without it. */
   observeRequest?: RequestObserver;
+  /** The development outbox (no SMTP, not production): served at GET /dev/outbox for the demo and developers. */
+  outbox?: DevOutbox | null;
 }
 
 /**
@@ -101,7 +105,10 @@ export function createApp(options: AppOptions): Hono {
   // Also under /auth: browsers send the refresh cookie (Path=/auth) only there, which the cookie transport of the
   // `refresh` and `logOut` mutations needs.
   app.route('/auth/graphql', graphql);
+  // Email verification, password reset and email change (routes/account-mail.ts).
+  app.route('/auth', accountMailRoutes({ auth, clientInfo }));
   app.route('/auth', authRoutes({ auth, sessions, clientInfo }));
+  if (options.outbox && !config.production) app.route('/dev', devOutboxRoutes(options.outbox));
   app.route('/graphql', graphql);
   // The demo's protected resources (TESSERA_DEMO): on unless switched off, as it is by default in production.
   if (config.demo !== false) app.route('/api', demoApiRoutes(auth));

@@ -63,7 +63,10 @@ export const componentSchemas: Record<string, JsonSchema> = {
     type: 'object',
     required: ['id', 'email', 'name', 'createdAt'],
     additionalProperties: false,
-    properties: { id: { type: 'string' }, email: { type: 'string' }, name: { type: ['string', 'null'] }, createdAt: dateTime },
+    properties: {
+      id: { type: 'string' }, email: { type: 'string' }, name: { type: ['string', 'null'] }, createdAt: dateTime,
+      emailVerified: { type: 'boolean', description: 'GET /auth/me and POST /auth/email only, while email verification is on.' },
+    },
   },
   AdminUser: {
     type: 'object',

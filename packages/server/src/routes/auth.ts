@@ -77,7 +77,12 @@ export function authRoutes(options: AuthRoutesOptions): Hono<{ Variables: AuthVa
     return c.body(null, 204);
   });
 
-  app.get('/me', bearer, async (c) => c.json({ user: toPublicUser(await auth.currentUser(c.var.auth)) }));
+  app.get('/me', bearer, async (c) => {
+    const user = await auth.currentUser(c.var.auth);
+    // Only while email verification is on: then the answer always says whether the current email is verified.
+    const emailVerified = await auth.emailVerified(user);
+    return c.json({ user: emailVerified === undefined ? toPublicUser(user) : { ...toPublicUser(user), emailVerified } });
+  });
 
   app.get('/sessions', bearer, async (c) => c.json({ sessions: await auth.listSessions(c.var.auth) }));
 
