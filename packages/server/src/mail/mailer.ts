@@ -51,7 +51,10 @@ export function createAccountMailer(options: AccountMailerOptions): AccountMaile
   const enabled = config.emailVerification !== 'off' || config.passwordReset;
   const pending = new Set<Promise<void>>();
   const runLater = (task: () => Promise<void>) => {
-    const running: Promise<void> = task()
+    // Started on a later turn of the event loop, not merely after the first await: SQLite's driver is synchronous,
+    // so the token's INSERT would otherwise still run before the answer is written.
+    const running: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(task)
       .catch((error: unknown) => options.log(`[tessera] mail: ${error instanceof Error ? error.message : String(error)}`))
       .finally(() => pending.delete(running));
     pending.add(running);
