@@ -6,6 +6,11 @@ export interface UseAuth extends AuthState {
   login: AuthClient['login'];
   signup: AuthClient['signup'];
   logout: AuthClient['logout'];
+  verifyEmail: AuthClient['verifyEmail'];
+  resendVerification: AuthClient['resendVerification'];
+  requestPasswordReset: AuthClient['requestPasswordReset'];
+  completePasswordReset: AuthClient['completePasswordReset'];
+  changeEmail: AuthClient['changeEmail'];
 }
 
 /**
@@ -20,6 +25,11 @@ export function useAuth(): UseAuth {
       login: (credentials: Parameters<AuthClient['login']>[0]) => client.login(credentials),
       signup: (input: Parameters<AuthClient['signup']>[0]) => client.signup(input),
       logout: () => client.logout(),
+      verifyEmail: (token: string) => client.verifyEmail(token),
+      resendVerification: () => client.resendVerification(),
+      requestPasswordReset: (email: string) => client.requestPasswordReset(email),
+      completePasswordReset: (input: Parameters<AuthClient['completePasswordReset']>[0]) => client.completePasswordReset(input),
+      changeEmail: (input: Parameters<AuthClient['changeEmail']>[0]) => client.changeEmail(input),
     }),
     [client],
   );

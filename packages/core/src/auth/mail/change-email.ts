@@ -43,6 +43,6 @@ export async function changeEmail(
   const updated: UserRecord = { ...user, email: newEmail };
   emitEvent(ctx, client, { type: 'email_changed', userId: user.id, oldEmail: user.email, newEmail });
   if (ctx.mail) await ctx.mail.send({ kind: 'email_changed', to: user.email, newEmail });
-  await sendVerificationEmail(ctx, updated, client);
+  await sendVerificationEmail(ctx, updated, client, true);
   return updated;
 }

@@ -24,13 +24,16 @@ export async function verificationClaims(ctx: AuthContext, user: Pick<UserRecord
   return verificationOn(ctx) ? { email_verified: await isEmailVerified(ctx, user) } : {};
 }
 
-/** Mails a fresh verification link to the user's current address (earlier links of the user stop working). */
-export async function sendVerificationEmail(ctx: AuthContext, user: Pick<UserRecord, 'id' | 'email'>, client: ClientInfo): Promise<void> {
+/**
+ * Mails a fresh verification link to the user's current address (earlier links of the user stop working). Signup's
+ * own link is part of the `signup` event; a resend or an email change records `verification_sent`.
+ */
+export async function sendVerificationEmail(ctx: AuthContext, user: Pick<UserRecord, 'id' | 'email'>, client: ClientInfo, record = false): Promise<void> {
   const mail = ctx.mail;
   if (!mail || mail.emailVerification === 'off') return;
   const token = await issueOneTimeToken(ctx, 'verify_email', user, mail.verifyEmailTtlSeconds);
   await mail.send({ kind: 'verify_email', to: user.email, token, expiresInSeconds: mail.verifyEmailTtlSeconds });
-  emitEvent(ctx, client, { type: 'verification_sent', userId: user.id, email: user.email });
+  if (record) emitEvent(ctx, client, { type: 'verification_sent', userId: user.id, email: user.email });
 }
 
 /** Login's gate under `required`: the right password, an unverified email → 403 email_unverified, no session. */
@@ -65,6 +68,6 @@ export async function resendVerification(ctx: AuthContext, claims: AccessTokenCl
   const user = await currentUser(ctx, claims);
   await hitLimit(ctx, 'account_mail', client);
   if (await isEmailVerified(ctx, user)) return { sent: false };
-  await sendVerificationEmail(ctx, user, client);
+  await sendVerificationEmail(ctx, user, client, true);
   return { sent: true };
 }
