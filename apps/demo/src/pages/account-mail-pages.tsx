@@ -149,9 +149,15 @@ function linkIn(text: string): string | null {
 
 /** On the profile: whether the email is verified, and a way to get a new link. */
 export function EmailStatus() {
+  const client = useAuthClient();
   const { user, resendVerification } = useAuth();
   const [sent, setSent] = useState<boolean | null>(null);
   const { busy, error, run } = useAction();
+  const unknown = user !== null && user.emailVerified === undefined;
+  // Signup and login answer with the user but not the flag: /auth/me says it (and nothing while verification is off).
+  useEffect(() => {
+    if (unknown) void client.me().catch(() => {});
+  }, [client, unknown]);
   if (user?.emailVerified === undefined) return null;
   if (user.emailVerified) return <p className="notice" data-testid="email-status">Email verified.</p>;
   const resend = async () => {
