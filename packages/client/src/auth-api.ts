@@ -70,6 +70,5 @@ export function readUser(value: unknown): AuthUser {
     email: value.email,
     name: typeof value.name === 'string' ? value.name : null,
     createdAt: typeof value.createdAt === 'string' ? value.createdAt : String(value.createdAt ?? ''),
-    ...(typeof value.emailVerified === 'boolean' ? { emailVerified: value.emailVerified } : {}),
   };
 }

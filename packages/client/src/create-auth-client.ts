@@ -154,8 +154,11 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
 
     async verifyEmail(token) {
       await expectOk(await api('/auth/verify-email', { method: 'POST', json: { token } }));
-      // The signed-in user's flag changes with it: re-read it, so the app shows "verified" at once.
-      if (session.currentToken() !== null) await me();
+    },
+
+    async emailVerified() {
+      const body = await authed('/auth/me');
+      return isRecord(body) && typeof body.emailVerified === 'boolean' ? body.emailVerified : null;
     },
 
     async resendVerification() {

@@ -77,5 +77,5 @@ export class SessionState {
 
 function sameUser(a: AuthUser | null, b: AuthUser | null): boolean {
   if (a === null || b === null) return a === b;
-  return a.id === b.id && a.email === b.email && a.name === b.name && a.createdAt === b.createdAt && a.emailVerified === b.emailVerified;
+  return a.id === b.id && a.email === b.email && a.name === b.name && a.createdAt === b.createdAt;
 }

@@ -77,6 +77,8 @@ export interface AuthClient {
   changePassword(input: { currentPassword: string; newPassword: string }): Promise<void>;
   /** `token` is the `#token=` of the mailed link. Resolves once the email is verified; `invalid_link` otherwise. */
   verifyEmail(token: string): Promise<void>;
+  /** Whether the signed-in user's email is verified (`GET /auth/me`); null while the server has verification off. */
+  emailVerified(): Promise<boolean | null>;
   /** Mails a new verification link to the signed-in user; `false` when the email was already verified. */
   resendVerification(): Promise<boolean>;
   /** Asks for a reset link; resolves the same whether or not the email has an account. */

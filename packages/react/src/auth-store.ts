@@ -9,7 +9,7 @@ export interface AuthStore {
 function sameUser(a: AuthUser | null, b: AuthUser | null): boolean {
   if (a === b) return true;
   if (!a || !b) return false;
-  return a.id === b.id && a.email === b.email && a.name === b.name && String(a.createdAt) === String(b.createdAt) && a.emailVerified === b.emailVerified;
+  return a.id === b.id && a.email === b.email && a.name === b.name && String(a.createdAt) === String(b.createdAt);
 }
 
 /**

@@ -7,6 +7,7 @@ export interface UseAuth extends AuthState {
   signup: AuthClient['signup'];
   logout: AuthClient['logout'];
   verifyEmail: AuthClient['verifyEmail'];
+  emailVerified: AuthClient['emailVerified'];
   resendVerification: AuthClient['resendVerification'];
   requestPasswordReset: AuthClient['requestPasswordReset'];
   completePasswordReset: AuthClient['completePasswordReset'];
@@ -26,6 +27,7 @@ export function useAuth(): UseAuth {
       signup: (input: Parameters<AuthClient['signup']>[0]) => client.signup(input),
       logout: () => client.logout(),
       verifyEmail: (token: string) => client.verifyEmail(token),
+      emailVerified: () => client.emailVerified(),
       resendVerification: () => client.resendVerification(),
       requestPasswordReset: (email: string) => client.requestPasswordReset(email),
       completePasswordReset: (input: Parameters<AuthClient['completePasswordReset']>[0]) => client.completePasswordReset(input),

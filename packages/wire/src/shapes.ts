@@ -4,8 +4,6 @@ export interface WireUser {
   email: string;
   name: string | null;
   createdAt: string;
-  /** `GET /auth/me` only, and only while email verification is on: whether the current email is verified. */
-  emailVerified?: boolean;
 }
 
 /** One of the caller's sessions (`GET /auth/sessions`); `id` is the `sid` of its access tokens. */

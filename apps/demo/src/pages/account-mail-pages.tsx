@@ -149,17 +149,20 @@ function linkIn(text: string): string | null {
 
 /** On the profile: whether the email is verified, and a way to get a new link. */
 export function EmailStatus() {
-  const client = useAuthClient();
-  const { user, resendVerification } = useAuth();
+  const { user, resendVerification, emailVerified } = useAuth();
+  const [verified, setVerified] = useState<boolean | null>(null);
   const [sent, setSent] = useState<boolean | null>(null);
   const { busy, error, run } = useAction();
-  const unknown = user !== null && user.emailVerified === undefined;
-  // Signup and login answer with the user but not the flag: /auth/me says it (and nothing while verification is off).
+  // /auth/me says it (and nothing while the server has verification off); asked again when the email changes.
   useEffect(() => {
-    if (unknown) void client.me().catch(() => {});
-  }, [client, unknown]);
-  if (user?.emailVerified === undefined) return null;
-  if (user.emailVerified) return <p className="notice" data-testid="email-status">Email verified.</p>;
+    let current = true;
+    emailVerified().then((value) => current && setVerified(value), () => {});
+    return () => {
+      current = false;
+    };
+  }, [emailVerified, user?.email]);
+  if (verified === null) return null;
+  if (verified) return <p className="notice" data-testid="email-status">Email verified.</p>;
   const resend = async () => {
     await run(async () => setSent(await resendVerification()));
   };

@@ -5,7 +5,10 @@ import type { RouteDoc } from './routes.js';
 import { BEARER } from './security.js';
 
 const BEARER_REFUSED = ['invalid_token', 'token_expired'] as const satisfies readonly ErrorCode[];
-const userResult: JsonSchema = { type: 'object', required: ['user'], additionalProperties: false, properties: { user: { $ref: '#/components/schemas/User' } } };
+const userResult: JsonSchema = {
+  type: 'object', required: ['user'], additionalProperties: false,
+  properties: { user: { $ref: '#/components/schemas/User' }, emailVerified: { type: 'boolean' } },
+};
 const outboxMessage: JsonSchema = {
   type: 'object',
   required: ['id', 'from', 'to', 'subject', 'text', 'html', 'sentAt'],

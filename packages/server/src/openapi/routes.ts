@@ -109,7 +109,11 @@ export const ROUTES: readonly RouteDoc[] = [
     method: 'get', path: '/auth/me', operationId: 'me', tag: 'auth',
     summary: 'The signed-in user',
     security: BEARER, challenges: true,
-    success: { status: 200, description: 'The user.', schema: { type: 'object', required: ['user'], additionalProperties: false, properties: { user: ref('User') } } },
+    success: {
+      status: 200,
+      description: 'The user; `emailVerified` only while email verification is on.',
+      schema: { type: 'object', required: ['user'], additionalProperties: false, properties: { user: ref('User'), emailVerified: { type: 'boolean' } } },
+    },
     errors: [...BEARER_REFUSED, 'unavailable'],
   },
   {

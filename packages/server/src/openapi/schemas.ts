@@ -63,10 +63,7 @@ export const componentSchemas: Record<string, JsonSchema> = {
     type: 'object',
     required: ['id', 'email', 'name', 'createdAt'],
     additionalProperties: false,
-    properties: {
-      id: { type: 'string' }, email: { type: 'string' }, name: { type: ['string', 'null'] }, createdAt: dateTime,
-      emailVerified: { type: 'boolean', description: 'GET /auth/me and POST /auth/email only, while email verification is on.' },
-    },
+    properties: { id: { type: 'string' }, email: { type: 'string' }, name: { type: ['string', 'null'] }, createdAt: dateTime },
   },
   AdminUser: {
     type: 'object',

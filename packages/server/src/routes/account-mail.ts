@@ -1,4 +1,4 @@
-import type { Auth } from '@tessera/core';
+import { toPublicUser, type Auth } from '@tessera/core';
 import { Hono } from 'hono';
 import type { ClientInfoReader } from '../app.js';
 import { readJsonBody } from '../http/json-body.js';
@@ -46,7 +46,7 @@ export function accountMailRoutes(options: AccountMailRoutesOptions): Hono<{ Var
     const body = await readJsonBody(c.req.raw, changeEmailFields);
     const user = await auth.changeEmail(c.var.auth, { newEmail: body.newEmail!, password: body.password! }, clientInfo(c));
     const emailVerified = await auth.emailVerified(user);
-    return c.json({ user: { id: user.id, email: user.email, name: user.name, createdAt: user.createdAt.toISOString(), ...(emailVerified === undefined ? {} : { emailVerified }) } });
+    return c.json({ user: toPublicUser(user), ...(emailVerified === undefined ? {} : { emailVerified }) });
   });
 
   return app;
