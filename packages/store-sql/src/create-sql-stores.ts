@@ -69,7 +69,7 @@ export async function createSqlStores(url: string, options: SqlStoreOptions = {}
     sessions: createSqlSessionStore(db, dialect),
     keys: createSqlKeyStore(db, dialect),
     oneTimeTokens: createSqlOneTimeTokenStore(db),
-    emailVerifications: createSqlEmailVerificationStore(db),
+    emailVerifications: createSqlEmailVerificationStore(db, dialect),
     migrate: () =>
       withStoreErrors(() => migrateToLatest(db, dialect, target.dialect === 'postgres' ? target.schema : undefined)),
     ping: () =>

@@ -1,7 +1,7 @@
 import type { EmailVerificationStore, OneTimeTokenPurpose, OneTimeTokenRecord, OneTimeTokenStore } from '@tessera/core';
 import { withStoreErrors } from './errors.js';
 import { toDate, toMillis } from './rows.js';
-import type { Db, OneTimeTokensTable } from './schema.js';
+import type { Db, OneTimeTokensTable, SqlDialect } from './schema.js';
 import type { Selectable } from 'kysely';
 import { transact } from './transaction.js';
 
@@ -63,16 +63,17 @@ export function createSqlOneTimeTokenStore(db: Db): OneTimeTokenStore {
   };
 }
 
-export function createSqlEmailVerificationStore(db: Db): EmailVerificationStore {
+export function createSqlEmailVerificationStore(db: Db, dialect: SqlDialect): EmailVerificationStore {
   return {
-    /** Delete and insert in one transaction: the user's one row is replaced whole. */
+    /** One upsert statement (atomic on every dialect): the user's one row is inserted or replaced whole. */
     markEmailVerified: (userId, email, at) =>
-      withStoreErrors(() =>
-        transact(db, async (trx) => {
-          await trx.deleteFrom('tessera_email_verifications').where('user_id', '=', userId).execute();
-          await trx.insertInto('tessera_email_verifications').values({ user_id: userId, email, verified_at: toMillis(at) }).execute();
-        }),
-      ),
+      withStoreErrors(async () => {
+        const row = { user_id: userId, email, verified_at: toMillis(at) };
+        const insert = db.insertInto('tessera_email_verifications').values(row);
+        const update = { email, verified_at: toMillis(at) };
+        if (dialect === 'mysql') await insert.onDuplicateKeyUpdate(update).execute();
+        else await insert.onConflict((conflict) => conflict.column('user_id').doUpdateSet(update)).execute();
+      }),
 
     emailVerifiedAt: (userId, email) =>
       withStoreErrors(async () => {

@@ -86,6 +86,13 @@ export function describeOneTimeTokens(ctx: ConformanceContext): void {
       expect(await emailVerifications.emailVerifiedAt('u2', 'ann@example.test')).toBeNull();
     });
 
+    it('concurrent marks for one user all succeed and leave one record', async () => {
+      const { emailVerifications } = ctx.stores();
+      await race(Math.min(ctx.concurrency, 10), (i) => emailVerifications.markEmailVerified('u1', `a${i}@example.test`, at(i)));
+      const found = await Promise.all(Array.from({ length: Math.min(ctx.concurrency, 10) }, (_, i) => emailVerifications.emailVerifiedAt('u1', `a${i}@example.test`)));
+      expect(found.filter((f) => f !== null)).toHaveLength(1);
+    });
+
     it('verifying a new address replaces the old record', async () => {
       const { emailVerifications } = ctx.stores();
       await emailVerifications.markEmailVerified('u1', 'ann@example.test', at(1));
