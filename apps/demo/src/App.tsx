@@ -10,6 +10,7 @@ import { NumberPage } from './pages/NumberPage.js';
 import { SessionsPage } from './pages/SessionsPage.js';
 import { PasswordPage } from './pages/PasswordPage.js';
 import { NotFoundPage } from './pages/NotFoundPage.js';
+import { ForgotPasswordPage, OutboxPage, ResetPasswordPage, VerifyEmailPage } from './pages/account-mail-pages.js';
 import { useSignOutNotices } from './sign-out-notice.js';
 
 interface Route {
@@ -26,6 +27,11 @@ const ROUTES: Record<string, Route> = {
   '/number': { title: 'Get number', page: NumberPage, protected: true },
   '/sessions': { title: 'Sessions', page: SessionsPage, protected: true },
   '/password': { title: 'Change password', page: PasswordPage, protected: true },
+  // Email verification and password reset: the links in mails open these, so none needs a session.
+  '/verify-email': { title: 'Confirm your email', page: VerifyEmailPage, protected: false },
+  '/forgot-password': { title: 'Forgot password', page: ForgotPasswordPage, protected: false },
+  '/reset-password': { title: 'Choose a new password', page: ResetPasswordPage, protected: false },
+  '/outbox': { title: 'Development outbox', page: OutboxPage, protected: false },
 };
 
 export function App() {

@@ -152,6 +152,35 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       await authed('/auth/password', { method: 'POST', body: JSON.stringify({ currentPassword, newPassword }) });
     },
 
+    async verifyEmail(token) {
+      await expectOk(await api('/auth/verify-email', { method: 'POST', json: { token } }));
+    },
+
+    async emailVerified() {
+      const body = await authed('/auth/me');
+      return isRecord(body) && typeof body.emailVerified === 'boolean' ? body.emailVerified : null;
+    },
+
+    async resendVerification() {
+      const body = await authed('/auth/verify-email/resend', { method: 'POST', body: '{}' });
+      return isRecord(body) && body.sent === true;
+    },
+
+    async requestPasswordReset(email) {
+      await expectOk(await api('/auth/password-reset', { method: 'POST', json: { email } }));
+    },
+
+    async completePasswordReset({ token, newPassword }) {
+      await expectOk(await api('/auth/password-reset/complete', { method: 'POST', json: { token, newPassword } }));
+    },
+
+    async changeEmail({ newEmail, password }) {
+      const body = await authed('/auth/email', { method: 'POST', body: JSON.stringify({ newEmail, password }) });
+      const user = readUser(isRecord(body) ? body.user : undefined);
+      if (session.currentToken() !== null) store.setUser(user);
+      return user;
+    },
+
     fetch: http.fetch,
     getAccessToken: () => session.currentToken()?.value ?? null,
     getState: () => store.getState(),

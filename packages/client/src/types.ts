@@ -75,6 +75,18 @@ export interface AuthClient {
   sessions(): Promise<AuthSession[]>;
   revokeSession(id: string): Promise<void>;
   changePassword(input: { currentPassword: string; newPassword: string }): Promise<void>;
+  /** `token` is the `#token=` of the mailed link. Resolves once the email is verified; `invalid_link` otherwise. */
+  verifyEmail(token: string): Promise<void>;
+  /** Whether the signed-in user's email is verified (`GET /auth/me`); null while the server has verification off. */
+  emailVerified(): Promise<boolean | null>;
+  /** Mails a new verification link to the signed-in user; `false` when the email was already verified. */
+  resendVerification(): Promise<boolean>;
+  /** Asks for a reset link; resolves the same whether or not the email has an account. */
+  requestPasswordReset(email: string): Promise<void>;
+  /** Sets the new password with the link's token; every session of the user (this one too) ends. */
+  completePasswordReset(input: { token: string; newPassword: string }): Promise<void>;
+  /** Changes the signed-in user's email (the password is required); the new address must be verified again. */
+  changeEmail(input: { newEmail: string; password: string }): Promise<AuthUser>;
   /** `fetch` that adds `Authorization: Bearer` for `apiOrigins` and refreshes once on `token_expired`. */
   fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
   getAccessToken(): string | null;

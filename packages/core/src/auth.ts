@@ -13,6 +13,8 @@ export {
 export { AUTH_EVENT_TYPES, type AuthEvent, type AuthEventDetails, type AuthEventListener, type AuthEventType } from './auth/events.js';
 export type { AbuseLimits, LimitedAction, PasswordAttempt } from './auth/limits.js';
 export { createUser, createUserId, type SignupInput } from './auth/signup.js';
+export type { AccountMailSettings, AccountMessage, AccountMessageKind, SendAccountMail } from './auth/mail/account-mail.js';
+export { hashOneTimeToken } from './auth/mail/one-time-token.js';
 export { revokeAllUserSessions, revokeOneSession } from './auth/revoke.js';
 export { ADMIN_ROLE, type AdminActor } from './auth/admin/actor.js';
 export { toAdminUser, type AdminUserView } from './auth/admin/target.js';

@@ -1,9 +1,13 @@
 // @tessera/core/store — the store interfaces every backend implements, with their atomicity written down.
 export type {
+  EmailVerificationStore,
   KeyStore,
   ListUsersOptions,
   NewSession,
   NewUser,
+  OneTimeTokenPurpose,
+  OneTimeTokenRecord,
+  OneTimeTokenStore,
   RevokedSession,
   RotationRecord,
   SessionRecord,

@@ -22,7 +22,7 @@ export const SETTINGS: AuthSettings = {
 /** The derived keys every test auth uses (tests that check a rule below the auth API need the refresh key). */
 export const DERIVED = deriveKeys(Buffer.alloc(32, 7));
 
-export async function createTestAuth(overrides: Partial<AuthSettings> = {}, options: Pick<CreateAuthOptions, 'limits' | 'onEvent'> = {}) {
+export async function createTestAuth(overrides: Partial<AuthSettings> = {}, options: Pick<CreateAuthOptions, 'limits' | 'onEvent' | 'mail'> = {}) {
   const clock = createFixedClock(T0);
   const stores = createMemoryStores();
   const key = generateSigningKey('ES256');

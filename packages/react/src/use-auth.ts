@@ -6,6 +6,12 @@ export interface UseAuth extends AuthState {
   login: AuthClient['login'];
   signup: AuthClient['signup'];
   logout: AuthClient['logout'];
+  verifyEmail: AuthClient['verifyEmail'];
+  emailVerified: AuthClient['emailVerified'];
+  resendVerification: AuthClient['resendVerification'];
+  requestPasswordReset: AuthClient['requestPasswordReset'];
+  completePasswordReset: AuthClient['completePasswordReset'];
+  changeEmail: AuthClient['changeEmail'];
 }
 
 /**
@@ -20,6 +26,12 @@ export function useAuth(): UseAuth {
       login: (credentials: Parameters<AuthClient['login']>[0]) => client.login(credentials),
       signup: (input: Parameters<AuthClient['signup']>[0]) => client.signup(input),
       logout: () => client.logout(),
+      verifyEmail: (token: string) => client.verifyEmail(token),
+      emailVerified: () => client.emailVerified(),
+      resendVerification: () => client.resendVerification(),
+      requestPasswordReset: (email: string) => client.requestPasswordReset(email),
+      completePasswordReset: (input: Parameters<AuthClient['completePasswordReset']>[0]) => client.completePasswordReset(input),
+      changeEmail: (input: Parameters<AuthClient['changeEmail']>[0]) => client.changeEmail(input),
     }),
     [client],
   );

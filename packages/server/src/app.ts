@@ -19,6 +19,8 @@ import { adminRoutes } from './routes/admin.js';
 import { httpMetrics, type RequestObserver } from './metrics/http-metrics.js';
 import { authRoutes } from './routes/auth.js';
 import { wellKnownRoutes } from './routes/well-known.js';
+import { accountMailRoutes, devOutboxRoutes } from './routes/account-mail.js';
+import type { DevOutbox } from './mail/mailer.js';
 
 export type ClientInfoReader = (c: Context) => ClientInfo;
 
@@ -56,6 +58,8 @@ export interface AppOptions {
   logError?: (text: string) => void;
   /** Told every request's method, route template, status and duration (metrics); nothing is timed without it. */
   observeRequest?: RequestObserver;
+  /** The development outbox (no SMTP, not production): served at GET /dev/outbox for the demo and developers. */
+  outbox?: DevOutbox | null;
 }
 
 /**
@@ -107,7 +111,10 @@ export function createApp(options: AppOptions): Hono {
   // Also under /auth: browsers send the refresh cookie (Path=/auth) only there, which the cookie transport of the
   // `refresh` and `logOut` mutations needs.
   app.route('/auth/graphql', graphql);
+  // Email verification, password reset and email change (routes/account-mail.ts).
+  app.route('/auth', accountMailRoutes({ auth, clientInfo }));
   app.route('/auth', authRoutes({ auth, sessions, clientInfo }));
+  if (options.outbox && !config.production) app.route('/dev', devOutboxRoutes(options.outbox));
   app.route('/graphql', graphql);
   if (options.demoApi) app.route('/api', options.demoApi);
   app.route('/admin', adminRoutes({ auth, clientInfo }));

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { readMailConfig, type MailConfig } from './mail/config.js';
 import { parseDuration, parseSecret, SIGNING_ALGS, type SigningAlg } from '@tessera/core';
 import { DatabaseUrlError, parseDatabaseUrl, type DatabaseTarget } from '@tessera/store-sql';
 
@@ -50,6 +51,8 @@ export interface ServerConfig {
   demoNumberUrl: string | null;
   /** TESSERA_METRICS_PORT / _HOST / _TOKEN: where Prometheus metrics are served; null (neither set) = nowhere. */
   metrics: MetricsConfig | null;
+  /** TESSERA_SMTP_URL, TESSERA_MAIL_FROM, TESSERA_APP_URL, TESSERA_EMAIL_VERIFICATION, TESSERA_PASSWORD_RESET, …. */
+  mail: MailConfig;
 }
 
 /**
@@ -254,6 +257,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const sessionMaxAgeSeconds = positiveDuration(env, 'TESSERA_SESSION_MAX_AGE', '30d');
   const keyRotationSeconds = keyRotation(env, accessTtlSeconds, algText);
 
+  const mail = readMailConfig(env, production, (message) => {
+    throw new ConfigError(message);
+  }, productionNeeds);
+
   if (productionNeeds.length === 1) throw new ConfigError(productionNeeds[0]);
   if (productionNeeds.length > 1) {
     throw new ConfigError(`NODE_ENV=production needs ${productionNeeds.length} settings fixed:\n${productionNeeds.map((need) => `- ${need}`).join('\n')}`);
@@ -286,5 +293,6 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     demo: demoText === 'on',
     demoNumberUrl,
     metrics: metricsConfig(env, port),
+    mail,
   };
 }

@@ -19,7 +19,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: {
   const config = loadConfig({ TESSERA_DATABASE_URL: 'sqlite::memory:', TESSERA_SECRET: TEST_SECRET, TESSERA_DATA_DIR: dataDir, ...env }, dataDir);
   const runtime = await openRuntime(config, { now: clock.now });
   // Mounted as `tessera serve` mounts it: with TESSERA_DEMO on (the default outside production).
-  const app = createApp({ auth: runtime.auth, keys: runtime.keys, config, logError: options.logError ?? (() => {}), ...(config.demo ? { demoApi: demoApi(runtime.auth) } : {}) });
+  const app = createApp({ auth: runtime.auth, keys: runtime.keys, config, logError: options.logError ?? (() => {}), outbox: runtime.mail.outbox, ...(config.demo ? { demoApi: demoApi(runtime.auth) } : {}) });
   const request = checkedRequest(app);
   return { app, runtime, clock, config, request, close: () => runtime.close() };
 }

@@ -10,6 +10,7 @@ import type { Db, SqlDialect } from './schema.js';
 import { createSqlSessionStore } from './sessions.js';
 import { parseDatabaseUrl, type DatabaseTarget } from './url.js';
 import { createSqlUserStore } from './users.js';
+import { createSqlEmailVerificationStore, createSqlOneTimeTokenStore } from './one-time-tokens.js';
 
 export interface SqlStoreOptions {
   /** Run pending migrations before resolving (default true). */
@@ -67,6 +68,8 @@ export async function createSqlStores(url: string, options: SqlStoreOptions = {}
     users: createSqlUserStore(db),
     sessions: createSqlSessionStore(db, dialect),
     keys: createSqlKeyStore(db, dialect),
+    oneTimeTokens: createSqlOneTimeTokenStore(db),
+    emailVerifications: createSqlEmailVerificationStore(db, dialect),
     migrate: () =>
       withStoreErrors(() => migrateToLatest(db, dialect, target.dialect === 'postgres' ? target.schema : undefined)),
     ping: () =>

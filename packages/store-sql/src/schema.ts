@@ -49,7 +49,26 @@ export interface KeysTable {
   retired_at: NullableMillis;
 }
 
+/** Added by migration 0004: mailed one-time tokens, by the SHA-256 of the token. */
+export interface OneTimeTokensTable {
+  hash: string;
+  purpose: string;
+  user_id: string;
+  email: string;
+  created_at: Millis;
+  expires_at: Millis;
+}
+
+/** Added by migration 0004: the one verified address of a user. */
+export interface EmailVerificationsTable {
+  user_id: string;
+  email: string;
+  verified_at: Millis;
+}
+
 export interface TesseraDatabase {
+  tessera_one_time_tokens: OneTimeTokensTable;
+  tessera_email_verifications: EmailVerificationsTable;
   tessera_users: UsersTable;
   tessera_sessions: SessionsTable;
   tessera_keys: KeysTable;

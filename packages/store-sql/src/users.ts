@@ -90,5 +90,21 @@ export function createSqlUserStore(db: Db): UserStore {
           .executeTakeFirst();
         return result.numUpdatedRows > 0n;
       }),
+
+    /** One UPDATE; the unique index on email decides a race for the same address, as in createUser. */
+    updateUserEmail: (userId, email, at) =>
+      withStoreErrors(async () => {
+        try {
+          const result = await db
+            .updateTable('tessera_users')
+            .set({ email, updated_at: toMillis(at) })
+            .where('id', '=', userId)
+            .executeTakeFirst();
+          return result.numUpdatedRows > 0n ? 'changed' : 'not_found';
+        } catch (error) {
+          if (isUniqueViolation(error)) return 'taken';
+          throw error;
+        }
+      }),
   };
 }

@@ -29,6 +29,7 @@ export function LoginPage() {
         <Alert>{error}</Alert>
         <button type="submit" className="button-primary wide" disabled={busy}>{busy ? 'Logging in…' : 'Log in'}</button>
       </form>
+      <p className="switch"><Link to="/forgot-password">Forgot your password?</Link> · <Link to="/outbox">Development outbox</Link></p>
       <p className="switch">No account yet? <Link to={next === '/profile' ? '/signup' : `/signup?next=${encodeURIComponent(next)}`}>Sign up</Link></p>
     </section>
   );

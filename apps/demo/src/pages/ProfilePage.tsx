@@ -1,6 +1,7 @@
 import { useAuth } from '@tessera/react';
 import { longDate } from '../time.js';
 import { Link } from '../router.js';
+import { EmailStatus } from './account-mail-pages.js';
 
 export function ProfilePage() {
   const { user } = useAuth();
@@ -18,6 +19,7 @@ export function ProfilePage() {
         <dt>User ID</dt>
         <dd><code>{user.id}</code></dd>
       </dl>
+      <EmailStatus />
       <div className="actions">
         <Link to="/number" className="button-primary">Get a number</Link>
         <Link to="/sessions" className="button">See your sessions</Link>

@@ -43,6 +43,8 @@ export async function changePassword(
   }
   await attempt.succeeded();
   await ctx.stores.users.updatePasswordHash(user.id, await hashPassword(newPassword), new Date(ctx.now()));
+  // A pending reset link dies with the password it was meant to replace.
+  await ctx.stores.oneTimeTokens.deleteUserOneTimeTokens(user.id, 'password_reset');
   const sessionsRevoked = await revokeAllUserSessions(ctx, user.id, 'password_changed', claims.sid);
   emitEvent(ctx, client, { type: 'password_changed', userId: user.id, sessionId: claims.sid, sessionsRevoked });
 }

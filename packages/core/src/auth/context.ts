@@ -5,6 +5,7 @@ import type { Stores, UserRecord } from '../store/types.js';
 import type { AccessTokenVerifier, SigningKey } from '../token/types.js';
 import type { AuthEventListener } from './events.js';
 import type { AbuseLimits } from './limits.js';
+import type { AccountMailSettings } from './mail/account-mail.js';
 
 export interface AuthSettings {
   issuer: string;
@@ -45,6 +46,8 @@ export interface AuthContext {
   onEvent?: AuthEventListener | undefined;
   /** Rate limits and account lockout; without them nothing is limited (see limits.ts). */
   limits?: AbuseLimits | undefined;
+  /** Email verification and password reset; without it both are off (see auth/mail). */
+  mail?: AccountMailSettings | undefined;
 }
 
 /** A user as the API shows it: never the password hash. */

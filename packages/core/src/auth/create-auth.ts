@@ -20,6 +20,11 @@ import { checkRefreshCsrf, refresh } from './rotate-refresh-token.js';
 import { revokeSessionRecord } from './revoke.js';
 import { deleteSession, listSessions } from './sessions.js';
 import { signup, type SignupInput } from './signup.js';
+import type { AccountMailSettings } from './mail/account-mail.js';
+import { changeEmail } from './mail/change-email.js';
+import { isEmailVerified, resendVerification, verifyEmail } from './mail/email-verification.js';
+import { completePasswordReset, requestPasswordReset } from './mail/password-reset.js';
+import type { UserRecord } from '../store/types.js';
 
 export interface CreateAuthOptions {
   stores: Stores;
@@ -36,6 +41,8 @@ export interface CreateAuthOptions {
   limits?: AbuseLimits;
   /** Verified-token cache entries (0 turns the cache off). */
   verifyCacheSize?: number;
+  /** Email verification and password reset, and how their mail is sent; both are off without it. */
+  mail?: AccountMailSettings;
 }
 
 export type Auth = ReturnType<typeof bindAuth>;
@@ -74,6 +81,7 @@ export async function createAuth(options: CreateAuthOptions): Promise<Auth> {
     onRevoke: options.onRevoke,
     onEvent: (event) => deliver(listeners, event),
     limits: options.limits,
+    mail: options.mail,
   };
   return bindAuth(ctx, listeners);
 }
@@ -108,6 +116,16 @@ function bindAuth(ctx: AuthContext, listeners: Set<AuthEventListener>) {
     deleteSession: (claims: AccessTokenClaims, sessionId: string, client?: ClientInfo) => deleteSession(ctx, claims, sessionId, client),
     changePassword: (claims: AccessTokenClaims, currentPassword: string, newPassword: string, client?: ClientInfo) =>
       changePassword(ctx, claims, currentPassword, newPassword, client),
+    /** Email verification, password reset and email change (auth/mail); `not_found` when the feature is off. */
+    verifyEmail: (token: string, client: ClientInfo = {}) => verifyEmail(ctx, token, client),
+    resendVerification: (claims: AccessTokenClaims, client: ClientInfo = {}) => resendVerification(ctx, claims, client),
+    /** Undefined while verification is off (then nothing says whether an email is verified). */
+    emailVerified: async (user: UserRecord): Promise<boolean | undefined> =>
+      ctx.mail && ctx.mail.emailVerification !== 'off' ? isEmailVerified(ctx, user) : undefined,
+    requestPasswordReset: (email: string, client: ClientInfo = {}) => requestPasswordReset(ctx, email, client),
+    completePasswordReset: (token: string, newPassword: string, client: ClientInfo = {}) => completePasswordReset(ctx, token, newPassword, client),
+    changeEmail: (claims: AccessTokenClaims, input: { newEmail: string; password: string }, client: ClientInfo = {}) =>
+      changeEmail(ctx, claims, input, client),
     /**
      * Managing accounts (see auth/admin): each operation first checks its actor — an access token with the `admin`
      * role whose user still has it, or the command line's operator. Targets are a user id or an email.

@@ -23,7 +23,7 @@ export type AuthEvent = EventBase &
         /** The account, when the email has one (logs are for operators; responses never say). */
         userId: string | null;
         /** `account_disabled`: the right password for a disabled account (answered 403 `account_disabled`). */
-        reason: 'unknown_email' | 'wrong_password' | 'rate_limited' | 'account_disabled';
+        reason: 'unknown_email' | 'wrong_password' | 'rate_limited' | 'account_disabled' | 'email_unverified';
       }
     | {
         /** An account reached its failure limit: password logins for it answer 429 for `retryAfterSeconds`. */
@@ -82,6 +82,17 @@ export type AuthEvent = EventBase &
     | { type: 'user_enabled'; actorId: string | null; userId: string; alreadyEnabled: boolean }
     | { type: 'user_roles_changed'; actorId: string | null; userId: string; before: string[]; after: string[] }
     | { type: 'user_logged_out'; actorId: string | null; userId: string; sessionsRevoked: number }
+    /*
+     * Email verification and password reset (auth/mail). They never carry the link's token. `password_reset_requested`
+     * is emitted for unknown emails too (userId null, mailed false): the operator sees probing the answer hides.
+     */
+    | { type: 'verification_sent'; userId: string; email: string }
+    | { type: 'email_verified'; userId: string; email: string }
+    | { type: 'email_verification_failed'; userId: string | null; reason: 'invalid_token' | 'email_changed' }
+    | { type: 'password_reset_requested'; email: string; userId: string | null; mailed: boolean }
+    | { type: 'password_reset_completed'; userId: string; sessionsRevoked: number }
+    | { type: 'password_reset_failed'; userId: string | null; reason: 'invalid_token' | 'account_changed' }
+    | { type: 'email_changed'; userId: string; oldEmail: string; newEmail: string }
     | {
         /** A request refused by a per-IP limit (signup, refresh, password change). */
         type: 'rate_limited';
@@ -114,6 +125,13 @@ const EVENT_TYPES: Record<AuthEventType, true> = {
   user_enabled: true,
   user_roles_changed: true,
   user_logged_out: true,
+  verification_sent: true,
+  email_verified: true,
+  email_verification_failed: true,
+  password_reset_requested: true,
+  password_reset_completed: true,
+  password_reset_failed: true,
+  email_changed: true,
 };
 
 /** Every event type, for log pipelines and tests. */

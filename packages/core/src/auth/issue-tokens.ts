@@ -16,9 +16,10 @@ const REGISTERED_CLAIMS = new Set(['iss', 'aud', 'sub', 'sid', 'jti', 'iat', 'ex
  */
 export const ACCESS_TOKEN_MAX_BYTES = 1024;
 
-export function createAccessToken(ctx: AuthContext, user: UserRecord, sessionId: string): string {
+/** `accountClaims`: the core's own extensions of the claim list (`email_verified`), read by the caller. */
+export function createAccessToken(ctx: AuthContext, user: UserRecord, sessionId: string, accountClaims: Record<string, unknown> = {}): string {
   const iat = Math.floor(ctx.now() / 1000);
-  const extra = ctx.claimsHook?.(user) ?? {};
+  const extra = { ...(ctx.claimsHook?.(user) ?? {}), ...accountClaims };
   const claims: AccessTokenClaims = {
     iss: ctx.settings.issuer,
     aud: ctx.settings.audience[0] as string,
@@ -41,9 +42,15 @@ export function createAccessToken(ctx: AuthContext, user: UserRecord, sessionId:
   return token;
 }
 
-export function issueTokens(ctx: AuthContext, user: UserRecord, session: Pick<SessionRecord, 'id' | 'idleExpiresAt'>, secret: Uint8Array): IssuedTokens {
+export function issueTokens(
+  ctx: AuthContext,
+  user: UserRecord,
+  session: Pick<SessionRecord, 'id' | 'idleExpiresAt'>,
+  secret: Uint8Array,
+  accountClaims: Record<string, unknown> = {},
+): IssuedTokens {
   return {
-    accessToken: createAccessToken(ctx, user, session.id),
+    accessToken: createAccessToken(ctx, user, session.id, accountClaims),
     expiresIn: ctx.settings.accessTtlSeconds,
     refreshToken: formatRefreshToken(session.id, secret),
     refreshExpiresIn: Math.max(0, Math.floor((session.idleExpiresAt.getTime() - ctx.now()) / 1000)),

@@ -1,5 +1,13 @@
 /** Requests limited per client address, whatever their outcome. */
-export type LimitedAction = 'signup' | 'refresh' | 'password_change' | 'admin';
+export type LimitedAction =
+  | 'signup'
+  | 'refresh'
+  | 'password_change'
+  | 'admin'
+  /** Requests that send a mail (verification resend, password-reset request, email change): a mail-bomb brake. */
+  | 'account_mail'
+  /** Presenting a one-time token (verify-email, password-reset completion). */
+  | 'one_time_token';
 
 /** One password check, already counted; the operation reports how it ended. */
 export interface PasswordAttempt {

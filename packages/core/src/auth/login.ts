@@ -7,6 +7,7 @@ import type { AuthContext, ClientInfo, IssuedTokens } from './context.js';
 import { emitEvent } from './events.js';
 import { startPasswordAttempt } from './limit-checks.js';
 import { revokeOneSession } from './revoke.js';
+import { checkMayLogIn } from './mail/email-verification.js';
 import { startSession } from './start-session.js';
 
 export interface LoginInput {
@@ -41,6 +42,7 @@ export async function login(ctx: AuthContext, input: LoginInput, client: ClientI
     emitEvent(ctx, client, { type: 'login_failed', email, userId: user.id, reason: 'account_disabled' });
     throw new TesseraError('account_disabled');
   }
+  await checkMayLogIn(ctx, user, client);
   if (rehash) {
     // Imported bcrypt hashes, older parameters and hashes of the un-normalised password are upgraded the first
     // time the password is seen.

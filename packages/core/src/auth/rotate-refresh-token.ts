@@ -5,6 +5,7 @@ import { currentSecretFor, rotationsToKeep } from '../session/rotation-history.j
 import type { SessionRecord, UserRecord } from '../store/types.js';
 import type { AuthContext, ClientInfo, IssuedTokens } from './context.js';
 import { emitEvent } from './events.js';
+import { verificationClaims } from './mail/email-verification.js';
 import { issueTokens } from './issue-tokens.js';
 import { hitLimit } from './limit-checks.js';
 import { revokeOneSession } from './revoke.js';
@@ -98,7 +99,7 @@ export async function refresh(ctx: AuthContext, token: string, client: ClientInf
   if (current) {
     await ctx.stores.sessions.touchSession(sessionId, new Date(ctx.now()));
     emitEvent(ctx, client, { type: 'refresh', userId: session.userId, sessionId, grace: true });
-    return issueTokens(ctx, user, session, current);
+    return issueTokens(ctx, user, session, current, await verificationClaims(ctx, user));
   }
 
   await revokeOneSession(ctx, sessionId, 'reuse_detected');
@@ -118,7 +119,7 @@ async function rotate(ctx: AuthContext, session: SessionRecord, user: UserRecord
   const idleExpiresAt = new Date(Math.min(now + ctx.settings.refreshTtlSeconds * 1000, session.absoluteExpiresAt.getTime()));
   // Tokens first: one that cannot be issued (over its size budget) must fail the request before the refresh token
   // rotates, or the client would be left holding a superseded token and, after the grace window, be taken for a thief.
-  const tokens = issueTokens(ctx, user, { id: session.id, idleExpiresAt }, successor);
+  const tokens = issueTokens(ctx, user, { id: session.id, idleExpiresAt }, successor, await verificationClaims(ctx, user));
   const won = await ctx.stores.sessions.rotateSession(session.id, {
     expectedSecretHash: session.secretHash,
     newSecretHash: hashSecret(successor),

@@ -7,6 +7,7 @@ import type { UserRecord } from '../store/types.js';
 import type { AuthContext, ClientInfo, IssuedTokens } from './context.js';
 import { emitEvent } from './events.js';
 import { hitLimit } from './limit-checks.js';
+import { sendVerificationEmail } from './mail/email-verification.js';
 import { startSession } from './start-session.js';
 
 export interface SignupInput {
@@ -33,6 +34,7 @@ export async function signup(ctx: AuthContext, input: SignupInput, client: Clien
   const user = await createUser(ctx, { email: input.email, password: input.password, name: input.name ?? null, roles: [] });
   const tokens = await startSession(ctx, user, client);
   emitEvent(ctx, client, { type: 'signup', userId: user.id, email: user.email, sessionId: tokens.sessionId });
+  await sendVerificationEmail(ctx, user, client);
   return { user, tokens };
 }
 

@@ -2,6 +2,7 @@ import { createRefreshSecret, createSessionId, hashSecret } from '../session/ref
 import type { UserRecord } from '../store/types.js';
 import type { AuthContext, ClientInfo, IssuedTokens } from './context.js';
 import { issueTokens } from './issue-tokens.js';
+import { verificationClaims } from './mail/email-verification.js';
 
 const USER_AGENT_MAX = 512;
 
@@ -13,7 +14,7 @@ export async function startSession(ctx: AuthContext, user: UserRecord, client: C
   const absoluteExpiresAt = new Date(now + ctx.settings.sessionMaxAgeSeconds * 1000);
   const idleExpiresAt = new Date(Math.min(now + ctx.settings.refreshTtlSeconds * 1000, absoluteExpiresAt.getTime()));
   // Tokens first: a token that cannot be issued (over its size budget) must leave no session behind.
-  const tokens = issueTokens(ctx, user, { id, idleExpiresAt }, secret);
+  const tokens = issueTokens(ctx, user, { id, idleExpiresAt }, secret, await verificationClaims(ctx, user));
   await ctx.stores.sessions.createSession({
     id,
     userId: user.id,

@@ -61,6 +61,12 @@ export interface UserStore {
    * writing nothing, when no such user exists. Revoking the user's sessions is the caller's next step.
    */
   setUserDisabled(userId: string, disabledAt: Date | null, at: Date): Promise<boolean>;
+  /**
+   * Replaces the user's email (already normalised) and sets updatedAt, in one atomic write. `'taken'`, writing
+   * nothing, when another account has that email (the unique index decides, as in createUser); `'not_found'` when
+   * no such user exists.
+   */
+  updateUserEmail(userId: string, email: string, at: Date): Promise<'changed' | 'taken' | 'not_found'>;
 }
 
 export interface ListUsersOptions {
@@ -202,11 +208,61 @@ export interface KeyStore {
   deleteRetiredKey(kid: string): Promise<boolean>;
 }
 
+/** What a one-time token is for; a token of one purpose is never accepted for another. */
+export type OneTimeTokenPurpose = 'verify_email' | 'password_reset';
+
+/**
+ * A one-time token sent by mail (a verification or password-reset link). Only its hash is stored: whoever reads
+ * the table cannot use a pending link.
+ */
+export interface OneTimeTokenRecord {
+  /** base64url SHA-256 of the token's 256-bit secret. */
+  hash: string;
+  purpose: OneTimeTokenPurpose;
+  userId: string;
+  /** The address the link was sent to: a verification only ever vouches for that address. */
+  email: string;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+export interface OneTimeTokenStore {
+  /**
+   * Stores the token and, in the same atomic step, deletes every other token of the same user and purpose: a
+   * newer link kills the older ones, so only the last mail sent works.
+   */
+  issueOneTimeToken(token: OneTimeTokenRecord): Promise<void>;
+  /**
+   * Atomic get-and-delete: removes the token with this hash and purpose and resolves to it when it was not expired
+   * at `now`; `null` when there is no such token (never issued, already used, superseded) or it had expired (an
+   * expired one is deleted too). Of any number of concurrent calls with one hash, exactly one gets the record:
+   * a link works once, however many tabs open it at the same moment.
+   */
+  consumeOneTimeToken(hash: string, purpose: OneTimeTokenPurpose, now: Date): Promise<OneTimeTokenRecord | null>;
+  /** Deletes every token of the user for `purpose` (a password change kills pending reset links); the count. */
+  deleteUserOneTimeTokens(userId: string, purpose: OneTimeTokenPurpose): Promise<number>;
+}
+
+/**
+ * Which address of a user was proven to be theirs, and when. One row per user: verifying a new address replaces
+ * the old record, and a user whose current email differs from the recorded one is simply unverified — changing
+ * the email needs no second write to reset the flag.
+ */
+export interface EmailVerificationStore {
+  /** Records (replacing any earlier record of the user, atomically) that `email` was verified at `at`. */
+  markEmailVerified(userId: string, email: string, at: Date): Promise<void>;
+  /** When `email` was verified for this user; null when never (or when the record is for another address). */
+  emailVerifiedAt(userId: string, email: string): Promise<Date | null>;
+}
+
 /** Everything the auth core needs from storage. */
 export interface Stores {
   users: UserStore;
   sessions: SessionStore;
   keys: KeyStore;
+  /** Mailed one-time tokens (verification and password-reset links). */
+  oneTimeTokens: OneTimeTokenStore;
+  emailVerifications: EmailVerificationStore;
   /** Releases connections. */
   close(): Promise<void>;
 }

@@ -27,6 +27,12 @@ export const RATE_LIMITS = {
   /** Admin API requests per address: 120 a minute — a person at a console never needs more; a script stealing
    * an admin token to page through every account or flip roles in bulk is slowed down. */
   admin: { points: 120, durationSeconds: 60 },
+  /** Requests that send mail (verification resend, password-reset request, email change) per address: 10 per
+   * 15 minutes — a person needs two or three; a script mailing someone's inbox full is stopped. */
+  account_mail: { points: 10, durationSeconds: 15 * 60 },
+  /** One-time tokens presented per address (verify-email, reset completion): 30 per 15 minutes. A token has 256
+   * bits, so this caps floods rather than guessing. */
+  one_time_token: { points: 30, durationSeconds: 15 * 60 },
 } as const satisfies Record<string, LimitRule>;
 
 export type RateLimitRules = { [K in keyof typeof RATE_LIMITS]: LimitRule };
@@ -67,6 +73,8 @@ export function createRateLimits(options: RateLimitOptions = {}): AbuseLimits {
     refresh: limiter('refresh'),
     password_change: limiter('password_change'),
     admin: limiter('admin'),
+    account_mail: limiter('account_mail'),
+    one_time_token: limiter('one_time_token'),
   };
 
   return {

@@ -9,6 +9,8 @@ import { loadOrCreateSecret, SECRET_FILE } from './secret-file.js';
 import { createRateLimits, type RateLimitOptions } from '../limits/rate-limits.js';
 import { observeStores, type StoreObserver } from '../metrics/observe-stores.js';
 import { openRedisRuntime, type RedisRuntime } from './redis-runtime.js';
+import { createAccountMailer, type AccountMailer } from '../mail/mailer.js';
+import { loadTemplates } from '../mail/templates.js';
 
 export interface Runtime {
   config: ServerConfig;
@@ -17,6 +19,8 @@ export interface Runtime {
   auth: Auth;
   /** The server secret in force (configured, read from the secret file, or generated for an in-memory store), for in-process companions such as cookie sessions, which derive their CSRF key from it. */
   secret: Buffer;
+  /** Verification and reset mail: how it is sent, and the development outbox when that is where it goes. */
+  mail: AccountMailer;
   close(): Promise<void>;
   /** Asks every backing store for a round trip: which are reachable now (`/readyz`). Never rejects. */
   checkStores(): Promise<StoreStatus>;
@@ -72,6 +76,13 @@ export async function openRuntime(config: ServerConfig, options: RuntimeOptions 
       throw new ConfigError(`TESSERA_SIGNING_KEY cannot be used: ${(error as Error).message}`);
     }
   }
+  let templates;
+  try {
+    templates = loadTemplates(config.mail.templatesDir);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+  const mail = createAccountMailer({ config: config.mail, appUrl: config.mail.appUrl ?? config.issuer, templates, log: options.log ?? ((line) => console.error(line)), now });
   const sqlStores = await openSqlStores(config.databaseUrl);
   if (generated?.created && config.signingKey === null && config.signingAlg !== 'HS256') {
     await refuseKeysSealedElsewhere(sqlStores, path.join(config.dataDir!, SECRET_FILE));
@@ -101,6 +112,7 @@ export async function openRuntime(config: ServerConfig, options: RuntimeOptions 
       derived,
       now,
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      ...(mail.settings ? { mail: mail.settings } : {}),
       ...(config.rateLimit ? { limits: createRateLimits({ redis: options.redis ?? redis?.redis, keyPrefix: `${config.redisPrefix}rl` }) } : {}),
       settings: {
         issuer: config.issuer,
@@ -118,7 +130,11 @@ export async function openRuntime(config: ServerConfig, options: RuntimeOptions 
       const [database, redisUp] = await Promise.all([answers(() => sqlStores.ping()), redis ? answers(() => redis.redis.ping()) : undefined]);
       return { database, redis: redisUp };
     };
-    return { config, stores, keys, auth, secret, close: () => stores.close(), checkStores, ...(redis ? { announceKeyRotation: redis.announceKeyRotation } : {}) };
+    const close = async () => {
+      await mail.close();
+      await stores.close();
+    };
+    return { config, stores, keys, auth, secret, mail, close, checkStores, ...(redis ? { announceKeyRotation: redis.announceKeyRotation } : {}) };
   } catch (error) {
     await stores.close();
     throw error;

@@ -126,7 +126,10 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     ...(pages ? { pages } : {}),
     ...(options.demoApi && effective.demo ? { demoApi: options.demoApi(auth) } : {}),
     ...(metrics ? { observeRequest: metrics.observeRequest } : {}),
+    outbox: runtime.mail.outbox,
   });
+  // Where development mail goes: the outbox's address, never a message (they carry one-time tokens).
+  if (runtime.mail.outbox && !effective.production) log(`[tessera] mail: TESSERA_SMTP_URL is unset, so mail is kept in the development outbox at ${url}/dev/outbox (shown in the demo)`);
   handle = (request, env) => app.fetch(request, env);
 
   // Revocations made by another process on the same store (the CLI, another instance) reach this one's

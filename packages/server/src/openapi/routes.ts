@@ -3,6 +3,7 @@ import { graphqlRequestFields } from '../graphql/routes.js';
 import { noFields, rolesFields } from '../routes/admin-fields.js';
 import { credentialFields, passwordFields, refreshFields, signupFields } from '../routes/auth-fields.js';
 import { fieldsToJsonSchema, type JsonSchema } from './field-schema.js';
+import { ACCOUNT_MAIL_ROUTES } from './account-mail-routes.js';
 import { BEARER, COOKIE_WITH_CSRF, NONE, type SecurityRequirement } from './security.js';
 
 /** One route of the HTTP API as the OpenAPI document describes it. */
@@ -77,7 +78,7 @@ export const ROUTES: readonly RouteDoc[] = [
     description: 'The same answer for an unknown email and a wrong password (401 invalid_credentials); the right password of a disabled account is 403 account_disabled. Same `transport` rule as signup.',
     body: fieldsToJsonSchema(credentialFields),
     success: { status: 200, description: 'A new session.', schema: ref('SessionTokens'), setsCookies: true },
-    errors: ['invalid_request', 'invalid_credentials', 'account_disabled', 'rate_limited', 'unavailable'],
+    errors: ['invalid_request', 'invalid_credentials', 'account_disabled', 'email_unverified', 'rate_limited', 'unavailable'],
   },
   {
     method: 'post', path: '/auth/refresh', operationId: 'refresh', tag: 'auth',
@@ -108,7 +109,11 @@ export const ROUTES: readonly RouteDoc[] = [
     method: 'get', path: '/auth/me', operationId: 'me', tag: 'auth',
     summary: 'The signed-in user',
     security: BEARER, challenges: true,
-    success: { status: 200, description: 'The user.', schema: { type: 'object', required: ['user'], additionalProperties: false, properties: { user: ref('User') } } },
+    success: {
+      status: 200,
+      description: 'The user; `emailVerified` only while email verification is on.',
+      schema: { type: 'object', required: ['user'], additionalProperties: false, properties: { user: ref('User'), emailVerified: { type: 'boolean' } } },
+    },
     errors: [...BEARER_REFUSED, 'unavailable'],
   },
   {
@@ -235,4 +240,5 @@ export const ROUTES: readonly RouteDoc[] = [
     success: { status: 200, description: 'A uniform random number from 1 to 10.', schema: { type: 'object', required: ['number'], additionalProperties: false, properties: { number: { type: 'integer', minimum: 1, maximum: 10 } } } },
     errors: [...BEARER_REFUSED],
   },
+  ...ACCOUNT_MAIL_ROUTES,
 ];

@@ -13,3 +13,14 @@ export const passwordFields = {
   currentPassword: { type: 'string', required: true, maxLength: 1024 },
   newPassword: { type: 'string', required: true, maxLength: 1024 },
 } as const;
+/** One-time tokens are 43 base64url characters; a little slack, and core refuses any other shape as invalid_link. */
+export const verifyEmailFields = { token: { type: 'string', required: true, maxLength: 128 } } as const;
+export const passwordResetFields = { email: { type: 'string', required: true, maxLength: 320 } } as const;
+export const passwordResetCompleteFields = {
+  token: { type: 'string', required: true, maxLength: 128 },
+  newPassword: { type: 'string', required: true, maxLength: 1024 },
+} as const;
+export const changeEmailFields = {
+  newEmail: { type: 'string', required: true, maxLength: 320 },
+  password: { type: 'string', required: true, maxLength: 1024 },
+} as const;

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe } from 'vitest';
 import type { ConformanceContext } from './context.js';
 import { describeDataFidelity } from './data.js';
 import { describeKeyStore } from './keys.js';
+import { describeOneTimeTokens } from './one-time-tokens.js';
 import { describeRefreshGrace } from './refresh-grace.js';
 import { describeRotation } from './rotation.js';
 import { describeSessionStore } from './sessions.js';
@@ -45,5 +46,6 @@ export function runStoreConformance(name: string, factory: () => Promise<Stores>
     describeRefreshGrace(ctx);
     describeKeyStore(ctx);
     describeDataFidelity(ctx);
+    describeOneTimeTokens(ctx);
   });
 }

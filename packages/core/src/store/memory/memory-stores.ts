@@ -1,4 +1,5 @@
 import type { Stores } from '../types.js';
+import { createMemoryEmailVerificationStore, createMemoryOneTimeTokenStore } from './one-time-token-store.js';
 import { createMemoryKeyStore } from './key-store.js';
 import { createMemorySessionStore } from './session-store.js';
 import { createMemoryUserStore } from './user-store.js';
@@ -12,6 +13,8 @@ export function createMemoryStores(): Stores {
     users: createMemoryUserStore(),
     sessions: createMemorySessionStore(),
     keys: createMemoryKeyStore(),
+    oneTimeTokens: createMemoryOneTimeTokenStore(),
+    emailVerifications: createMemoryEmailVerificationStore(),
     async close() {},
   };
 }

@@ -55,5 +55,16 @@ export function createMemoryUserStore(): UserStore {
       user.updatedAt = new Date(at.getTime());
       return true;
     },
+    async updateUserEmail(userId, email, at) {
+      const user = byId.get(userId);
+      if (!user) return 'not_found';
+      const holder = idByEmail.get(email);
+      if (holder !== undefined && holder !== userId) return 'taken';
+      idByEmail.delete(user.email);
+      idByEmail.set(email, userId);
+      user.email = email;
+      user.updatedAt = new Date(at.getTime());
+      return 'changed';
+    },
   };
 }
