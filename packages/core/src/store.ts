@@ -11,6 +11,9 @@ export type {
   SessionStore,
   StoredKey,
   Stores,
+  TwoFactorChallengeRecord,
+  TwoFactorRecord,
+  TwoFactorStore,
   UserRecord,
   UserStore,
 } from './store/types.js';

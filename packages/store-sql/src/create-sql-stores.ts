@@ -9,6 +9,7 @@ import { migrateToLatest } from './migrate.js';
 import type { Db, SqlDialect } from './schema.js';
 import { createSqlSessionStore } from './sessions.js';
 import { parseDatabaseUrl, type DatabaseTarget } from './url.js';
+import { createSqlTwoFactorStore } from './two-factor.js';
 import { createSqlUserStore } from './users.js';
 
 export interface SqlStoreOptions {
@@ -67,6 +68,7 @@ export async function createSqlStores(url: string, options: SqlStoreOptions = {}
     users: createSqlUserStore(db),
     sessions: createSqlSessionStore(db, dialect),
     keys: createSqlKeyStore(db, dialect),
+    twoFactor: createSqlTwoFactorStore(db, dialect),
     migrate: () =>
       withStoreErrors(() => migrateToLatest(db, dialect, target.dialect === 'postgres' ? target.schema : undefined)),
     ping: () =>

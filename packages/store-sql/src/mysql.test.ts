@@ -46,7 +46,7 @@ describe.skipIf(!available)('MySQL/MariaDB', () => {
 
   runStoreConformance('conformance', async () => {
     const stores = await createSqlStores(withDatabase(database));
-    for (const table of ['tessera_users', 'tessera_sessions', 'tessera_keys']) await admin.query(`delete from \`${database}\`.${table}`);
+    for (const table of ['tessera_users', 'tessera_sessions', 'tessera_keys', 'tessera_two_factor', 'tessera_two_factor_recovery_codes', 'tessera_two_factor_challenges']) await admin.query(`delete from \`${database}\`.${table}`);
     return stores;
   });
 

@@ -41,7 +41,7 @@ describe.skipIf(!available)('PostgreSQL', () => {
 
   runStoreConformance('conformance', async () => {
     const stores = await createSqlStores(withSchema(schema));
-    await admin.query(`truncate "${schema}".tessera_users, "${schema}".tessera_sessions, "${schema}".tessera_keys`);
+    await admin.query(`truncate "${schema}".tessera_users, "${schema}".tessera_sessions, "${schema}".tessera_keys, "${schema}".tessera_two_factor, "${schema}".tessera_two_factor_recovery_codes, "${schema}".tessera_two_factor_challenges`);
     return stores;
   });
 

@@ -20,6 +20,11 @@ import { checkRefreshCsrf, refresh } from './rotate-refresh-token.js';
 import { revokeSessionRecord } from './revoke.js';
 import { deleteSession, listSessions } from './sessions.js';
 import { signup, type SignupInput } from './signup.js';
+import { confirmTwoFactor } from './two-factor/confirm.js';
+import { disableTwoFactor, type DisableTwoFactorInput } from './two-factor/disable.js';
+import { startTwoFactorEnrollment } from './two-factor/enroll.js';
+import { twoFactorStatus } from './two-factor/status.js';
+import { verifyTwoFactorLogin, type VerifyLoginInput } from './two-factor/verify-login.js';
 
 export interface CreateAuthOptions {
   stores: Stores;
@@ -108,6 +113,17 @@ function bindAuth(ctx: AuthContext, listeners: Set<AuthEventListener>) {
     deleteSession: (claims: AccessTokenClaims, sessionId: string, client?: ClientInfo) => deleteSession(ctx, claims, sessionId, client),
     changePassword: (claims: AccessTokenClaims, currentPassword: string, newPassword: string, client?: ClientInfo) =>
       changePassword(ctx, claims, currentPassword, newPassword, client),
+    /**
+     * Second factor (TOTP and recovery codes; see auth/two-factor). `login` answers `two_factor_required` with a
+     * challenge for an account that has one on; `verifyLogin` trades the challenge and a code for the session.
+     */
+    twoFactor: {
+      status: (claims: AccessTokenClaims) => twoFactorStatus(ctx, claims),
+      enroll: (claims: AccessTokenClaims, client?: ClientInfo) => startTwoFactorEnrollment(ctx, claims, client),
+      confirm: (claims: AccessTokenClaims, code: string, client?: ClientInfo) => confirmTwoFactor(ctx, claims, code, client),
+      disable: (claims: AccessTokenClaims, input: DisableTwoFactorInput, client?: ClientInfo) => disableTwoFactor(ctx, claims, input, client),
+      verifyLogin: (input: VerifyLoginInput, client: ClientInfo) => verifyTwoFactorLogin(ctx, input, client),
+    },
     /**
      * Managing accounts (see auth/admin): each operation first checks its actor — an access token with the `admin`
      * role whose user still has it, or the command line's operator. Targets are a user id or an email.

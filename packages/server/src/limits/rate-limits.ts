@@ -27,6 +27,9 @@ export const RATE_LIMITS = {
   /** Admin API requests per address: 120 a minute — a person at a console never needs more; a script stealing
    * an admin token to page through every account or flip roles in bulk is slowed down. */
   admin: { points: 120, durationSeconds: 60 },
+  /** Two-factor enrolment, confirmation and removal per address: 30 per 15 minutes. (Codes themselves are
+   * counted against the account's lockout, like passwords.) */
+  two_factor: { points: 30, durationSeconds: 15 * 60 },
 } as const satisfies Record<string, LimitRule>;
 
 export type RateLimitRules = { [K in keyof typeof RATE_LIMITS]: LimitRule };
@@ -67,6 +70,7 @@ export function createRateLimits(options: RateLimitOptions = {}): AbuseLimits {
     refresh: limiter('refresh'),
     password_change: limiter('password_change'),
     admin: limiter('admin'),
+    two_factor: limiter('two_factor'),
   };
 
   return {

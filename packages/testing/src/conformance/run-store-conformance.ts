@@ -6,6 +6,7 @@ import { describeKeyStore } from './keys.js';
 import { describeRefreshGrace } from './refresh-grace.js';
 import { describeRotation } from './rotation.js';
 import { describeSessionStore } from './sessions.js';
+import { describeTwoFactorStore } from './two-factor.js';
 import { describeUserStore } from './users.js';
 
 export interface ConformanceOptions {
@@ -45,5 +46,6 @@ export function runStoreConformance(name: string, factory: () => Promise<Stores>
     describeRefreshGrace(ctx);
     describeKeyStore(ctx);
     describeDataFidelity(ctx);
+    describeTwoFactorStore(ctx);
   });
 }

@@ -1,6 +1,7 @@
 import type { Stores } from '../types.js';
 import { createMemoryKeyStore } from './key-store.js';
 import { createMemorySessionStore } from './session-store.js';
+import { createMemoryTwoFactorStore } from './two-factor-store.js';
 import { createMemoryUserStore } from './user-store.js';
 
 /**
@@ -12,6 +13,7 @@ export function createMemoryStores(): Stores {
     users: createMemoryUserStore(),
     sessions: createMemorySessionStore(),
     keys: createMemoryKeyStore(),
+    twoFactor: createMemoryTwoFactorStore(),
     async close() {},
   };
 }
