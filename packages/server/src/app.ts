@@ -17,6 +17,7 @@ import { createOpenApiDocument } from './openapi/document.js';
 import { adminRoutes } from './routes/admin.js';
 import { httpMetrics, type RequestObserver } from './metrics/http-metrics.js';
 import { authRoutes } from './routes/auth.js';
+import { twoFactorRoutes } from './routes/two-factor.js';
 import { demoApiRoutes } from './routes/demo-api.js';
 import { wellKnownRoutes } from './routes/well-known.js';
 
@@ -101,6 +102,7 @@ export function createApp(options: AppOptions): Hono {
   // Also under /auth: browsers send the refresh cookie (Path=/auth) only there, which the cookie transport of the
   // `refresh` and `logOut` mutations needs.
   app.route('/auth/graphql', graphql);
+  app.route('/auth/two-factor', twoFactorRoutes({ auth, sessions, clientInfo }));
   app.route('/auth', authRoutes({ auth, sessions, clientInfo }));
   app.route('/graphql', graphql);
   // The demo's protected resources (TESSERA_DEMO): on unless switched off, as it is by default in production.

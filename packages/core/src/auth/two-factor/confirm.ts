@@ -25,7 +25,8 @@ export async function confirmTwoFactor(ctx: AuthContext, claims: AccessTokenClai
   if (step === null) {
     emitEvent(ctx, client, { type: 'two_factor_failed', userId: user.id, email: user.email, stage: 'confirm', method: 'totp' });
     attempt.failed();
-    throw new TesseraError('invalid_two_factor_code');
+    // A 400, not a 401, as for a wrong current password: the session is fine and a client must not drop it.
+    throw new TesseraError('invalid_request', 'The code is incorrect or was already used.');
   }
   const recoveryCodes = createRecoveryCodes(ctx.randomBytes);
   const recoveryCodeHashes = recoveryCodes.map((c) => hashRecoveryCode(normalizeRecoveryCode(c) as string));

@@ -34,7 +34,8 @@ export async function disableTwoFactor(ctx: AuthContext, claims: AccessTokenClai
   if (!proven) {
     emitEvent(ctx, client, { type: 'two_factor_failed', userId: user.id, email: user.email, stage: 'disable', method });
     attempt.failed();
-    throw method === 'password' ? new TesseraError('invalid_request', 'The password is incorrect.') : new TesseraError('invalid_two_factor_code');
+    // A 400, not a 401, as for a wrong current password: the session is fine and a client must not drop it.
+    throw new TesseraError('invalid_request', method === 'password' ? 'The password is incorrect.' : 'The code is incorrect or was already used.');
   }
   await attempt.succeeded();
   await ctx.stores.twoFactor.deleteTwoFactor(user.id);
