@@ -10,6 +10,8 @@ import { NumberPage } from './pages/NumberPage.js';
 import { SessionsPage } from './pages/SessionsPage.js';
 import { PasswordPage } from './pages/PasswordPage.js';
 import { NotFoundPage } from './pages/NotFoundPage.js';
+import { TwoFactorLoginPage } from './pages/TwoFactorLoginPage.js';
+import { TwoFactorPage } from './pages/TwoFactorPage.js';
 import { useSignOutNotices } from './sign-out-notice.js';
 
 interface Route {
@@ -26,6 +28,9 @@ const ROUTES: Record<string, Route> = {
   '/number': { title: 'Get number', page: NumberPage, protected: true },
   '/sessions': { title: 'Sessions', page: SessionsPage, protected: true },
   '/password': { title: 'Change password', page: PasswordPage, protected: true },
+  // Second factor: the login's second step, and setting it up.
+  '/login/two-factor': { title: 'Two-factor login', page: TwoFactorLoginPage, protected: false },
+  '/two-factor': { title: 'Two-factor authentication', page: TwoFactorPage, protected: true },
 };
 
 export function App() {
