@@ -294,6 +294,10 @@ describe('disabling', () => {
     expect((await request('/auth/two-factor/disable', bearer(accessToken, { password: PASSWORD }))).status).toBe(204);
     const late = await verify({ challenge: mfa, code: codeNow(totp) });
     expect(((await late.json()) as { error: string }).error).toBe('invalid_challenge');
+    // Nor once a new enrolment is pending: a pending factor protects nothing and answers no challenge.
+    expect((await request('/auth/two-factor/enroll', bearer(accessToken, {}))).status).toBe(200);
+    const pending = await verify({ challenge: mfa, code: codeNow(totp) });
+    expect(await pending.json()).toEqual({ error: 'invalid_challenge', message: 'The second-factor challenge is unknown, used or expired; log in again.' });
   });
 });
 
