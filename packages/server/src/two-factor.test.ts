@@ -2,6 +2,7 @@ import type { AuthEvent } from '@tessera/core';
 import { Secret, TOTP, URI } from 'otpauth';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from './app.js';
+import { createAuditLog } from './audit/audit-log.js';
 import { codes, graphql, LOG_IN } from '../test/graphql.js';
 import { checkedRequest, cookieHeader, cookieJar, createTestApp, json, ORIGIN, PASSWORD, signupWithCookie } from '../test/harness.js';
 
@@ -298,6 +299,20 @@ describe('disabling', () => {
     expect((await request('/auth/two-factor/enroll', bearer(accessToken, {}))).status).toBe(200);
     const pending = await verify({ challenge: mfa, code: codeNow(totp) });
     expect(await pending.json()).toEqual({ error: 'invalid_challenge', message: 'The second-factor challenge is unknown, used or expired; log in again.' });
+  });
+});
+
+describe('audit log', () => {
+  it('at TESSERA_LOG_LEVEL=warn keeps wrong codes and a removed factor, not the routine steps, and never a code or secret', async () => {
+    const lines: string[] = [];
+    t.runtime.auth.onEvent(createAuditLog({ level: 'warn', destination: { write: (line: string) => void lines.push(line) } }));
+    const { accessToken, totp } = await enabledAccount();
+    await verify({ challenge: await challenge(), code: totp.generate({ timestamp: t.clock.now() - 600_000 }) });
+    expect((await request('/auth/two-factor/disable', bearer(accessToken, { password: PASSWORD }))).status).toBe(204);
+    const records = lines.map((line) => JSON.parse(line) as { type: string; level: number | string });
+    expect(records.map((r) => r.type)).toEqual(['two_factor_failed', 'two_factor_disabled']);
+    expect(records[0]).toMatchObject({ stage: 'login', method: 'totp', email: EMAIL });
+    expect(lines.join('\n')).not.toMatch(new RegExp(`${totp.secret.base32}|mfa_|"code"|recovery`));
   });
 });
 
