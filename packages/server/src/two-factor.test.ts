@@ -206,6 +206,16 @@ describe('login with a second factor', () => {
     }
   });
 
+  it('gives exactly one session to racing answers of one challenge', async () => {
+    const { recoveryCodes } = await enabledAccount();
+    const mfa = await challenge();
+    const responses = await Promise.all(recoveryCodes.slice(0, 5).map((recoveryCode) => verify({ challenge: mfa, recoveryCode })));
+    expect(responses.map((r) => r.status).sort()).toEqual([200, 401, 401, 401, 401]);
+    const codes = await Promise.all(responses.filter((r) => r.status === 401).map(async (r) => ((await r.json()) as { error: string }).error));
+    expect(codes).toEqual(['invalid_challenge', 'invalid_challenge', 'invalid_challenge', 'invalid_challenge']);
+    expect(events.filter((e) => e.type === 'login_succeeded')).toHaveLength(1);
+  });
+
   it('refuses a challenge as an access token and as a refresh token', async () => {
     await enabledAccount();
     const mfa = await challenge();
