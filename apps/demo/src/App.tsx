@@ -10,6 +10,8 @@ import { NumberPage } from './pages/NumberPage.js';
 import { SessionsPage } from './pages/SessionsPage.js';
 import { PasswordPage } from './pages/PasswordPage.js';
 import { NotFoundPage } from './pages/NotFoundPage.js';
+import { TwoFactorLoginPage } from './pages/TwoFactorLoginPage.js';
+import { TwoFactorPage } from './pages/TwoFactorPage.js';
 import { ForgotPasswordPage, OutboxPage, ResetPasswordPage, VerifyEmailPage } from './pages/account-mail-pages.js';
 import { useSignOutNotices } from './sign-out-notice.js';
 
@@ -26,6 +28,9 @@ const ROUTES: Record<string, Route> = {
   '/profile': { title: 'Profile', page: ProfilePage, protected: true },
   '/number': { title: 'Get number', page: NumberPage, protected: true },
   '/sessions': { title: 'Sessions', page: SessionsPage, protected: true },
+  // Second factor: the login's second step, and setting it up.
+  '/login/two-factor': { title: 'Two-factor login', page: TwoFactorLoginPage, protected: false },
+  '/two-factor': { title: 'Two-factor authentication', page: TwoFactorPage, protected: true },
   '/password': { title: 'Change password', page: PasswordPage, protected: true },
   // Email verification and password reset: the links in mails open these, so none needs a session.
   '/verify-email': { title: 'Confirm your email', page: VerifyEmailPage, protected: false },

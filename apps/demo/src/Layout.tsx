@@ -8,6 +8,7 @@ const LINKS = [
   { to: '/number', label: 'Get number' },
   { to: '/sessions', label: 'Sessions' },
   { to: '/password', label: 'Password' },
+  { to: '/two-factor', label: 'Two-factor' },
 ];
 
 export function Layout({ children }: { children: ReactNode }) {

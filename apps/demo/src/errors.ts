@@ -12,6 +12,9 @@ const SENTENCES: Record<string, string> = {
   invalid_grant: 'Your session has ended. Please log in again.',
   csrf_failed: 'The request was refused for your safety. Reload the page and try again.',
   not_found: 'That no longer exists — it may already have been removed.',
+  invalid_two_factor_code: "That code isn't right, or it was already used. Wait for the next code and try again.",
+  invalid_challenge: 'This sign-in took too long. Please log in again.',
+  two_factor_enabled: 'Two-factor authentication is already on.',
   unavailable: 'The service is briefly unavailable. Please try again in a moment.',
   internal_error: 'Something went wrong on our side. Please try again.',
 };

@@ -1,4 +1,4 @@
-import { ERROR_CATALOG, SESSION_ENDING_CODES, type ErrorCode } from '@tessera/wire';
+import { ERROR_CATALOG, SESSION_ENDING_CODES, type ErrorCode, type TwoFactorChallenge } from '@tessera/wire';
 
 /**
  * Every failure the client reports. `code` and `status` come from the server's `{error, message}` body;
@@ -19,12 +19,18 @@ export class AuthError extends Error {
   readonly status: number;
   /** Seconds from `Retry-After` on a 429, when the server sent it. */
   readonly retryAfter: number | undefined;
+  /**
+   * With `two_factor_required` (login of an account with a second factor): the challenge to pass to
+   * `client.twoFactor.verify` with a code.
+   */
+  readonly twoFactor: TwoFactorChallenge | undefined;
 
-  constructor(code: AuthErrorCode, status: number, message: string, options: { cause?: unknown; retryAfter?: number } = {}) {
+  constructor(code: AuthErrorCode, status: number, message: string, options: { cause?: unknown; retryAfter?: number; twoFactor?: TwoFactorChallenge } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.status = status;
     this.retryAfter = options.retryAfter;
+    this.twoFactor = options.twoFactor;
   }
 }
 
@@ -44,7 +50,8 @@ export async function readAuthError(response: Response): Promise<AuthError> {
   const body = await readJson(response);
   if (isRecord(body) && typeof body.error === 'string' && isErrorCode(body.error)) {
     const message = typeof body.message === 'string' ? body.message : `The server answered ${response.status}.`;
-    return new AuthError(body.error, response.status, message, extra);
+    const twoFactor = readTwoFactorChallenge(body.twoFactor);
+    return new AuthError(body.error, response.status, message, twoFactor ? { ...extra, twoFactor } : extra);
   }
   return new AuthError('http_error', response.status, `The server answered ${response.status}.`, extra);
 }
@@ -82,4 +89,10 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 /** Whether a code from a response body is one of the catalog's (an unknown one is reported as `http_error`). */
 export function isErrorCode(code: string): code is ErrorCode {
   return Object.hasOwn(ERROR_CATALOG, code);
+}
+
+function readTwoFactorChallenge(value: unknown): TwoFactorChallenge | undefined {
+  if (!isRecord(value) || typeof value.challenge !== 'string' || !Array.isArray(value.methods) || typeof value.expiresIn !== 'number') return undefined;
+  const methods = value.methods.filter((m): m is 'totp' | 'recovery_code' => m === 'totp' || m === 'recovery_code');
+  return { challenge: value.challenge, methods, expiresIn: value.expiresIn };
 }

@@ -1,3 +1,4 @@
+import type { TwoFactorConfirmation, TwoFactorEnrollment, TwoFactorStatus } from '@tessera/wire';
 import { createAuthApi, expectOk, readTokenBody, readUser } from './auth-api.js';
 import { AuthError, endsSession, isRecord, networkError } from './auth-error.js';
 import { createAuthorizedFetch } from './authorized-fetch.js';
@@ -179,6 +180,16 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       const user = readUser(isRecord(body) ? body.user : undefined);
       if (session.currentToken() !== null) store.setUser(user);
       return user;
+    },
+
+    twoFactor: {
+      status: async () => (await authed('/auth/two-factor')) as TwoFactorStatus,
+      enroll: async () => (await authed('/auth/two-factor/enroll', { method: 'POST', body: '{}' })) as TwoFactorEnrollment,
+      confirm: async ({ code }) => (await authed('/auth/two-factor/confirm', { method: 'POST', body: JSON.stringify({ code }) })) as TwoFactorConfirmation,
+      async disable(input) {
+        await authed('/auth/two-factor/disable', { method: 'POST', body: JSON.stringify(input) });
+      },
+      verify: (input) => establish('/auth/two-factor/verify', { ...input }),
     },
 
     fetch: http.fetch,

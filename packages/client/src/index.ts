@@ -12,4 +12,6 @@ export type {
   LogoutDetail,
   RefreshDetail,
   TokenStorage,
+  TwoFactorApi,
 } from './types.js';
+export type { TwoFactorChallenge, TwoFactorConfirmation, TwoFactorEnrollment, TwoFactorStatus } from '@tessera/wire';

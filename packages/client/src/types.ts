@@ -1,4 +1,4 @@
-import type { WireSession, WireUser } from '@tessera/wire';
+import type { TwoFactorConfirmation, TwoFactorEnrollment, TwoFactorStatus, WireSession, WireUser } from '@tessera/wire';
 /** Where a native app keeps its refresh token (AsyncStorage, SecureStore, Keychain…). Sync or async. */
 export interface TokenStorage {
   get(key: string): string | null | Promise<string | null>;
@@ -75,6 +75,11 @@ export interface AuthClient {
   sessions(): Promise<AuthSession[]>;
   revokeSession(id: string): Promise<void>;
   changePassword(input: { currentPassword: string; newPassword: string }): Promise<void>;
+  /**
+   * The second factor (TOTP and recovery codes). `login` of an account that has one rejects with an AuthError
+   * whose code is `two_factor_required` and whose `twoFactor.challenge` goes to `verify` with a code.
+   */
+  twoFactor: TwoFactorApi;
   /** `token` is the `#token=` of the mailed link. Resolves once the email is verified; `invalid_link` otherwise. */
   verifyEmail(token: string): Promise<void>;
   /** Whether the signed-in user's email is verified (`GET /auth/me`); null while the server has verification off. */
@@ -96,4 +101,17 @@ export interface AuthClient {
   on(event: AuthClientEvent, listener: (detail: unknown) => void): () => void;
   /** Stops timers, closes tab channels and drops listeners. */
   destroy(): void;
+}
+
+/** `client.twoFactor`: enrol, confirm and remove a TOTP second factor, and finish a login that needs one. */
+export interface TwoFactorApi {
+  status(): Promise<TwoFactorStatus>;
+  /** Starts an enrolment: show `otpauthUri` as a QR code; it is on only after `confirm`. */
+  enroll(): Promise<TwoFactorEnrollment>;
+  /** Turns it on with the app's first code; resolves the ten recovery codes, shown this once. */
+  confirm(input: { code: string }): Promise<TwoFactorConfirmation>;
+  /** Turns it off with exactly one of a fresh code, a recovery code or the password. */
+  disable(input: { code: string } | { recoveryCode: string } | { password: string }): Promise<void>;
+  /** The second step of a login: signs in like `login` does. */
+  verify(input: { challenge: string; code: string } | { challenge: string; recoveryCode: string }): Promise<AuthUser>;
 }

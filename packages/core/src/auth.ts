@@ -20,3 +20,6 @@ export { ADMIN_ROLE, type AdminActor } from './auth/admin/actor.js';
 export { toAdminUser, type AdminUserView } from './auth/admin/target.js';
 export { SEARCH_DEFAULT_LIMIT, SEARCH_MAX_LIMIT, SEARCH_MAX_OFFSET, type SearchUsersInput, type UserPage } from './auth/admin/search-users.js';
 export { checkRoles, MAX_ROLES } from './auth/admin/set-user-roles.js';
+export type { DisableTwoFactorInput } from './auth/two-factor/disable.js';
+export type { VerifyLoginInput } from './auth/two-factor/verify-login.js';
+export type { SecondFactorInput } from './auth/two-factor/code-check.js';

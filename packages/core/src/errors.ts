@@ -1,4 +1,4 @@
-import { ERROR_CATALOG, type ErrorCode } from '@tessera/wire';
+import { ERROR_CATALOG, type ErrorBody, type ErrorCode, type TwoFactorChallenge } from '@tessera/wire';
 
 /** The error catalog is part of the wire contract (@tessera/wire); core's errors carry its codes. */
 export { ERROR_CATALOG, type ErrorCode };
@@ -36,17 +36,24 @@ export class TesseraError extends Error {
   readonly retryAfter: number | undefined;
   /** Which check refused an access token; undefined for every other failure. Not sent on the wire. */
   readonly reason: TokenFailureReason | undefined;
+  /** With `two_factor_required` only: the challenge the caller answers with a second factor (sent on the wire). */
+  readonly twoFactor: TwoFactorChallenge | undefined;
 
-  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown; retryAfter?: number; reason?: TokenFailureReason }) {
+  constructor(
+    code: ErrorCode,
+    message?: string,
+    options?: { cause?: unknown; retryAfter?: number; reason?: TokenFailureReason; twoFactor?: TwoFactorChallenge },
+  ) {
     super(message ?? ERROR_CATALOG[code].message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.status = ERROR_CATALOG[code].status;
     this.retryAfter = options?.retryAfter;
     this.reason = options?.reason;
+    this.twoFactor = options?.twoFactor;
   }
 
-  toJSON(): { error: ErrorCode; message: string } {
-    return { error: this.code, message: this.message };
+  toJSON(): ErrorBody {
+    return this.twoFactor ? { error: this.code, message: this.message, twoFactor: this.twoFactor } : { error: this.code, message: this.message };
   }
 }
 

@@ -94,6 +94,9 @@ export {
   type SessionStore,
   type StoredKey,
   type Stores,
+  type TwoFactorChallengeRecord,
+  type TwoFactorRecord,
+  type TwoFactorStore,
   type UserRecord,
   type UserStore,
 } from './store.js';
@@ -139,7 +142,28 @@ export {
   type SearchUsersInput,
   type SignupInput,
   type UserPage,
+  type DisableTwoFactorInput,
+  type SecondFactorInput,
+  type VerifyLoginInput,
 } from './auth.js';
+
+export {
+  CHALLENGE_TTL_SECONDS,
+  challengeHash,
+  createChallenge,
+  createRecoveryCodes,
+  createTotpSecret,
+  hashRecoveryCode,
+  matchTotp,
+  normalizeRecoveryCode,
+  openTotpSecret,
+  RECOVERY_CODE_COUNT,
+  sealTotpSecret,
+  TOTP_DIGITS,
+  TOTP_PERIOD_SECONDS,
+  totpStepAt,
+  totpUri,
+} from './two-factor.js';
 
 export {
   ARGON2_PARAMS,

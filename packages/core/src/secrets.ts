@@ -14,6 +14,8 @@ export interface DerivedKeys {
   keyEncryption: Buffer;
   /** Derives the successor of a rotated refresh secret (HMAC), so racing refreshes share one lineage. */
   refresh: Buffer;
+  /** AES-256-GCM key that encrypts users' TOTP secrets at rest (a database dump alone yields no second factor). */
+  totpEncryption: Buffer;
 }
 
 export const MIN_SECRET_BYTES = 32;
@@ -29,6 +31,7 @@ export function deriveKeys(secret: Uint8Array): DerivedKeys {
     csrf: derive(secret, 'csrf-binding'),
     keyEncryption: derive(secret, 'key-encryption'),
     refresh: derive(secret, 'refresh-successor'),
+    totpEncryption: derive(secret, 'totp-secret-encryption'),
   };
 }
 

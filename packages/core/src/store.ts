@@ -15,6 +15,9 @@ export type {
   SessionStore,
   StoredKey,
   Stores,
+  TwoFactorChallengeRecord,
+  TwoFactorRecord,
+  TwoFactorStore,
   UserRecord,
   UserStore,
 } from './store/types.js';

@@ -6,6 +6,10 @@ export interface UseAuth extends AuthState {
   login: AuthClient['login'];
   signup: AuthClient['signup'];
   logout: AuthClient['logout'];
+  /** The second step of a login that rejected with `two_factor_required` (its `twoFactor.challenge` and a code). */
+  verifyTwoFactor: AuthClient['twoFactor']['verify'];
+  /** Enrol, confirm, disable and read the second factor of the signed-in user. */
+  twoFactor: AuthClient['twoFactor'];
   verifyEmail: AuthClient['verifyEmail'];
   emailVerified: AuthClient['emailVerified'];
   resendVerification: AuthClient['resendVerification'];
@@ -26,6 +30,8 @@ export function useAuth(): UseAuth {
       login: (credentials: Parameters<AuthClient['login']>[0]) => client.login(credentials),
       signup: (input: Parameters<AuthClient['signup']>[0]) => client.signup(input),
       logout: () => client.logout(),
+      verifyTwoFactor: (input: Parameters<AuthClient['twoFactor']['verify']>[0]) => client.twoFactor.verify(input),
+      twoFactor: client.twoFactor,
       verifyEmail: (token: string) => client.verifyEmail(token),
       emailVerified: () => client.emailVerified(),
       resendVerification: () => client.resendVerification(),

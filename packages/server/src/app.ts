@@ -17,6 +17,7 @@ import { createSessionTransport } from './http/session-transport.js';
 import { createOpenApiDocument } from './openapi/document.js';
 import { adminRoutes } from './routes/admin.js';
 import { httpMetrics, type RequestObserver } from './metrics/http-metrics.js';
+import { twoFactorRoutes } from './routes/two-factor.js';
 import { authRoutes } from './routes/auth.js';
 import { wellKnownRoutes } from './routes/well-known.js';
 import { accountMailRoutes, devOutboxRoutes } from './routes/account-mail.js';
@@ -113,6 +114,7 @@ export function createApp(options: AppOptions): Hono {
   app.route('/auth/graphql', graphql);
   // Email verification, password reset and email change (routes/account-mail.ts).
   app.route('/auth', accountMailRoutes({ auth, clientInfo }));
+  app.route('/auth/two-factor', twoFactorRoutes({ auth, sessions, clientInfo }));
   app.route('/auth', authRoutes({ auth, sessions, clientInfo }));
   if (options.outbox && !config.production) app.route('/dev', devOutboxRoutes(options.outbox));
   app.route('/graphql', graphql);

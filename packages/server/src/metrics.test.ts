@@ -239,7 +239,7 @@ describe('store observation', () => {
       findUserById: async (id: string) => (id === 'u1' ? { id } : null),
       createUser: () => Promise.reject(failure),
     };
-    const stores = { users, sessions: {}, keys: {}, close: async () => {} } as never;
+    const stores = { users, sessions: {}, keys: {}, twoFactor: {}, close: async () => {} } as never;
     const observed = observeStores(stores, (store, operation, seconds, failed) => {
       expect(seconds).toBeGreaterThanOrEqual(0);
       seen.push([store, operation, failed]);

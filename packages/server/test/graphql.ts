@@ -5,7 +5,7 @@ export const GRAPHQL_RESPONSE = 'application/graphql-response+json; charset=utf-
 export interface GraphqlError {
   message: string;
   path?: (string | number)[];
-  extensions: { code: string; retryAfter?: number; requestId?: string };
+  extensions: { code: string; retryAfter?: number; requestId?: string; twoFactor?: { challenge: string; methods: string[]; expiresIn: number } };
 }
 export interface GraphqlBody<T = Record<string, unknown>> {
   data?: T | null;

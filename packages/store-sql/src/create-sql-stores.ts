@@ -9,6 +9,7 @@ import { migrateToLatest } from './migrate.js';
 import type { Db, SqlDialect } from './schema.js';
 import { createSqlSessionStore } from './sessions.js';
 import { parseDatabaseUrl, type DatabaseTarget } from './url.js';
+import { createSqlTwoFactorStore } from './two-factor.js';
 import { createSqlUserStore } from './users.js';
 import { createSqlEmailVerificationStore, createSqlOneTimeTokenStore } from './one-time-tokens.js';
 
@@ -67,6 +68,7 @@ export async function createSqlStores(url: string, options: SqlStoreOptions = {}
     dialect,
     users: createSqlUserStore(db),
     sessions: createSqlSessionStore(db, dialect),
+    twoFactor: createSqlTwoFactorStore(db, dialect),
     keys: createSqlKeyStore(db, dialect),
     oneTimeTokens: createSqlOneTimeTokenStore(db),
     emailVerifications: createSqlEmailVerificationStore(db, dialect),

@@ -2,6 +2,7 @@ import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
 import { initialMigration } from './migrations/0001-initial.js';
 import { recentRotationsMigration } from './migrations/0002-recent-rotations.js';
 import { userDisabledAtMigration } from './migrations/0003-user-disabled-at.js';
+import { twoFactorMigration } from './migrations/0005-two-factor.js';
 import { accountMailMigration } from './migrations/0004-account-mail.js';
 import type { Db, SqlDialect } from './schema.js';
 
@@ -10,6 +11,7 @@ export function tesseraMigrations(dialect: SqlDialect): Record<string, Migration
   return {
     '0001_initial': initialMigration(dialect),
     '0002_recent_rotations': recentRotationsMigration,
+    '0005_two_factor': twoFactorMigration(dialect),
     '0003_user_disabled_at': userDisabledAtMigration,
     '0004_account_mail': accountMailMigration(dialect),
   };

@@ -66,12 +66,36 @@ export interface EmailVerificationsTable {
   verified_at: Millis;
 }
 
+/** Migration 0005: a user's second factor; pending while enabled_at is NULL. */
+export interface TwoFactorTable {
+  user_id: string;
+  secret_encrypted: string;
+  enabled_at: NullableMillis;
+  last_used_step: ColumnType<number | string | bigint | null, number | null, number | null>;
+  created_at: Millis;
+}
+
+export interface TwoFactorRecoveryCodesTable {
+  user_id: string;
+  code_hash: string;
+}
+
+export interface TwoFactorChallengesTable {
+  id_hash: string;
+  user_id: string;
+  created_at: Millis;
+  expires_at: Millis;
+}
+
 export interface TesseraDatabase {
   tessera_one_time_tokens: OneTimeTokensTable;
   tessera_email_verifications: EmailVerificationsTable;
   tessera_users: UsersTable;
   tessera_sessions: SessionsTable;
   tessera_keys: KeysTable;
+  tessera_two_factor: TwoFactorTable;
+  tessera_two_factor_recovery_codes: TwoFactorRecoveryCodesTable;
+  tessera_two_factor_challenges: TwoFactorChallengesTable;
 }
 
 export type Db = Kysely<TesseraDatabase>;

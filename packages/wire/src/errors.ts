@@ -12,6 +12,11 @@ export const ERROR_CATALOG = {
   csrf_failed: { status: 403, message: 'The CSRF check failed.' },
   insufficient_scope: { status: 403, message: 'The access token lacks a role or scope this resource needs.' },
   account_disabled: { status: 403, message: 'This account has been disabled; contact the administrator.' },
+  // Second factor (TOTP and recovery codes); see README "Two-factor authentication".
+  two_factor_required: { status: 401, message: 'This account needs a second factor: send a code with the challenge to POST /auth/two-factor/verify.' },
+  invalid_two_factor_code: { status: 401, message: 'The code is incorrect or was already used.' },
+  invalid_challenge: { status: 401, message: 'The second-factor challenge is unknown, used or expired; log in again.' },
+  two_factor_enabled: { status: 409, message: 'Two-factor authentication is already on; turn it off first.' },
   email_unverified: { status: 403, message: 'Verify your email address before logging in; we sent you a link.' },
   invalid_link: { status: 400, message: 'This link is invalid, expired or already used; ask for a new one.' },
   not_found: { status: 404, message: 'Not found.' },
@@ -31,4 +36,16 @@ export const SESSION_ENDING_CODES = ['invalid_grant', 'invalid_token', 'csrf_fai
 export interface ErrorBody {
   error: ErrorCode;
   message: string;
+  /** Only with `two_factor_required`: the challenge to answer with a second factor. */
+  twoFactor?: TwoFactorChallenge;
+}
+
+/** Sent with `401 two_factor_required` when a login's password was right and the account has a second factor. */
+export interface TwoFactorChallenge {
+  /** Single use, bound to the user; answer it at `POST /auth/two-factor/verify`. */
+  challenge: string;
+  /** What may answer it. */
+  methods: Array<'totp' | 'recovery_code'>;
+  /** Seconds until it expires. */
+  expiresIn: number;
 }

@@ -26,3 +26,23 @@ export interface TokenResponse {
   csrfToken: string;
   refreshToken?: string;
 }
+
+/** `POST /auth/two-factor/enroll`: scan `otpauthUri` (as a QR code) or type `secret`; active after the first code. */
+export interface TwoFactorEnrollment {
+  otpauthUri: string;
+  /** The same secret as in the URI, base32, for apps that cannot scan. */
+  secret: string;
+}
+
+/** `POST /auth/two-factor/confirm`: the recovery codes, shown this once (only their hashes are kept). */
+export interface TwoFactorConfirmation {
+  recoveryCodes: string[];
+}
+
+/** `GET /auth/two-factor`. */
+export interface TwoFactorStatus {
+  enabled: boolean;
+  /** An enrolment waits for its first code. */
+  pending: boolean;
+  recoveryCodesLeft: number;
+}

@@ -1,7 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { useAuth } from '@tessera/react';
 import { Alert, Field, useAction } from '../components.js';
-import { Link } from '../router.js';
+import { AuthError } from '@tessera/client';
+import { Link, navigate } from '../router.js';
+import { holdChallenge } from './two-factor-challenge.js';
 import { useSignOutNotice } from '../sign-out-notice.js';
 import { useAfterSignIn } from './use-after-sign-in.js';
 
@@ -15,7 +17,16 @@ export function LoginPage() {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    void run(() => login({ email, password }));
+    void run(async () => {
+      try {
+        await login({ email, password });
+      } catch (failure) {
+        // The password was right and the account has a second factor: its page asks for the code.
+        if (!(failure instanceof AuthError && failure.code === 'two_factor_required' && failure.twoFactor)) throw failure;
+        holdChallenge(failure.twoFactor);
+        navigate(next === '/profile' ? '/login/two-factor' : `/login/two-factor?next=${encodeURIComponent(next)}`);
+      }
+    });
   };
 
   return (

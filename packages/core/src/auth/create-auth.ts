@@ -20,6 +20,11 @@ import { checkRefreshCsrf, refresh } from './rotate-refresh-token.js';
 import { revokeSessionRecord } from './revoke.js';
 import { deleteSession, listSessions } from './sessions.js';
 import { signup, type SignupInput } from './signup.js';
+import { confirmTwoFactor } from './two-factor/confirm.js';
+import { disableTwoFactor, type DisableTwoFactorInput } from './two-factor/disable.js';
+import { startTwoFactorEnrollment } from './two-factor/enroll.js';
+import { twoFactorStatus } from './two-factor/status.js';
+import { verifyTwoFactorLogin, type VerifyLoginInput } from './two-factor/verify-login.js';
 import type { AccountMailSettings } from './mail/account-mail.js';
 import { changeEmail } from './mail/change-email.js';
 import { isEmailVerified, resendVerification, verifyEmail } from './mail/email-verification.js';
@@ -108,6 +113,17 @@ function bindAuth(ctx: AuthContext, listeners: Set<AuthEventListener>) {
     login: (input: LoginInput, client: ClientInfo) => login(ctx, input, client),
     refresh: (token: string, client?: ClientInfo) => refresh(ctx, token, client),
     checkRefreshCsrf: (token: string, csrfToken: string | null | undefined) => checkRefreshCsrf(ctx, token, csrfToken),
+    /**
+     * Second factor (TOTP and recovery codes; see auth/two-factor). `login` answers `two_factor_required` with a
+     * challenge for an account that has one on; `verifyLogin` trades the challenge and a code for the session.
+     */
+    twoFactor: {
+      status: (claims: AccessTokenClaims) => twoFactorStatus(ctx, claims),
+      enroll: (claims: AccessTokenClaims, client?: ClientInfo) => startTwoFactorEnrollment(ctx, claims, client),
+      confirm: (claims: AccessTokenClaims, code: string, client?: ClientInfo) => confirmTwoFactor(ctx, claims, code, client),
+      disable: (claims: AccessTokenClaims, input: DisableTwoFactorInput, client?: ClientInfo) => disableTwoFactor(ctx, claims, input, client),
+      verifyLogin: (input: VerifyLoginInput, client: ClientInfo) => verifyTwoFactorLogin(ctx, input, client),
+    },
     logoutWithRefreshToken: (token: string, client?: ClientInfo) => logoutWithRefreshToken(ctx, token, client),
     logoutWithAccessToken: (claims: AccessTokenClaims, client?: ClientInfo) => logoutWithAccessToken(ctx, claims, client),
     logoutAll: (claims: AccessTokenClaims, client?: ClientInfo) => logoutAll(ctx, claims, client),

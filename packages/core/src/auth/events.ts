@@ -16,7 +16,14 @@ interface EventBase {
 export type AuthEvent = EventBase &
   (
     | { type: 'signup'; userId: string; email: string; sessionId: string }
-    | { type: 'login_succeeded'; userId: string; email: string; sessionId: string }
+    | {
+        type: 'login_succeeded';
+        userId: string;
+        email: string;
+        sessionId: string;
+        /** Set when the login passed a second factor after its password. */
+        secondFactor?: 'totp' | 'recovery_code';
+      }
     | {
         type: 'login_failed';
         email: string;
@@ -82,6 +89,20 @@ export type AuthEvent = EventBase &
     | { type: 'user_enabled'; actorId: string | null; userId: string; alreadyEnabled: boolean }
     | { type: 'user_roles_changed'; actorId: string | null; userId: string; before: string[]; after: string[] }
     | { type: 'user_logged_out'; actorId: string | null; userId: string; sessionsRevoked: number }
+    // Second factor (auth/two-factor). None of them carries a code, a secret or a challenge.
+    | { type: 'two_factor_enrollment_started'; userId: string }
+    | { type: 'two_factor_enabled'; userId: string }
+    | { type: 'two_factor_disabled'; userId: string; by: 'totp' | 'recovery_code' | 'password' }
+    /** A password was right and the account has a second factor: a challenge was issued instead of tokens. */
+    | { type: 'two_factor_challenged'; userId: string; email: string }
+    | {
+        /** A wrong or reused code (counted against the account's lockout), at login, confirmation or removal. */
+        type: 'two_factor_failed';
+        userId: string;
+        email: string;
+        stage: 'login' | 'confirm' | 'disable';
+        method: 'totp' | 'recovery_code' | 'password';
+      }
     /*
      * Email verification and password reset (auth/mail). They never carry the link's token. `password_reset_requested`
      * is emitted for unknown emails too (userId null, mailed false): the operator sees probing the answer hides.
@@ -114,6 +135,11 @@ const EVENT_TYPES: Record<AuthEventType, true> = {
   refresh_failed: true,
   logout: true,
   logout_all: true,
+  two_factor_enrollment_started: true,
+  two_factor_enabled: true,
+  two_factor_disabled: true,
+  two_factor_challenged: true,
+  two_factor_failed: true,
   session_revoked: true,
   password_changed: true,
   password_change_failed: true,

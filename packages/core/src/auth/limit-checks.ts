@@ -18,7 +18,7 @@ type Account = { email: string; userId: string | null };
  */
 export async function startPasswordAttempt(
   ctx: AuthContext,
-  action: 'login' | 'password_change',
+  action: 'login' | 'password_change' | 'two_factor',
   account: Account,
   client: ClientInfo,
 ): Promise<CheckedPasswordAttempt> {

@@ -7,7 +7,9 @@ export type LimitedAction =
   /** Requests that send a mail (verification resend, password-reset request, email change): a mail-bomb brake. */
   | 'account_mail'
   /** Presenting a one-time token (verify-email, password-reset completion). */
-  | 'one_time_token';
+  | 'one_time_token'
+  /** Two-factor enrolment, confirmation and removal. */
+  | 'two_factor';
 
 /** One password check, already counted; the operation reports how it ended. */
 export interface PasswordAttempt {

@@ -9,6 +9,7 @@ import { startPasswordAttempt } from './limit-checks.js';
 import { revokeOneSession } from './revoke.js';
 import { checkMayLogIn } from './mail/email-verification.js';
 import { startSession } from './start-session.js';
+import { challengeSecondFactor } from './two-factor/challenge-login.js';
 
 export interface LoginInput {
   email: string;
@@ -34,7 +35,11 @@ export async function login(ctx: AuthContext, input: LoginInput, client: ClientI
     attempt.failed();
     throw new TesseraError('invalid_credentials');
   }
-  await attempt.succeeded();
+  // Second factor: a right password alone does not reset the account's failure count, or an attacker holding
+  // the password could log in again between code guesses and guess six digits without ever being locked out.
+  const stored = await ctx.stores.twoFactor.findTwoFactor(user.id);
+  const factor = stored !== null && stored.enabledAt !== null ? stored : null;
+  if (factor === null) await attempt.succeeded();
   // Stops a disabled account from getting a session. Checked only after the password matched: to anyone without
   // the password a disabled account answers exactly like any other wrong guess, so the status is not revealed;
   // its owner, who typed the right password, is told why instead of retrying a password that is correct.
@@ -48,6 +53,7 @@ export async function login(ctx: AuthContext, input: LoginInput, client: ClientI
     // time the password is seen.
     await ctx.stores.users.updatePasswordHash(user.id, await hashPassword(input.password), new Date(ctx.now()));
   }
+  if (factor !== null) throw await challengeSecondFactor(ctx, user, factor, client);
   const tokens = await startSession(ctx, user, client);
   // Closes the race with an administrator disabling the account while its password was being checked: the
   // disable sets the flag, then revokes every session. Read after this session exists, either the flag shows

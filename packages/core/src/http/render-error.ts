@@ -1,3 +1,4 @@
+import type { ErrorBody } from '@tessera/wire';
 import { TesseraError, type ErrorCode } from '../errors.js';
 import { bearerChallenge } from './challenge.js';
 
@@ -5,7 +6,7 @@ import { bearerChallenge } from './challenge.js';
 export interface ErrorParts {
   status: number;
   headers: Record<string, string>;
-  body: { error: ErrorCode; message: string };
+  body: ErrorBody;
 }
 
 /**

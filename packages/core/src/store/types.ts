@@ -255,11 +255,69 @@ export interface EmailVerificationStore {
   emailVerifiedAt(userId: string, email: string): Promise<Date | null>;
 }
 
+/** A user's second factor. */
+export interface TwoFactorRecord {
+  userId: string;
+  /** The TOTP secret, AES-256-GCM under the key derived from the server secret (base64url). */
+  secretEncrypted: string;
+  /** When the first valid code confirmed it; null while the enrolment is pending (it protects nothing yet). */
+  enabledAt: Date | null;
+  /** The last TOTP time step accepted; null before any. A code of this step or an earlier one is refused. */
+  lastUsedStep: number | null;
+  /** base64url SHA-256 of each unused recovery code. */
+  recoveryCodeHashes: string[];
+  createdAt: Date;
+}
+
+/** A password-checked login waiting for its second factor. */
+export interface TwoFactorChallengeRecord {
+  /** base64url SHA-256 of the challenge; the challenge itself is never stored. */
+  idHash: string;
+  userId: string;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+export interface TwoFactorStore {
+  findTwoFactor(userId: string): Promise<TwoFactorRecord | null>;
+  /**
+   * Records a pending enrolment (enabledAt null, no step, no recovery codes), replacing an earlier pending one.
+   * Resolves to `false`, writing nothing, when the user already has an enabled second factor: re-enrolling never
+   * silently replaces an active one.
+   */
+  savePendingTwoFactor(userId: string, secretEncrypted: string, at: Date): Promise<boolean>;
+  /**
+   * Confirms the pending enrolment whose secret is still `secretEncrypted`: in one atomic step sets enabledAt,
+   * lastUsedStep ← `step` (the confirming code is spent) and the recovery codes. Resolves to `false`, writing
+   * nothing, when there is no such pending enrolment (already enabled, replaced or removed meanwhile).
+   */
+  enableTwoFactor(userId: string, confirm: { secretEncrypted: string; step: number; recoveryCodeHashes: readonly string[]; at: Date }): Promise<boolean>;
+  /**
+   * Spends a TOTP step: atomically sets lastUsedStep ← `step` when the second factor is enabled and `step` is
+   * later than lastUsedStep (or none was used). Of any number of concurrent calls with the same step, exactly one
+   * resolves `true`: each code works once.
+   */
+  useTotpStep(userId: string, step: number): Promise<boolean>;
+  /** Atomically removes one unused recovery code of an enabled second factor; `true` for exactly one caller. */
+  useRecoveryCode(userId: string, codeHash: string): Promise<boolean>;
+  /** Removes the second factor (pending or enabled) and its recovery codes; `false` when there was none. */
+  deleteTwoFactor(userId: string): Promise<boolean>;
+  createTwoFactorChallenge(challenge: TwoFactorChallengeRecord): Promise<void>;
+  /** The challenge, whether expired or not (the caller applies the rules); null when unknown or consumed. */
+  findTwoFactorChallenge(idHash: string): Promise<TwoFactorChallengeRecord | null>;
+  /** Atomically gets and deletes the challenge: of any number of concurrent calls, exactly one gets it. */
+  consumeTwoFactorChallenge(idHash: string): Promise<TwoFactorChallengeRecord | null>;
+  /** Deletes challenges that expired before `before` (housekeeping); resolves to the count. */
+  deleteExpiredTwoFactorChallenges(before: Date): Promise<number>;
+}
+
 /** Everything the auth core needs from storage. */
 export interface Stores {
   users: UserStore;
   sessions: SessionStore;
   keys: KeyStore;
+  /** Second factors (TOTP, recovery codes) and the login challenges waiting for them. */
+  twoFactor: TwoFactorStore;
   /** Mailed one-time tokens (verification and password-reset links). */
   oneTimeTokens: OneTimeTokenStore;
   emailVerifications: EmailVerificationStore;

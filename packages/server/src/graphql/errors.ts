@@ -43,6 +43,7 @@ export function createErrorFormatter(options: { production: boolean; logError: (
     let message: string;
     let retryAfter: number | undefined;
     let requestId: string | undefined;
+    let twoFactor: TesseraError['twoFactor'];
     if (graphqlError !== null && (original === undefined || original === null || original instanceof GraphQLError)) {
       code = 'invalid_request';
       message = options.production ? graphqlError.message.replace(SUGGESTION, '') : graphqlError.message;
@@ -53,7 +54,7 @@ export function createErrorFormatter(options: { production: boolean; logError: (
         requestId = options.requestId();
         options.logError(tessera, requestId);
       }
-      ({ code, message, retryAfter } = tessera);
+      ({ code, message, retryAfter, twoFactor } = tessera);
     }
     return new GraphQLError(message, {
       nodes: graphqlError?.nodes ?? null,
@@ -64,6 +65,8 @@ export function createErrorFormatter(options: { production: boolean; logError: (
         code,
         ...(retryAfter === undefined ? {} : { retryAfter: Math.max(1, Math.ceil(retryAfter)) }),
         ...(requestId === undefined ? {} : { requestId }),
+        // logIn of an account with a second factor: the challenge to finish at POST /auth/two-factor/verify.
+        ...(twoFactor === undefined ? {} : { twoFactor }),
       },
     });
   };

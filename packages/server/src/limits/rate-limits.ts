@@ -27,6 +27,9 @@ export const RATE_LIMITS = {
   /** Admin API requests per address: 120 a minute — a person at a console never needs more; a script stealing
    * an admin token to page through every account or flip roles in bulk is slowed down. */
   admin: { points: 120, durationSeconds: 60 },
+  /** Two-factor enrolment, confirmation and removal per address: 30 per 15 minutes. (Codes themselves are
+   * counted against the account's lockout, like passwords.) */
+  two_factor: { points: 30, durationSeconds: 15 * 60 },
   /** Requests that send mail (verification resend, password-reset request, email change) per address: 10 per
    * 15 minutes — a person needs two or three; a script mailing someone's inbox full is stopped. */
   account_mail: { points: 10, durationSeconds: 15 * 60 },
@@ -67,6 +70,7 @@ export function createRateLimits(options: RateLimitOptions = {}): AbuseLimits {
       : new RateLimiterMemory(common);
   };
   const limiters = {
+    two_factor: limiter('two_factor'),
     loginAccount: limiter('loginAccount'),
     loginIp: limiter('loginIp'),
     signup: limiter('signup'),

@@ -3,7 +3,7 @@ import type { SqlStores } from '@tessera/store-sql';
 /** Told about every store call: which store, which operation, how long it took and whether it rejected. */
 export type StoreObserver = (store: string, operation: string, seconds: number, failed: boolean) => void;
 
-const STORES = ['users', 'sessions', 'keys'] as const;
+const STORES = ['users', 'sessions', 'keys', 'twoFactor'] as const;
 
 /**
  * The stores with every method of `users`, `sessions` and `keys` timed: the one place store latency and errors

@@ -151,6 +151,8 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       await stores.sessions.deleteExpiredSessions(new Date());
       // A retired key is useless once every token it signed has expired; keep a day's margin for `keys list`.
       await stores.keys.deleteRetiredKeys(new Date(Date.now() - effective.accessTtlSeconds * 1000 - 86_400_000));
+      // Second-factor challenges nobody answered (verify already refuses them once expired).
+      await stores.twoFactor.deleteExpiredTwoFactorChallenges(new Date());
     }), HOUSEKEEPING_MS),
   ];
   if (effective.keyRotationSeconds !== null) {

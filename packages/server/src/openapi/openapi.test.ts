@@ -77,7 +77,7 @@ describe('GET /openapi.json', () => {
 
   it('states the contract per route: statuses, codes, challenges and Retry-After', () => {
     const op = (method: string, path: string) => document.paths[path]![method]!;
-    expect(codesOf(op('post', '/auth/login'), 401)).toEqual(['invalid_credentials']);
+    expect(codesOf(op('post', '/auth/login'), 401)).toEqual(['invalid_credentials', 'two_factor_required']);
     expect(codesOf(op('post', '/auth/signup'), 409)).toEqual(['email_taken']);
     expect(codesOf(op('post', '/auth/refresh'), 401)).toEqual(['invalid_grant']);
     expect(codesOf(op('post', '/auth/refresh'), 403)).toEqual(['csrf_failed']);

@@ -2,6 +2,7 @@ import type { ErrorCode } from '@tessera/core';
 import { graphqlRequestFields } from '../graphql/routes.js';
 import { noFields, rolesFields } from '../routes/admin-fields.js';
 import { credentialFields, passwordFields, refreshFields, signupFields } from '../routes/auth-fields.js';
+import { twoFactorCodeFields, twoFactorDisableFields, twoFactorVerifyFields } from '../routes/two-factor-fields.js';
 import { fieldsToJsonSchema, type JsonSchema } from './field-schema.js';
 import { ACCOUNT_MAIL_ROUTES } from './account-mail-routes.js';
 import { BEARER, COOKIE_WITH_CSRF, NONE, type SecurityRequirement } from './security.js';
@@ -75,10 +76,10 @@ export const ROUTES: readonly RouteDoc[] = [
   {
     method: 'post', path: '/auth/login', operationId: 'login', tag: 'auth',
     summary: 'Start a session with email and password',
-    description: 'The same answer for an unknown email and a wrong password (401 invalid_credentials); the right password of a disabled account is 403 account_disabled. Same `transport` rule as signup.',
+    description: 'The same answer for an unknown email and a wrong password (401 invalid_credentials); the right password of a disabled account is 403 account_disabled. Same `transport` rule as signup. The right password of an account with two-factor authentication answers 401 two_factor_required with a `twoFactor` challenge instead of tokens.',
     body: fieldsToJsonSchema(credentialFields),
     success: { status: 200, description: 'A new session.', schema: ref('SessionTokens'), setsCookies: true },
-    errors: ['invalid_request', 'invalid_credentials', 'account_disabled', 'email_unverified', 'rate_limited', 'unavailable'],
+    errors: ['invalid_request', 'invalid_credentials', 'two_factor_required', 'account_disabled', 'email_unverified', 'rate_limited', 'unavailable'],
   },
   {
     method: 'post', path: '/auth/refresh', operationId: 'refresh', tag: 'auth',
@@ -139,6 +140,49 @@ export const ROUTES: readonly RouteDoc[] = [
     body: fieldsToJsonSchema(passwordFields),
     success: { status: 204, description: 'The password is changed.' },
     errors: ['invalid_request', ...BEARER_REFUSED, 'rate_limited', 'unavailable'],
+  },
+  // Second factor (TOTP and recovery codes).
+  {
+    method: 'get', path: '/auth/two-factor', operationId: 'twoFactorStatus', tag: 'auth',
+    summary: 'Whether two-factor authentication is on, pending, and how many recovery codes are left',
+    security: BEARER, challenges: true,
+    success: { status: 200, description: 'The second factor of the caller.', schema: ref('TwoFactorStatus') },
+    errors: [...BEARER_REFUSED, 'unavailable'],
+  },
+  {
+    method: 'post', path: '/auth/two-factor/enroll', operationId: 'twoFactorEnroll', tag: 'auth',
+    summary: 'Start a TOTP enrolment: an otpauth:// URI to scan; active only after POST /auth/two-factor/confirm',
+    description: 'Restarting a pending enrolment replaces its secret; with two-factor already on it is 409 two_factor_enabled.',
+    security: BEARER, challenges: true,
+    body: fieldsToJsonSchema({}),
+    success: { status: 200, description: 'The secret, as a URI and in base32.', schema: ref('TwoFactorEnrollment') },
+    errors: ['invalid_request', ...BEARER_REFUSED, 'two_factor_enabled', 'rate_limited', 'unavailable'],
+  },
+  {
+    method: 'post', path: '/auth/two-factor/confirm', operationId: 'twoFactorConfirm', tag: 'auth',
+    summary: 'Turn the pending enrolment on with its first code; returns the ten recovery codes, shown once',
+    description: 'A wrong code is 400 invalid_request (not 401: the session is fine) and counts against the account lockout; no pending enrolment is 404.',
+    security: BEARER, challenges: true,
+    body: fieldsToJsonSchema(twoFactorCodeFields),
+    success: { status: 200, description: 'Two-factor authentication is on.', schema: ref('TwoFactorConfirmation') },
+    errors: ['invalid_request', ...BEARER_REFUSED, 'not_found', 'two_factor_enabled', 'rate_limited', 'unavailable'],
+  },
+  {
+    method: 'post', path: '/auth/two-factor/disable', operationId: 'twoFactorDisable', tag: 'auth',
+    summary: 'Turn two-factor authentication off with exactly one of a fresh code, a recovery code or the password',
+    description: 'A wrong code or password is 400 invalid_request (not 401: the session is fine) and counts against the account lockout.',
+    security: BEARER, challenges: true,
+    body: fieldsToJsonSchema(twoFactorDisableFields),
+    success: { status: 204, description: 'Two-factor authentication is off.' },
+    errors: ['invalid_request', ...BEARER_REFUSED, 'not_found', 'rate_limited', 'unavailable'],
+  },
+  {
+    method: 'post', path: '/auth/two-factor/verify', operationId: 'twoFactorVerify', tag: 'auth',
+    summary: 'Finish a login that answered two_factor_required: the challenge and a TOTP code or a recovery code',
+    description: 'Issues the session exactly as login does, with the same `transport` rule. A wrong code keeps the challenge usable and counts against the account lockout; an unknown, used or expired challenge is 401 invalid_challenge.',
+    body: fieldsToJsonSchema(twoFactorVerifyFields),
+    success: { status: 200, description: 'A new session.', schema: ref('SessionTokens'), setsCookies: true },
+    errors: ['invalid_request', 'invalid_challenge', 'invalid_two_factor_code', 'account_disabled', 'rate_limited', 'unavailable'],
   },
   {
     method: 'get', path: '/admin/users', operationId: 'adminSearchUsers', tag: 'admin',

@@ -57,7 +57,38 @@ export const componentSchemas: Record<string, JsonSchema> = {
     properties: {
       error: ref('ErrorCode'),
       message: { type: 'string', description: 'A sentence for a person; branch on `error`, never on this.' },
+      twoFactor: ref('TwoFactorChallenge'),
     },
+  },
+  // Second factor (see README "Two-factor authentication").
+  TwoFactorChallenge: {
+    type: 'object',
+    description: 'Only with `two_factor_required`: answer `challenge` at POST /auth/two-factor/verify within `expiresIn` seconds.',
+    required: ['challenge', 'methods', 'expiresIn'],
+    additionalProperties: false,
+    properties: {
+      challenge: { type: 'string', pattern: '^mfa_[A-Za-z0-9_-]{43}$' },
+      methods: { type: 'array', items: { enum: ['totp', 'recovery_code'] } },
+      expiresIn: { type: 'integer', minimum: 1 },
+    },
+  },
+  TwoFactorEnrollment: {
+    type: 'object',
+    required: ['otpauthUri', 'secret'],
+    additionalProperties: false,
+    properties: { otpauthUri: { type: 'string', pattern: '^otpauth://totp/' }, secret: { type: 'string', pattern: '^[A-Z2-7]+$' } },
+  },
+  TwoFactorConfirmation: {
+    type: 'object',
+    required: ['recoveryCodes'],
+    additionalProperties: false,
+    properties: { recoveryCodes: { type: 'array', minItems: 10, maxItems: 10, items: { type: 'string', pattern: '^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$' } } },
+  },
+  TwoFactorStatus: {
+    type: 'object',
+    required: ['enabled', 'pending', 'recoveryCodesLeft'],
+    additionalProperties: false,
+    properties: { enabled: { type: 'boolean' }, pending: { type: 'boolean' }, recoveryCodesLeft: { type: 'integer', minimum: 0 } },
   },
   User: {
     type: 'object',
@@ -134,6 +165,7 @@ export const componentSchemas: Record<string, JsonSchema> = {
                 code: ref('ErrorCode'),
                 retryAfter: { type: 'integer', minimum: 1, description: 'With `rate_limited`: seconds until a retry may succeed.' },
                 requestId: { type: 'string', description: 'With `internal_error` and `unavailable`: the id of the server log line about it.' },
+                twoFactor: ref('TwoFactorChallenge'),
               },
             },
           },

@@ -7,6 +7,7 @@ import { describeOneTimeTokens } from './one-time-tokens.js';
 import { describeRefreshGrace } from './refresh-grace.js';
 import { describeRotation } from './rotation.js';
 import { describeSessionStore } from './sessions.js';
+import { describeTwoFactorStore } from './two-factor.js';
 import { describeUserStore } from './users.js';
 
 export interface ConformanceOptions {
@@ -46,6 +47,7 @@ export function runStoreConformance(name: string, factory: () => Promise<Stores>
     describeRefreshGrace(ctx);
     describeKeyStore(ctx);
     describeDataFidelity(ctx);
+    describeTwoFactorStore(ctx);
     describeOneTimeTokens(ctx);
   });
 }

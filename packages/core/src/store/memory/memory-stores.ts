@@ -2,6 +2,7 @@ import type { Stores } from '../types.js';
 import { createMemoryEmailVerificationStore, createMemoryOneTimeTokenStore } from './one-time-token-store.js';
 import { createMemoryKeyStore } from './key-store.js';
 import { createMemorySessionStore } from './session-store.js';
+import { createMemoryTwoFactorStore } from './two-factor-store.js';
 import { createMemoryUserStore } from './user-store.js';
 
 /**
@@ -13,6 +14,7 @@ export function createMemoryStores(): Stores {
     users: createMemoryUserStore(),
     sessions: createMemorySessionStore(),
     keys: createMemoryKeyStore(),
+    twoFactor: createMemoryTwoFactorStore(),
     oneTimeTokens: createMemoryOneTimeTokenStore(),
     emailVerifications: createMemoryEmailVerificationStore(),
     async close() {},
