@@ -92,6 +92,9 @@ export {
   type Stores,
   type UserRecord,
   type UserStore,
+  type PasskeyChallenge,
+  type PasskeyRecord,
+  type PasskeyStore,
 } from './store.js';
 
 export {
@@ -146,3 +149,15 @@ export {
   type PasswordWorkLimits,
   type PasswordWorkStats,
 } from './password.js';
+
+export {
+  createPasskeys,
+  passkeySettingsProblems,
+  DEFAULT_CHALLENGE_TTL_SECONDS,
+  type Passkeys,
+  type PasskeyCeremony,
+  type PasskeySettings,
+  type PasskeyView,
+  type FinishRegistrationInput,
+  type FinishSignInInput,
+} from './passkeys.js';

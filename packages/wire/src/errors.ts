@@ -12,6 +12,7 @@ export const ERROR_CATALOG = {
   csrf_failed: { status: 403, message: 'The CSRF check failed.' },
   insufficient_scope: { status: 403, message: 'The access token lacks a role or scope this resource needs.' },
   account_disabled: { status: 403, message: 'This account has been disabled; contact the administrator.' },
+  passkey_rejected: { status: 400, message: 'The passkey could not be verified.' },
   not_found: { status: 404, message: 'Not found.' },
   email_taken: { status: 409, message: 'An account with this email already exists.' },
   unsupported_media_type: { status: 415, message: 'Send the body as application/json.' },

@@ -1,5 +1,5 @@
 /** Requests limited per client address, whatever their outcome. */
-export type LimitedAction = 'signup' | 'refresh' | 'password_change' | 'admin';
+export type LimitedAction = 'signup' | 'refresh' | 'password_change' | 'admin' | 'passkey';
 
 /** One password check, already counted; the operation reports how it ended. */
 export interface PasswordAttempt {

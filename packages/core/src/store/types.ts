@@ -7,6 +7,7 @@
  * - Every method is atomic on its own: a concurrent caller sees it either fully done or not at all.
  */
 import type { SigningAlg } from '../token/types.js';
+import type { PasskeyStore } from './passkey-types.js';
 
 export interface UserRecord {
   id: string;
@@ -207,6 +208,11 @@ export interface Stores {
   users: UserStore;
   sessions: SessionStore;
   keys: KeyStore;
+  /**
+   * Passkeys and their ceremonies' challenges; passkey sign-in is available only when the stores have them
+   * (the SQL and in-memory stores do; with Redis they stay in SQL next to the users).
+   */
+  passkeys?: PasskeyStore;
   /** Releases connections. */
   close(): Promise<void>;
 }

@@ -27,6 +27,8 @@ export const RATE_LIMITS = {
   /** Admin API requests per address: 120 a minute — a person at a console never needs more; a script stealing
    * an admin token to page through every account or flip roles in bulk is slowed down. */
   admin: { points: 120, durationSeconds: 60 },
+  /** Every passkey ceremony step (options and answers, registration and sign-in) from one address. */
+  passkey: { points: 60, durationSeconds: 60 },
 } as const satisfies Record<string, LimitRule>;
 
 export type RateLimitRules = { [K in keyof typeof RATE_LIMITS]: LimitRule };
@@ -67,6 +69,7 @@ export function createRateLimits(options: RateLimitOptions = {}): AbuseLimits {
     refresh: limiter('refresh'),
     password_change: limiter('password_change'),
     admin: limiter('admin'),
+    passkey: limiter('passkey'),
   };
 
   return {

@@ -1,5 +1,6 @@
 import type { Stores } from '../types.js';
 import { createMemoryKeyStore } from './key-store.js';
+import { createMemoryPasskeyStore } from './passkey-store.js';
 import { createMemorySessionStore } from './session-store.js';
 import { createMemoryUserStore } from './user-store.js';
 
@@ -7,11 +8,12 @@ import { createMemoryUserStore } from './user-store.js';
  * A complete in-memory implementation of the stores, with the same semantics as the SQL and Redis ones (it
  * passes the same conformance suite). For unit tests and single-process demos; nothing survives a restart.
  */
-export function createMemoryStores(): Stores {
+export function createMemoryStores(): Stores & Required<Pick<Stores, 'passkeys'>> {
   return {
     users: createMemoryUserStore(),
     sessions: createMemorySessionStore(),
     keys: createMemoryKeyStore(),
+    passkeys: createMemoryPasskeyStore(),
     async close() {},
   };
 }
