@@ -49,10 +49,38 @@ export interface KeysTable {
   retired_at: NullableMillis;
 }
 
+/** Migration 0006: passkeys (WebAuthn credentials). */
+export interface PasskeysTable {
+  id: string;
+  user_id: string;
+  /** base64url COSE public key. */
+  public_key: string;
+  counter: ColumnType<number | string | bigint, number, number>;
+  /** JSON array of strings. */
+  transports: string;
+  device_type: string;
+  /** 0 or 1. */
+  backed_up: ColumnType<number | string | bigint | boolean, number, number>;
+  name: string;
+  created_at: Millis;
+  last_used_at: NullableMillis;
+}
+
+/** Migration 0006: one-time challenges of passkey ceremonies. */
+export interface PasskeyChallengesTable {
+  id: string;
+  challenge: string;
+  purpose: string;
+  user_id: string | null;
+  expires_at: Millis;
+}
+
 export interface TesseraDatabase {
   tessera_users: UsersTable;
   tessera_sessions: SessionsTable;
   tessera_keys: KeysTable;
+  tessera_passkeys: PasskeysTable;
+  tessera_passkey_challenges: PasskeyChallengesTable;
 }
 
 export type Db = Kysely<TesseraDatabase>;

@@ -18,7 +18,7 @@ export async function listPasskeys(ctx: AuthContext, store: PasskeyStore, claims
  */
 export async function removePasskey(ctx: AuthContext, store: PasskeyStore, claims: AccessTokenClaims, passkeyId: string, client: ClientInfo): Promise<void> {
   const user = await currentUser(ctx, claims);
-  if (!/^[A-Za-z0-9_-]{1,1366}$/.test(passkeyId) || !(await store.deletePasskey(user.id, passkeyId))) {
+  if (!/^[A-Za-z0-9_-]{1,512}$/.test(passkeyId) || !(await store.deletePasskey(user.id, passkeyId))) {
     throw new TesseraError('not_found', 'There is no such passkey.');
   }
   emitEvent(ctx, client, { type: 'passkey_removed', userId: user.id, passkeyId });

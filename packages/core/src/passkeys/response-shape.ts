@@ -1,7 +1,7 @@
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { TesseraError } from '../errors.js';
 
-const CREDENTIAL_ID = /^[A-Za-z0-9_-]{1,1366}$/;
+const CREDENTIAL_ID = /^[A-Za-z0-9_-]{1,512}$/;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

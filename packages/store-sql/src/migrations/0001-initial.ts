@@ -6,7 +6,7 @@ import type { SqlDialect } from '../schema.js';
  * collation would let "AbC" find the session "abc" — and must keep unicode, which a latin1 default would not.
  * Prefer a NO PAD binary collation (trailing spaces significant) where the server has one.
  */
-async function mysqlTableOptions(db: Kysely<unknown>): Promise<RawBuilder<unknown>> {
+export async function mysqlTableOptions(db: Kysely<unknown>): Promise<RawBuilder<unknown>> {
   const { rows } = await sql<{ name: string }>`
     select collation_name as name from information_schema.collations
     where collation_name in ('utf8mb4_0900_bin', 'utf8mb4_nopad_bin')`.execute(db);
