@@ -17,6 +17,9 @@ import { createOpenApiDocument } from './openapi/document.js';
 import { adminRoutes } from './routes/admin.js';
 import { httpMetrics, type RequestObserver } from './metrics/http-metrics.js';
 import { authRoutes } from './routes/auth.js';
+import { createPasskeys } from '@tessera/core/passkeys';
+import { passkeySettingsFor } from './passkey-config.js';
+import { passkeyRoutes } from './routes/passkeys.js';
 import { demoApiRoutes } from './routes/demo-api.js';
 import { wellKnownRoutes } from './routes/well-known.js';
 
@@ -25,7 +28,7 @@ export type ClientInfoReader = (c: Context) => ClientInfo;
 export interface AppOptions {
   auth: Auth;
   keys: { jwks(): { keys: readonly object[] } };
-  config: Pick<ServerConfig, 'issuer' | 'signingAlg' | 'corsOrigins' | 'trustProxy' | 'production'> & Partial<Pick<ServerConfig, 'demoNumberUrl' | 'demo'>>;
+  config: Pick<ServerConfig, 'issuer' | 'signingAlg' | 'corsOrigins' | 'trustProxy' | 'production'> & Partial<Pick<ServerConfig, 'demoNumberUrl' | 'demo' | 'webauthn'>>;
   /** The peer address of the connection (the Node entry passes it; a bare fetch handler has none). */
   socketAddress?: (c: Context) => string | undefined;
   /** Serves the demo's pages (the Node entry passes a static-file handler); runs after every API route. */
@@ -101,6 +104,13 @@ export function createApp(options: AppOptions): Hono {
   // Also under /auth: browsers send the refresh cookie (Path=/auth) only there, which the cookie transport of the
   // `refresh` and `logOut` mutations needs.
   app.route('/auth/graphql', graphql);
+  // Passkeys: with WebAuthn settings (from the configuration) and stores that keep passkeys; before /auth, so
+  // that its routes do not shadow these.
+  const passkeySettings = config.webauthn ? passkeySettingsFor(config.webauthn, config.issuer) : null;
+  if (passkeySettings !== null && auth.context.stores.passkeys !== undefined) {
+    const passkeys = createPasskeys(auth.context, passkeySettings);
+    app.route('/auth/passkeys', passkeyRoutes({ auth, passkeys, sessions, clientInfo }));
+  }
   app.route('/auth', authRoutes({ auth, sessions, clientInfo }));
   app.route('/graphql', graphql);
   // The demo's protected resources (TESSERA_DEMO): on unless switched off, as it is by default in production.

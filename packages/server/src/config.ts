@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { parseDuration, parseSecret, SIGNING_ALGS, type SigningAlg } from '@tessera/core';
 import { DatabaseUrlError, parseDatabaseUrl, type DatabaseTarget } from '@tessera/store-sql';
+import { readWebAuthnConfig, webAuthnConfigProblem, type WebAuthnConfig } from './passkey-config.js';
 
 export interface ServerConfig {
   port: number;
@@ -50,6 +51,8 @@ export interface ServerConfig {
   demoNumberUrl: string | null;
   /** TESSERA_METRICS_PORT / _HOST / _TOKEN: where Prometheus metrics are served; null (neither set) = nowhere. */
   metrics: MetricsConfig | null;
+  /** Passkeys: TESSERA_WEBAUTHN_RP_ID, TESSERA_WEBAUTHN_ORIGINS, TESSERA_WEBAUTHN_RP_NAME (see passkey-config.ts). */
+  webauthn: WebAuthnConfig;
 }
 
 /**
@@ -254,6 +257,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const sessionMaxAgeSeconds = positiveDuration(env, 'TESSERA_SESSION_MAX_AGE', '30d');
   const keyRotationSeconds = keyRotation(env, accessTtlSeconds, algText);
 
+  const webauthn = readWebAuthnConfig(env);
+  const webauthnProblem = webAuthnConfigProblem(webauthn, issuer);
+  if (webauthnProblem !== null) throw new ConfigError(webauthnProblem);
+
   if (productionNeeds.length === 1) throw new ConfigError(productionNeeds[0]);
   if (productionNeeds.length > 1) {
     throw new ConfigError(`NODE_ENV=production needs ${productionNeeds.length} settings fixed:\n${productionNeeds.map((need) => `- ${need}`).join('\n')}`);
@@ -286,5 +293,6 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     demo: demoText === 'on',
     demoNumberUrl,
     metrics: metricsConfig(env, port),
+    webauthn,
   };
 }

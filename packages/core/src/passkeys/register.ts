@@ -39,7 +39,8 @@ export async function startPasskeyRegistration(
     userDisplayName: user.name ?? user.email,
     // The user handle a discoverable passkey gives back at sign-in: the user id, never the email.
     userID: new Uint8Array(Buffer.from(user.id, 'utf8')),
-    challenge: challenge.challenge,
+    // As bytes: a string would be taken as UTF-8 text and encoded again, and the browser would sign other bytes.
+    challenge: new Uint8Array(Buffer.from(challenge.challenge, 'base64url')),
     timeout: settings.challengeTtlSeconds * 1000,
     attestationType: 'none',
     excludeCredentials: existing.map((p) => ({ id: p.id, transports: transportsOf(p.transports) })),

@@ -21,6 +21,8 @@ export function passkeySettingsProblems(settings: PasskeySettings): string[] {
   const rpId = settings.rpId;
   if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(rpId)) {
     problems.push(`the RP ID "${rpId}" is not a lower-case domain name (no scheme, port or path), such as example.com or localhost`);
+  } else if (/^[0-9.]+$/.test(rpId)) {
+    problems.push(`the RP ID "${rpId}" is an IP address, which browsers refuse; use a domain name such as localhost`);
   }
   if (settings.origins.length === 0) problems.push('at least one origin is needed');
   for (const origin of settings.origins) {

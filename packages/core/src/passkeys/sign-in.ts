@@ -40,7 +40,8 @@ export async function startPasskeySignIn(
   const challenge = await issueChallenge(ctx, store, settings.challengeTtlSeconds, 'authentication', boundUser);
   const options = await generateAuthenticationOptions({
     rpID: settings.rpId,
-    challenge: challenge.challenge,
+    // As bytes: a string would be taken as UTF-8 text and encoded again, and the browser would sign other bytes.
+    challenge: new Uint8Array(Buffer.from(challenge.challenge, 'base64url')),
     timeout: settings.challengeTtlSeconds * 1000,
     userVerification: 'required',
     ...(named ? { allowCredentials: passkeys.map((p) => ({ id: p.id, transports: transportsOf(p.transports) })) } : {}),

@@ -4,6 +4,7 @@ import { noFields, rolesFields } from '../routes/admin-fields.js';
 import { credentialFields, passwordFields, refreshFields, signupFields } from '../routes/auth-fields.js';
 import { fieldsToJsonSchema, type JsonSchema } from './field-schema.js';
 import { BEARER, COOKIE_WITH_CSRF, NONE, type SecurityRequirement } from './security.js';
+import { PASSKEY_ROUTES } from './passkey-routes.js';
 
 /** One route of the HTTP API as the OpenAPI document describes it. */
 export interface RouteDoc {
@@ -135,6 +136,7 @@ export const ROUTES: readonly RouteDoc[] = [
     success: { status: 204, description: 'The password is changed.' },
     errors: ['invalid_request', ...BEARER_REFUSED, 'rate_limited', 'unavailable'],
   },
+  ...PASSKEY_ROUTES,
   {
     method: 'get', path: '/admin/users', operationId: 'adminSearchUsers', tag: 'admin',
     summary: 'Search users by email text, newest first, a page at a time',
