@@ -9,6 +9,7 @@ import { ProfilePage } from './pages/ProfilePage.js';
 import { NumberPage } from './pages/NumberPage.js';
 import { SessionsPage } from './pages/SessionsPage.js';
 import { PasswordPage } from './pages/PasswordPage.js';
+import { PasskeysPage } from './pages/PasskeysPage.js';
 import { NotFoundPage } from './pages/NotFoundPage.js';
 import { useSignOutNotices } from './sign-out-notice.js';
 
@@ -26,6 +27,7 @@ const ROUTES: Record<string, Route> = {
   '/number': { title: 'Get number', page: NumberPage, protected: true },
   '/sessions': { title: 'Sessions', page: SessionsPage, protected: true },
   '/password': { title: 'Change password', page: PasswordPage, protected: true },
+  '/passkeys': { title: 'Passkeys', page: PasskeysPage, protected: true },
 };
 
 export function App() {

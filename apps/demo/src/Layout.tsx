@@ -8,6 +8,7 @@ const LINKS = [
   { to: '/number', label: 'Get number' },
   { to: '/sessions', label: 'Sessions' },
   { to: '/password', label: 'Password' },
+  { to: '/passkeys', label: 'Passkeys' },
 ];
 
 export function Layout({ children }: { children: ReactNode }) {

@@ -1,3 +1,4 @@
+import { createPasskeyCalls } from './passkeys.js';
 import { createAuthApi, expectOk, readTokenBody, readUser } from './auth-api.js';
 import { AuthError, endsSession, isRecord, networkError } from './auth-error.js';
 import { createAuthorizedFetch } from './authorized-fetch.js';
@@ -151,6 +152,13 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     async changePassword({ currentPassword, newPassword }) {
       await authed('/auth/password', { method: 'POST', body: JSON.stringify({ currentPassword, newPassword }) });
     },
+
+    // Passkeys: the browser's ceremony is passed in, so the client stays free of WebAuthn code.
+    passkeys: createPasskeyCalls({
+      authed,
+      post: async (path, json) => expectOk(await api(path, { method: 'POST', json })),
+      establish,
+    }),
 
     fetch: http.fetch,
     getAccessToken: () => session.currentToken()?.value ?? null,

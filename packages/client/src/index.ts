@@ -13,3 +13,4 @@ export type {
   RefreshDetail,
   TokenStorage,
 } from './types.js';
+export type { AuthPasskey, PasskeyCalls, PasskeyCeremony } from './passkeys.js';

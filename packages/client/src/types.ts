@@ -1,3 +1,4 @@
+import type { PasskeyCalls } from './passkeys.js';
 import type { WireSession, WireUser } from '@tessera/wire';
 /** Where a native app keeps its refresh token (AsyncStorage, SecureStore, Keychain…). Sync or async. */
 export interface TokenStorage {
@@ -75,6 +76,8 @@ export interface AuthClient {
   sessions(): Promise<AuthSession[]>;
   revokeSession(id: string): Promise<void>;
   changePassword(input: { currentPassword: string; newPassword: string }): Promise<void>;
+  /** Passkeys (WebAuthn): register, sign in (usernameless or email-first), list, remove. */
+  passkeys: PasskeyCalls;
   /** `fetch` that adds `Authorization: Bearer` for `apiOrigins` and refreshes once on `token_expired`. */
   fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
   getAccessToken(): string | null;

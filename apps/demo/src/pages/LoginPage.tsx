@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { useAuth } from '@tessera/react';
+import { useAuth, usePasskeys } from '@tessera/react';
+import { getPasskey } from '../passkey-ceremony.js';
 import { Alert, Field, useAction } from '../components.js';
 import { Link } from '../router.js';
 import { useSignOutNotice } from '../sign-out-notice.js';
@@ -12,6 +13,10 @@ export function LoginPage() {
   const [password, setPassword] = useState('');
   const { busy, error, run } = useAction();
   const notice = useSignOutNotice();
+  const { signIn } = usePasskeys();
+
+  // Usernameless when the email field is empty (the device offers its passkeys for this site); email-first otherwise.
+  const withPasskey = () => void run(() => signIn({ get: getPasskey, ...(email.trim() === '' ? {} : { email }) }));
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -29,6 +34,7 @@ export function LoginPage() {
         <Alert>{error}</Alert>
         <button type="submit" className="button-primary wide" disabled={busy}>{busy ? 'Logging in…' : 'Log in'}</button>
       </form>
+      <button type="button" className="button wide" disabled={busy} onClick={withPasskey}>Sign in with a passkey</button>
       <p className="switch">No account yet? <Link to={next === '/profile' ? '/signup' : `/signup?next=${encodeURIComponent(next)}`}>Sign up</Link></p>
     </section>
   );

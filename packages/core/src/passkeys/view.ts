@@ -1,14 +1,8 @@
+import type { WirePasskey } from '@tessera/wire';
 import type { PasskeyRecord } from '../store/passkey-types.js';
 
-/** A passkey as its user sees it: never the public key or the counter. */
-export interface PasskeyView {
-  id: string;
-  name: string;
-  deviceType: PasskeyRecord['deviceType'];
-  backedUp: boolean;
-  createdAt: string;
-  lastUsedAt: string | null;
-}
+/** A passkey as its user sees it (the wire contract's shape): never the public key or the counter. */
+export type PasskeyView = WirePasskey;
 
 export function toPasskeyView(passkey: PasskeyRecord): PasskeyView {
   return {
