@@ -2,7 +2,7 @@ import type { AuthEvent } from '@tessera/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
 import { cookieJar, createTestApp, json, ORIGIN, signupWithCookie } from '../test/harness.js';
-import { SoftAuthenticator } from '../test/soft-authenticator.js';
+import { SoftAuthenticator } from './testing/soft-authenticator.js';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
 let events: AuthEvent[];

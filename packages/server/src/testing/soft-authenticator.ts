@@ -1,4 +1,4 @@
-// A software WebAuthn authenticator for HTTP tests: it answers the server's options the way a platform
+// A software WebAuthn authenticator for tests (yours too): it answers the server's options the way a platform
 // authenticator would (ES256, "none" attestation, user present and verified), so tests can drive real ceremonies.
 import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 
