@@ -1,6 +1,7 @@
 import type { AuthEvent } from '@tessera/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
+import { observeStores } from './metrics/observe-stores.js';
 import { cookieJar, createTestApp, json, ORIGIN, signupWithCookie } from '../test/harness.js';
 import { SoftAuthenticator } from './testing/soft-authenticator.js';
 
@@ -278,5 +279,14 @@ describe('configuration', () => {
     } finally {
       await other.close();
     }
+  });
+});
+
+describe('metrics', () => {
+  it('times passkey store calls like the other stores', async () => {
+    const seen: [string, string, boolean][] = [];
+    const observed = observeStores(t.runtime.stores, (store, operation, _seconds, failed) => void seen.push([store, operation, failed]));
+    expect(await observed.passkeys.findPasskey('missing')).toBeNull();
+    expect(seen).toEqual([['passkeys', 'findPasskey', false]]);
   });
 });

@@ -142,6 +142,8 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       await stores.sessions.deleteExpiredSessions(new Date());
       // A retired key is useless once every token it signed has expired; keep a day's margin for `keys list`.
       await stores.keys.deleteRetiredKeys(new Date(Date.now() - effective.accessTtlSeconds * 1000 - 86_400_000));
+      // Passkey challenges nobody answered: consuming one already refuses it once expired; this only frees the rows.
+      await stores.passkeys.deleteExpiredPasskeyChallenges(new Date());
     }), HOUSEKEEPING_MS),
   ];
   if (effective.keyRotationSeconds !== null) {
