@@ -114,6 +114,7 @@ describe('registering a passkey', () => {
     ['a response without attestation', { challengeId: 'x'.repeat(22), response: { id: 'abc', rawId: 'abc', type: 'public-key', response: { clientDataJSON: 'e30' } } }],
     ['a credential id that is not base64url', { challengeId: 'x'.repeat(22), response: { id: 'a/b', rawId: 'a/b', type: 'public-key', response: { clientDataJSON: 'e30', attestationObject: 'oA' } } }],
     ['an unknown field', { challengeId: 'x'.repeat(22), response: {}, extra: true }],
+    ['a name with a control character', { challengeId: 'x'.repeat(22), response: { id: 'abc', rawId: 'abc', type: 'public-key', response: { clientDataJSON: 'e30', attestationObject: 'oA' } }, name: 'Phone\u0007' }],
   ])('answers 400 invalid_request for %s', async (_, payload) => {
     const { body } = await signupWithCookie(t.request);
     await expectError(await t.request('/auth/passkeys/register', bearer(body.accessToken, payload)), 400, 'invalid_request');

@@ -33,10 +33,11 @@ export async function startPasskeySignIn(
     named = true;
     user = await ctx.stores.users.findUserByEmail(normalizeEmail(input.email));
   }
-  const passkeys = user ? await store.listUserPasskeys(user.id) : [];
   // An unknown email still names "some user": a challenge bound to nobody would accept any passkey, so a
-  // made-up user id that no passkey belongs to is bound instead.
+  // made-up user id that no passkey belongs to is bound instead. Its (empty) passkey list is read like a real
+  // one, so known and unknown emails cost the same queries.
   const boundUser = named ? (user?.id ?? `unknown:${Buffer.from(ctx.randomBytes(9)).toString('base64url')}`) : null;
+  const passkeys = boundUser !== null ? await store.listUserPasskeys(boundUser) : [];
   const challenge = await issueChallenge(ctx, store, settings.challengeTtlSeconds, 'authentication', boundUser);
   const options = await generateAuthenticationOptions({
     rpID: settings.rpId,
