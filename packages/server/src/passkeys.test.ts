@@ -1,5 +1,5 @@
 import type { AuthEvent } from '@tessera/core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
 import { observeStores } from './metrics/observe-stores.js';
 import { cookieJar, createTestApp, json, ORIGIN, signupWithCookie } from '../test/harness.js';
@@ -216,6 +216,14 @@ describe('signing in with a passkey', () => {
     const ceremony = await startSignIn();
     await expectError(await t.request('/auth/passkeys/login', json({ challengeId: ceremony.challengeId, response: authenticator.authenticate(ceremony.options) })), 403, 'account_disabled');
     expect(await t.runtime.stores.sessions.listUserSessions(userId, new Date(t.clock.now()))).toHaveLength(1);
+  });
+
+  it('a challenge id we could never have issued never reaches the store (a NUL byte is an error in PostgreSQL)', async () => {
+    const { authenticator } = await userWithPasskey();
+    const ceremony = await startSignIn();
+    const consume = vi.spyOn(t.runtime.stores.passkeys, 'consumePasskeyChallenge');
+    await expectError(await t.request('/auth/passkeys/login', json({ challengeId: `${ceremony.challengeId.slice(1)}\u0000`, response: authenticator.authenticate(ceremony.options) })), 400, 'passkey_rejected');
+    expect(consume).not.toHaveBeenCalled();
   });
 
   it('answers 400 invalid_request for a malformed answer and a non-string email', async () => {
