@@ -9,6 +9,7 @@ import { ProfilePage } from './pages/ProfilePage.js';
 import { NumberPage } from './pages/NumberPage.js';
 import { SessionsPage } from './pages/SessionsPage.js';
 import { PasswordPage } from './pages/PasswordPage.js';
+import { PasskeysPage } from './pages/PasskeysPage.js';
 import { NotFoundPage } from './pages/NotFoundPage.js';
 import { TwoFactorLoginPage } from './pages/TwoFactorLoginPage.js';
 import { TwoFactorPage } from './pages/TwoFactorPage.js';
@@ -26,6 +27,7 @@ const ROUTES: Record<string, Route> = {
   '/login': { title: 'Log in', page: LoginPage, protected: false },
   '/signup': { title: 'Sign up', page: SignupPage, protected: false },
   '/profile': { title: 'Profile', page: ProfilePage, protected: true },
+  '/passkeys': { title: 'Passkeys', page: PasskeysPage, protected: true },
   '/number': { title: 'Get number', page: NumberPage, protected: true },
   '/sessions': { title: 'Sessions', page: SessionsPage, protected: true },
   // Second factor: the login's second step, and setting it up.

@@ -8,6 +8,7 @@ const LINKS = [
   { to: '/number', label: 'Get number' },
   { to: '/sessions', label: 'Sessions' },
   { to: '/password', label: 'Password' },
+  { to: '/passkeys', label: 'Passkeys' },
   { to: '/two-factor', label: 'Two-factor' },
 ];
 

@@ -11,6 +11,7 @@ const SENTENCES: Record<string, string> = {
   token_expired: 'Your session has ended. Please log in again.',
   invalid_grant: 'Your session has ended. Please log in again.',
   csrf_failed: 'The request was refused for your safety. Reload the page and try again.',
+  passkey_rejected: 'That passkey could not be verified. Try again, or log in with your password.',
   not_found: 'That no longer exists — it may already have been removed.',
   invalid_two_factor_code: "That code isn't right, or it was already used. Wait for the next code and try again.",
   invalid_challenge: 'This sign-in took too long. Please log in again.',

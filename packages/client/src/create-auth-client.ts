@@ -1,3 +1,4 @@
+import { createPasskeyCalls } from './passkeys.js';
 import type { TwoFactorConfirmation, TwoFactorEnrollment, TwoFactorStatus } from '@tessera/wire';
 import { createAuthApi, expectOk, readTokenBody, readUser } from './auth-api.js';
 import { AuthError, endsSession, isRecord, networkError } from './auth-error.js';
@@ -191,6 +192,13 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       },
       verify: (input) => establish('/auth/two-factor/verify', { ...input }),
     },
+
+    // Passkeys: the browser's ceremony is passed in, so the client stays free of WebAuthn code.
+    passkeys: createPasskeyCalls({
+      authed,
+      post: async (path, json) => expectOk(await api(path, { method: 'POST', json })),
+      establish,
+    }),
 
     fetch: http.fetch,
     getAccessToken: () => session.currentToken()?.value ?? null,

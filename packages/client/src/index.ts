@@ -15,3 +15,4 @@ export type {
   TwoFactorApi,
 } from './types.js';
 export type { TwoFactorChallenge, TwoFactorConfirmation, TwoFactorEnrollment, TwoFactorStatus } from '@tessera/wire';
+export type { AuthPasskey, PasskeyCalls, PasskeyCeremony } from './passkeys.js';

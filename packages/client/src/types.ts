@@ -1,3 +1,4 @@
+import type { PasskeyCalls } from './passkeys.js';
 import type { TwoFactorConfirmation, TwoFactorEnrollment, TwoFactorStatus, WireSession, WireUser } from '@tessera/wire';
 /** Where a native app keeps its refresh token (AsyncStorage, SecureStore, Keychain…). Sync or async. */
 export interface TokenStorage {
@@ -75,6 +76,8 @@ export interface AuthClient {
   sessions(): Promise<AuthSession[]>;
   revokeSession(id: string): Promise<void>;
   changePassword(input: { currentPassword: string; newPassword: string }): Promise<void>;
+  /** Passkeys (WebAuthn): register, sign in (usernameless or email-first), list, remove. */
+  passkeys: PasskeyCalls;
   /**
    * The second factor (TOTP and recovery codes). `login` of an account that has one rejects with an AuthError
    * whose code is `two_factor_required` and whose `twoFactor.challenge` goes to `verify` with a code.

@@ -99,6 +99,9 @@ export {
   type TwoFactorStore,
   type UserRecord,
   type UserStore,
+  type PasskeyChallenge,
+  type PasskeyRecord,
+  type PasskeyStore,
 } from './store.js';
 
 export {
@@ -179,3 +182,15 @@ export {
   type PasswordWorkLimits,
   type PasswordWorkStats,
 } from './password.js';
+
+export {
+  createPasskeys,
+  passkeySettingsProblems,
+  DEFAULT_CHALLENGE_TTL_SECONDS,
+  type Passkeys,
+  type PasskeyCeremony,
+  type PasskeySettings,
+  type PasskeyView,
+  type FinishRegistrationInput,
+  type FinishSignInInput,
+} from './passkeys.js';

@@ -21,6 +21,7 @@ export type {
   UserRecord,
   UserStore,
 } from './store/types.js';
+export type { PasskeyChallenge, PasskeyRecord, PasskeyStore } from './store/passkey-types.js';
 export {
   decodeRecentRotations,
   encodeRecentRotations,

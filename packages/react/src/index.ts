@@ -5,3 +5,4 @@ export { useRestore, type UseRestore } from './use-restore.js';
 export { RequireAuth, type RequireAuthProps } from './require-auth.js';
 export { useAuthClient } from './context.js';
 export { createAuthStore, type AuthStore } from './auth-store.js';
+export { usePasskeys, type UsePasskeys } from './use-passkeys.js';

@@ -17,6 +17,9 @@ import { createSessionTransport } from './http/session-transport.js';
 import { createOpenApiDocument } from './openapi/document.js';
 import { adminRoutes } from './routes/admin.js';
 import { httpMetrics, type RequestObserver } from './metrics/http-metrics.js';
+import { createPasskeys } from '@tessera/core/passkeys';
+import { passkeySettingsFor } from './passkey-config.js';
+import { passkeyRoutes } from './routes/passkeys.js';
 import { twoFactorRoutes } from './routes/two-factor.js';
 import { authRoutes } from './routes/auth.js';
 import { wellKnownRoutes } from './routes/well-known.js';
@@ -28,7 +31,7 @@ export type ClientInfoReader = (c: Context) => ClientInfo;
 export interface AppOptions {
   auth: Auth;
   keys: { jwks(): { keys: readonly object[] } };
-  config: Pick<ServerConfig, 'issuer' | 'signingAlg' | 'corsOrigins' | 'trustProxy' | 'production'> & Partial<Pick<ServerConfig, 'demoNumberUrl'>>;
+  config: Pick<ServerConfig, 'issuer' | 'signingAlg' | 'corsOrigins' | 'trustProxy' | 'production'> & Partial<Pick<ServerConfig, 'demoNumberUrl' | 'webauthn'>>;
   /** The peer address of the connection (the Node entry passes it; a bare fetch handler has none). */
   socketAddress?: (c: Context) => string | undefined;
   /**
@@ -109,6 +112,13 @@ export function createApp(options: AppOptions): Hono {
 
   const sessions = createSessionTransport({ auth, cookies, allowedOrigins, clientInfo });
   const graphql = graphqlRoutes({ auth, sessions, clientInfo, production: config.production, logError: reportError });
+  // Passkeys: with WebAuthn settings (from the configuration) and stores that keep passkeys; before /auth, so
+  // that its routes do not shadow these.
+  const passkeySettings = config.webauthn ? passkeySettingsFor(config.webauthn, config.issuer) : null;
+  if (passkeySettings !== null && auth.context.stores.passkeys !== undefined) {
+    const passkeys = createPasskeys(auth.context, passkeySettings);
+    app.route('/auth/passkeys', passkeyRoutes({ auth, passkeys, sessions, clientInfo }));
+  }
   // Also under /auth: browsers send the refresh cookie (Path=/auth) only there, which the cookie transport of the
   // `refresh` and `logOut` mutations needs.
   app.route('/auth/graphql', graphql);

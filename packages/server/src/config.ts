@@ -2,6 +2,7 @@ import path from 'node:path';
 import { readMailConfig, type MailConfig } from './mail/config.js';
 import { parseDuration, parseSecret, SIGNING_ALGS, type SigningAlg } from '@tessera/core';
 import { DatabaseUrlError, parseDatabaseUrl, type DatabaseTarget } from '@tessera/store-sql';
+import { readWebAuthnConfig, webAuthnConfigProblem, type WebAuthnConfig } from './passkey-config.js';
 
 export interface ServerConfig {
   port: number;
@@ -51,6 +52,8 @@ export interface ServerConfig {
   demoNumberUrl: string | null;
   /** TESSERA_METRICS_PORT / _HOST / _TOKEN: where Prometheus metrics are served; null (neither set) = nowhere. */
   metrics: MetricsConfig | null;
+  /** Passkeys: TESSERA_WEBAUTHN_RP_ID, TESSERA_WEBAUTHN_ORIGINS, TESSERA_WEBAUTHN_RP_NAME (see passkey-config.ts). */
+  webauthn: WebAuthnConfig;
   /** TESSERA_SMTP_URL, TESSERA_MAIL_FROM, TESSERA_APP_URL, TESSERA_EMAIL_VERIFICATION, TESSERA_PASSWORD_RESET, …. */
   mail: MailConfig;
 }
@@ -261,6 +264,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     throw new ConfigError(message);
   }, productionNeeds);
 
+  const webauthn = readWebAuthnConfig(env);
+  const webauthnProblem = webAuthnConfigProblem(webauthn, issuer);
+  if (webauthnProblem !== null) throw new ConfigError(webauthnProblem);
+
   if (productionNeeds.length === 1) throw new ConfigError(productionNeeds[0]);
   if (productionNeeds.length > 1) {
     throw new ConfigError(`NODE_ENV=production needs ${productionNeeds.length} settings fixed:\n${productionNeeds.map((need) => `- ${need}`).join('\n')}`);
@@ -293,6 +300,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     demo: demoText === 'on',
     demoNumberUrl,
     metrics: metricsConfig(env, port),
+    webauthn,
     mail,
   };
 }

@@ -3,3 +3,4 @@
 // For tests only; a production program never imports it.
 export { signUp, startTestServer, TEST_PASSWORD, uniqueEmail, type TestServer, type TestServerOptions } from './testing/start-test-server.js';
 export { browserLikeFetch, CookieJar, type BrowserLikeFetch, type LoggedRequest } from './testing/cookie-jar.js';
+export { SoftAuthenticator, type SoftCredential } from './testing/soft-authenticator.js';

@@ -63,7 +63,9 @@ export function createResponseCheck(document: Document): ResponseCheck {
   return async (method, pathname, response) => {
     const path = new URL(pathname, 'http://check.invalid').pathname;
     const verb = method.toLowerCase();
-    const found = operations.find((candidate) => candidate.pattern.test(path));
+    // A literal path (`/auth/passkeys/login`) can also match a template (`/auth/passkeys/{id}`): prefer the path
+    // that has an operation for this method.
+    const found = operations.find((candidate) => candidate.pattern.test(path) && candidate.item[verb] !== undefined) ?? operations.find((candidate) => candidate.pattern.test(path));
     const operation = found?.item[verb];
     const where = `${method.toUpperCase()} ${path} → ${response.status}`;
     if (!found || !operation) {

@@ -1,4 +1,4 @@
-import type { Stores } from '@tessera/core';
+import type { PasskeyStore, Stores } from '@tessera/core';
 import { sql } from 'kysely';
 import { connectMysql } from './connect/mysql.js';
 import { connectPostgres } from './connect/postgres.js';
@@ -6,6 +6,7 @@ import { connectSqlite } from './connect/sqlite.js';
 import { withStoreErrors } from './errors.js';
 import { createSqlKeyStore } from './keys.js';
 import { migrateToLatest } from './migrate.js';
+import { createSqlPasskeyStore } from './passkeys.js';
 import type { Db, SqlDialect } from './schema.js';
 import { createSqlSessionStore } from './sessions.js';
 import { parseDatabaseUrl, type DatabaseTarget } from './url.js';
@@ -27,6 +28,7 @@ export interface SqlStoreOptions {
 }
 
 export interface SqlStores extends Stores {
+  readonly passkeys: PasskeyStore;
   readonly dialect: SqlDialect;
   /** Applies pending migrations; idempotent and safe to run from several processes at once. */
   migrate(): Promise<void>;
@@ -69,6 +71,7 @@ export async function createSqlStores(url: string, options: SqlStoreOptions = {}
     users: createSqlUserStore(db),
     sessions: createSqlSessionStore(db, dialect),
     twoFactor: createSqlTwoFactorStore(db, dialect),
+    passkeys: createSqlPasskeyStore(db),
     keys: createSqlKeyStore(db, dialect),
     oneTimeTokens: createSqlOneTimeTokenStore(db),
     emailVerifications: createSqlEmailVerificationStore(db, dialect),

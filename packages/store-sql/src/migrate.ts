@@ -2,8 +2,9 @@ import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
 import { initialMigration } from './migrations/0001-initial.js';
 import { recentRotationsMigration } from './migrations/0002-recent-rotations.js';
 import { userDisabledAtMigration } from './migrations/0003-user-disabled-at.js';
-import { twoFactorMigration } from './migrations/0005-two-factor.js';
 import { accountMailMigration } from './migrations/0004-account-mail.js';
+import { twoFactorMigration } from './migrations/0005-two-factor.js';
+import { passkeysMigration } from './migrations/0006-passkeys.js';
 import type { Db, SqlDialect } from './schema.js';
 
 /** Every migration, in order. Names sort lexically; never rename or reorder a shipped one, only append. */
@@ -11,9 +12,10 @@ export function tesseraMigrations(dialect: SqlDialect): Record<string, Migration
   return {
     '0001_initial': initialMigration(dialect),
     '0002_recent_rotations': recentRotationsMigration,
-    '0005_two_factor': twoFactorMigration(dialect),
     '0003_user_disabled_at': userDisabledAtMigration,
     '0004_account_mail': accountMailMigration(dialect),
+    '0005_two_factor': twoFactorMigration(dialect),
+    '0006_passkeys': passkeysMigration(dialect),
   };
 }
 

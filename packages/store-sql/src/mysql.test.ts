@@ -46,7 +46,7 @@ describe.skipIf(!available)('MySQL/MariaDB', () => {
 
   runStoreConformance('conformance', async () => {
     const stores = await createSqlStores(withDatabase(database));
-    for (const table of ['tessera_users', 'tessera_sessions', 'tessera_keys', 'tessera_one_time_tokens', 'tessera_email_verifications', 'tessera_two_factor', 'tessera_two_factor_recovery_codes', 'tessera_two_factor_challenges']) await admin.query(`delete from \`${database}\`.${table}`);
+    for (const table of ['tessera_users', 'tessera_sessions', 'tessera_keys', 'tessera_one_time_tokens', 'tessera_email_verifications', 'tessera_two_factor', 'tessera_two_factor_recovery_codes', 'tessera_two_factor_challenges', 'tessera_passkeys', 'tessera_passkey_challenges']) await admin.query(`delete from \`${database}\`.${table}`);
     return stores;
   });
 
@@ -63,7 +63,7 @@ describe.skipIf(!available)('MySQL/MariaDB', () => {
     await Promise.all([a.migrate(), b.migrate()]);
     await a.migrate();
     const [rows] = await admin.query(`select name from \`${name}\`.tessera_migration order by name`);
-    expect(rows).toEqual([{ name: '0001_initial' }, { name: '0002_recent_rotations' }, { name: '0003_user_disabled_at' }, { name: '0004_account_mail' }, { name: '0005_two_factor' }]);
+    expect(rows).toEqual([{ name: '0001_initial' }, { name: '0002_recent_rotations' }, { name: '0003_user_disabled_at' }, { name: '0004_account_mail' }, { name: '0005_two_factor' }, { name: '0006_passkeys' }]);
     const user = makeUser();
     expect(await a.users.createUser(user)).toBe(true);
     expect((await b.users.findUserById(user.id))?.email).toBe(user.email);

@@ -41,7 +41,7 @@ describe.skipIf(!available)('PostgreSQL', () => {
 
   runStoreConformance('conformance', async () => {
     const stores = await createSqlStores(withSchema(schema));
-    await admin.query(`truncate "${schema}".tessera_users, "${schema}".tessera_sessions, "${schema}".tessera_keys, "${schema}".tessera_one_time_tokens, "${schema}".tessera_email_verifications, "${schema}".tessera_two_factor, "${schema}".tessera_two_factor_recovery_codes, "${schema}".tessera_two_factor_challenges`);
+    await admin.query(`truncate "${schema}".tessera_users, "${schema}".tessera_sessions, "${schema}".tessera_keys, "${schema}".tessera_one_time_tokens, "${schema}".tessera_email_verifications, "${schema}".tessera_two_factor, "${schema}".tessera_two_factor_recovery_codes, "${schema}".tessera_two_factor_challenges, "${schema}".tessera_passkeys, "${schema}".tessera_passkey_challenges`);
     return stores;
   });
 
@@ -59,7 +59,7 @@ describe.skipIf(!available)('PostgreSQL', () => {
     await Promise.all([stores.migrate(), stores.migrate()]);
     await stores.migrate();
     const { rows } = await admin.query<{ name: string }>(`select name from "${s}".tessera_migration order by name`);
-    expect(rows.map((r) => r.name)).toEqual(['0001_initial', '0002_recent_rotations', '0003_user_disabled_at', '0004_account_mail', '0005_two_factor']);
+    expect(rows.map((r) => r.name)).toEqual(['0001_initial', '0002_recent_rotations', '0003_user_disabled_at', '0004_account_mail', '0005_two_factor', '0006_passkeys']);
     await stores.close();
   });
 

@@ -87,6 +87,32 @@ export interface TwoFactorChallengesTable {
   expires_at: Millis;
 }
 
+/** Migration 0006: passkeys (WebAuthn credentials). */
+export interface PasskeysTable {
+  id: string;
+  user_id: string;
+  /** base64url COSE public key. */
+  public_key: string;
+  counter: ColumnType<number | string | bigint, number, number>;
+  /** JSON array of strings. */
+  transports: string;
+  device_type: string;
+  /** 0 or 1. */
+  backed_up: ColumnType<number | string | bigint | boolean, number, number>;
+  name: string;
+  created_at: Millis;
+  last_used_at: NullableMillis;
+}
+
+/** Migration 0006: one-time challenges of passkey ceremonies. */
+export interface PasskeyChallengesTable {
+  id: string;
+  challenge: string;
+  purpose: string;
+  user_id: string | null;
+  expires_at: Millis;
+}
+
 export interface TesseraDatabase {
   tessera_one_time_tokens: OneTimeTokensTable;
   tessera_email_verifications: EmailVerificationsTable;
@@ -96,6 +122,8 @@ export interface TesseraDatabase {
   tessera_two_factor: TwoFactorTable;
   tessera_two_factor_recovery_codes: TwoFactorRecoveryCodesTable;
   tessera_two_factor_challenges: TwoFactorChallengesTable;
+  tessera_passkeys: PasskeysTable;
+  tessera_passkey_challenges: PasskeyChallengesTable;
 }
 
 export type Db = Kysely<TesseraDatabase>;

@@ -12,6 +12,7 @@ export const ERROR_CATALOG = {
   csrf_failed: { status: 403, message: 'The CSRF check failed.' },
   insufficient_scope: { status: 403, message: 'The access token lacks a role or scope this resource needs.' },
   account_disabled: { status: 403, message: 'This account has been disabled; contact the administrator.' },
+  passkey_rejected: { status: 400, message: 'The passkey could not be verified.' },
   // Second factor (TOTP and recovery codes); see README "Two-factor authentication".
   two_factor_required: { status: 401, message: 'This account needs a second factor: send a code with the challenge to POST /auth/two-factor/verify.' },
   invalid_two_factor_code: { status: 401, message: 'The code is incorrect or was already used.' },

@@ -16,6 +16,18 @@ export interface WireSession {
   ip: string | null;
 }
 
+/** One of the caller's passkeys (`GET /auth/passkeys`): never its public key or counter. */
+export interface WirePasskey {
+  /** The credential id, base64url. */
+  id: string;
+  name: string;
+  /** `multiDevice`: a synced passkey; `singleDevice`: bound to one authenticator. */
+  deviceType: 'singleDevice' | 'multiDevice';
+  backedUp: boolean;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
 /** What login, signup and refresh answer; `refreshToken` only with `transport: "body"`, `user` not on refresh. */
 export interface TokenResponse {
   user?: WireUser;

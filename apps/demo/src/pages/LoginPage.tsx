@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { useAuth } from '@tessera/react';
+import { useAuth, usePasskeys } from '@tessera/react';
+import { getPasskey } from '../passkey-ceremony.js';
 import { Alert, Field, useAction } from '../components.js';
 import { AuthError } from '@tessera/client';
 import { Link, navigate } from '../router.js';
@@ -14,6 +15,10 @@ export function LoginPage() {
   const [password, setPassword] = useState('');
   const { busy, error, run } = useAction();
   const notice = useSignOutNotice();
+  const { signIn } = usePasskeys();
+
+  // Usernameless when the email field is empty (the device offers its passkeys for this site); email-first otherwise.
+  const withPasskey = () => void run(() => signIn({ get: getPasskey, ...(email.trim() === '' ? {} : { email }) }));
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -31,6 +36,7 @@ export function LoginPage() {
 
   return (
     <section className="card narrow">
+      <button type="button" className="button wide" disabled={busy} onClick={withPasskey}>Sign in with a passkey</button>
       <h1>Log in</h1>
       {notice && <p className="notice info" role="status" data-testid="signed-out-notice">{notice}</p>}
       <p className="muted">Welcome back. You stay logged in on this device until you log out.</p>

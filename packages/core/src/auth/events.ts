@@ -89,6 +89,21 @@ export type AuthEvent = EventBase &
     | { type: 'user_enabled'; actorId: string | null; userId: string; alreadyEnabled: boolean }
     | { type: 'user_roles_changed'; actorId: string | null; userId: string; before: string[]; after: string[] }
     | { type: 'user_logged_out'; actorId: string | null; userId: string; sessionsRevoked: number }
+    /** Passkeys (WebAuthn): added and removed by their user; a sign-in with one opens an ordinary session. */
+    | { type: 'passkey_registered'; userId: string; passkeyId: string }
+    | { type: 'passkey_removed'; userId: string; passkeyId: string }
+    | { type: 'passkey_login_succeeded'; userId: string; passkeyId: string; sessionId: string }
+    | {
+        /**
+         * `challenge`: unknown, expired or already used; `unknown_passkey`: a credential no user has (or not the
+         * named user's); `verification_failed`: the signature, origin, RP ID or flags did not check out;
+         * `counter`: a concurrent sign-in already advanced the counter (a cloned authenticator, or a replay).
+         */
+        type: 'passkey_login_failed';
+        userId: string | null;
+        passkeyId: string | null;
+        reason: 'challenge' | 'unknown_passkey' | 'verification_failed' | 'counter' | 'account_disabled';
+      }
     // Second factor (auth/two-factor). None of them carries a code, a secret or a challenge.
     | { type: 'two_factor_enrollment_started'; userId: string }
     | { type: 'two_factor_enabled'; userId: string }
@@ -135,6 +150,10 @@ const EVENT_TYPES: Record<AuthEventType, true> = {
   refresh_failed: true,
   logout: true,
   logout_all: true,
+  passkey_registered: true,
+  passkey_removed: true,
+  passkey_login_succeeded: true,
+  passkey_login_failed: true,
   two_factor_enrollment_started: true,
   two_factor_enabled: true,
   two_factor_disabled: true,

@@ -9,7 +9,9 @@ export type LimitedAction =
   /** Presenting a one-time token (verify-email, password-reset completion). */
   | 'one_time_token'
   /** Two-factor enrolment, confirmation and removal. */
-  | 'two_factor';
+  | 'two_factor'
+  /** Passkey registration and sign-in ceremonies. */
+  | 'passkey';
 
 /** One password check, already counted; the operation reports how it ended. */
 export interface PasswordAttempt {

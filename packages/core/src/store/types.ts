@@ -1,3 +1,5 @@
+import type { PasskeyStore } from './passkey-types.js';
+
 /**
  * Storage interfaces. Every store (SQL on SQLite/PostgreSQL/MySQL, Redis, the in-memory test store) implements
  * these and passes the one conformance suite in `@tessera/testing`. Conventions:
@@ -318,6 +320,11 @@ export interface Stores {
   keys: KeyStore;
   /** Second factors (TOTP, recovery codes) and the login challenges waiting for them. */
   twoFactor: TwoFactorStore;
+  /**
+   * Passkeys and their ceremonies' challenges; passkey sign-in is available only when the stores have them
+   * (the SQL and in-memory stores do; with Redis they stay in SQL next to the users).
+   */
+  passkeys?: PasskeyStore;
   /** Mailed one-time tokens (verification and password-reset links). */
   oneTimeTokens: OneTimeTokenStore;
   emailVerifications: EmailVerificationStore;

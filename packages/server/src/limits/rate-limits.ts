@@ -36,6 +36,8 @@ export const RATE_LIMITS = {
   /** One-time tokens presented per address (verify-email, reset completion): 30 per 15 minutes. A token has 256
    * bits, so this caps floods rather than guessing. */
   one_time_token: { points: 30, durationSeconds: 15 * 60 },
+  /** Every passkey ceremony step (options and answers, registration and sign-in) from one address. */
+  passkey: { points: 60, durationSeconds: 60 },
 } as const satisfies Record<string, LimitRule>;
 
 export type RateLimitRules = { [K in keyof typeof RATE_LIMITS]: LimitRule };
@@ -71,6 +73,7 @@ export function createRateLimits(options: RateLimitOptions = {}): AbuseLimits {
   };
   const limiters = {
     two_factor: limiter('two_factor'),
+    passkey: limiter('passkey'),
     loginAccount: limiter('loginAccount'),
     loginIp: limiter('loginIp'),
     signup: limiter('signup'),

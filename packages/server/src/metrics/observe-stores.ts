@@ -3,15 +3,16 @@ import type { SqlStores } from '@tessera/store-sql';
 /** Told about every store call: which store, which operation, how long it took and whether it rejected. */
 export type StoreObserver = (store: string, operation: string, seconds: number, failed: boolean) => void;
 
-const STORES = ['users', 'sessions', 'keys', 'twoFactor'] as const;
+const STORES = ['users', 'sessions', 'keys', 'twoFactor', 'passkeys'] as const;
 
 /**
- * The stores with every method of `users`, `sessions` and `keys` timed: the one place store latency and errors
+ * The stores with every method of `users`, `sessions`, `keys`, `twoFactor` and `passkeys` timed: the one place store latency and errors
  * are measured, whichever backend (SQL or Redis) answers. The operation label is the method's name, a closed set.
  */
 export function observeStores(stores: SqlStores, observe: StoreObserver): SqlStores {
   const observed = { ...stores };
-  for (const name of STORES) observed[name] = timed(name, stores[name], observe) as never;
+  // `passkeys` is optional in Stores: a store set without one stays without one.
+  for (const name of STORES) if ((stores as Partial<SqlStores>)[name] !== undefined) observed[name] = timed(name, stores[name], observe) as never;
   return observed;
 }
 

@@ -153,6 +153,8 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       await stores.keys.deleteRetiredKeys(new Date(Date.now() - effective.accessTtlSeconds * 1000 - 86_400_000));
       // Second-factor challenges nobody answered (verify already refuses them once expired).
       await stores.twoFactor.deleteExpiredTwoFactorChallenges(new Date());
+      // Passkey challenges nobody answered: consuming one already refuses it once expired; this only frees the rows.
+      await stores.passkeys.deleteExpiredPasskeyChallenges(new Date());
     }), HOUSEKEEPING_MS),
   ];
   if (effective.keyRotationSeconds !== null) {

@@ -6,6 +6,7 @@ import { twoFactorCodeFields, twoFactorDisableFields, twoFactorVerifyFields } fr
 import { fieldsToJsonSchema, type JsonSchema } from './field-schema.js';
 import { ACCOUNT_MAIL_ROUTES } from './account-mail-routes.js';
 import { BEARER, COOKIE_WITH_CSRF, NONE, type SecurityRequirement } from './security.js';
+import { PASSKEY_ROUTES } from './passkey-routes.js';
 
 /** One route of the HTTP API as the OpenAPI document describes it. */
 export interface RouteDoc {
@@ -132,6 +133,7 @@ export const ROUTES: readonly RouteDoc[] = [
     success: { status: 204, description: 'The session is revoked.' },
     errors: [...BEARER_REFUSED, 'not_found', 'unavailable'],
   },
+  ...PASSKEY_ROUTES,
   {
     method: 'post', path: '/auth/password', operationId: 'changePassword', tag: 'auth',
     summary: 'Change the password',

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe } from 'vitest';
 import type { ConformanceContext } from './context.js';
 import { describeDataFidelity } from './data.js';
 import { describeKeyStore } from './keys.js';
+import { describePasskeyStore } from './passkeys.js';
 import { describeOneTimeTokens } from './one-time-tokens.js';
 import { describeRefreshGrace } from './refresh-grace.js';
 import { describeRotation } from './rotation.js';
@@ -13,6 +14,8 @@ import { describeUserStore } from './users.js';
 export interface ConformanceOptions {
   /** How many callers race in the concurrency tests (default 50). */
   concurrency?: number;
+  /** Whether the stores have a passkey store to prove (default true). */
+  passkeys?: boolean;
 }
 
 /**
@@ -47,6 +50,7 @@ export function runStoreConformance(name: string, factory: () => Promise<Stores>
     describeRefreshGrace(ctx);
     describeKeyStore(ctx);
     describeDataFidelity(ctx);
+    if (options.passkeys ?? true) describePasskeyStore(ctx);
     describeTwoFactorStore(ctx);
     describeOneTimeTokens(ctx);
   });
