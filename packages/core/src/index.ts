@@ -1,7 +1,16 @@
 // @tessera/core — every public name, each listed by name. Internals (sealing constants, rotation bookkeeping,
 // event emission) stay private. A program that needs one role imports its subpath instead and loads only that:
 // `/token`, `/keys`, `/http`, `/errors`, `/session`, `/store`, `/auth`, `/password` (the only native modules).
-export { ERROR_CATALOG, isTesseraError, TesseraError, TOKEN_FAILURE_REASONS, type ErrorCode, type TokenFailureReason } from './errors.js';
+export {
+  DPOP_FAILURE_REASONS,
+  ERROR_CATALOG,
+  isTesseraError,
+  TesseraError,
+  TOKEN_FAILURE_REASONS,
+  type DpopFailureReason,
+  type ErrorCode,
+  type TokenFailureReason,
+} from './errors.js';
 export { parseDuration } from './duration.js';
 export { deriveKeys, MIN_SECRET_BYTES, parseSecret, type DerivedKeys } from './secrets.js';
 export { estimateSecretStrength, MIN_SECRET_BITS, type SecretStrength, type SecretWeakness } from './secret-strength.js';
@@ -42,7 +51,29 @@ export {
 } from './keys.js';
 
 export {
+  accessTokenHash,
+  createDpopNonces,
+  createDpopProofVerifier,
+  createMemoryReplayCache,
+  createRedisReplayCache,
+  DPOP_ALGS,
+  MAX_PROOF_LENGTH,
+  normaliseHtu,
+  type DpopAlg,
+  type DpopNonceOptions,
+  type DpopNonces,
+  type DpopProofVerifierOptions,
+  type DpopReplayCache,
+  type DpopRequest,
+  type MemoryReplayCacheOptions,
+  type ReplayCacheRedis,
+  type VerifiedDpopProof,
+  type VerifyDpopProof,
+} from './dpop.js';
+
+export {
   bearerChallenge,
+  dpopChallenge,
   MAX_AUTHORIZATION_HEADER_BYTES,
   MAX_TOKEN_LENGTH,
   nodeAuthorization,
@@ -54,6 +85,7 @@ export {
   toTesseraError,
   type AuthorizationHeader,
   type BearerResult,
+  type ChallengeContext,
   type ErrorParts,
 } from './http.js';
 
