@@ -2,6 +2,7 @@ import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
 import { initialMigration } from './migrations/0001-initial.js';
 import { recentRotationsMigration } from './migrations/0002-recent-rotations.js';
 import { userDisabledAtMigration } from './migrations/0003-user-disabled-at.js';
+import { sessionDpopJktMigration } from './migrations/0007-session-dpop-jkt.js';
 import type { Db, SqlDialect } from './schema.js';
 
 /** Every migration, in order. Names sort lexically; never rename or reorder a shipped one, only append. */
@@ -10,6 +11,7 @@ export function tesseraMigrations(dialect: SqlDialect): Record<string, Migration
     '0001_initial': initialMigration(dialect),
     '0002_recent_rotations': recentRotationsMigration,
     '0003_user_disabled_at': userDisabledAtMigration,
+    '0007_session_dpop_jkt': sessionDpopJktMigration,
   };
 }
 

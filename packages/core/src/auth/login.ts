@@ -7,7 +7,7 @@ import type { AuthContext, ClientInfo, IssuedTokens } from './context.js';
 import { emitEvent } from './events.js';
 import { startPasswordAttempt } from './limit-checks.js';
 import { revokeOneSession } from './revoke.js';
-import { startSession } from './start-session.js';
+import { sessionKeyFor, startSession } from './start-session.js';
 
 export interface LoginInput {
   email: string;
@@ -25,6 +25,7 @@ export async function login(ctx: AuthContext, input: LoginInput, client: ClientI
   // before any lookup, and says nothing about whether an account exists.
   const email = normalizeEmail(input.email);
   checkPasswordCharacters(input.password);
+  sessionKeyFor(ctx, client);
   const attempt = await startPasswordAttempt(ctx, 'login', { email, userId: null }, client);
   const user = await ctx.stores.users.findUserByEmail(email);
   const { matches, rehash } = await matchPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password);
