@@ -25,6 +25,8 @@ export const TOKEN_FAILURE_REASONS = [
   'wrong_audience',
   'revoked',
   'account_gone',
+  'bound_to_key',
+  'not_bound',
 ] as const;
 export type TokenFailureReason = (typeof TOKEN_FAILURE_REASONS)[number];
 

@@ -1,7 +1,7 @@
 import { CSRF_HEADER } from '@tessera/wire';
 import { randomBytes } from 'node:crypto';
 import { toTesseraError } from '@tessera/core/http';
-import { TesseraError, type Auth, type AuthEventListener, type ClientInfo } from '@tessera/core';
+import { createDpopProofVerifier, createMemoryReplayCache, TesseraError, type Auth, type AuthEventListener, type ClientInfo, type VerifyDpopProof } from '@tessera/core';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import type { ServerConfig } from './config.js';
@@ -11,6 +11,7 @@ import { createErrorLog } from './http/error-log.js';
 import { errorResponse } from './http/errors.js';
 import { readCredentialHeaders } from './http/credential-headers.js';
 import { clientIp } from './http/origin.js';
+import { createResourceAccess, dpopHeaderOf } from './http/resource-access.js';
 import { pagesContentSecurityPolicy, securityHeaders } from './http/security-headers.js';
 import { createSessionTransport } from './http/session-transport.js';
 import { createOpenApiDocument } from './openapi/document.js';
@@ -25,7 +26,12 @@ export type ClientInfoReader = (c: Context) => ClientInfo;
 export interface AppOptions {
   auth: Auth;
   keys: { jwks(): { keys: readonly object[] } };
-  config: Pick<ServerConfig, 'issuer' | 'signingAlg' | 'corsOrigins' | 'trustProxy' | 'production'> & Partial<Pick<ServerConfig, 'demoNumberUrl' | 'demo'>>;
+  config: Pick<ServerConfig, 'issuer' | 'signingAlg' | 'corsOrigins' | 'trustProxy' | 'production'> & Partial<Pick<ServerConfig, 'demoNumberUrl' | 'demo' | 'dpop'>>;
+  /**
+   * Checks DPoP proofs (the runtime's `verifyDpopProof`: its clock, and the Redis replay cache when configured).
+   * Default: a verifier with an in-memory replay cache, which holds for this process only.
+   */
+  verifyDpopProof?: VerifyDpopProof;
   /** The peer address of the connection (the Node entry passes it; a bare fetch handler has none). */
   socketAddress?: (c: Context) => string | undefined;
   /** Serves the demo's pages (the Node entry passes a static-file handler); runs after every API route. */
@@ -60,10 +66,25 @@ export function createApp(options: AppOptions): Hono {
   const { auth, config } = options;
   const allowedOrigins = new Set([new URL(config.issuer).origin, ...config.corsOrigins]);
   const cookies: CookiePolicy = { alwaysSecure: config.production, trustProxy: config.trustProxy !== null };
+  const dpopMode = config.dpop ?? 'optional';
+  const access = createResourceAccess(auth, options.verifyDpopProof ?? createDpopProofVerifier({ replayCache: createMemoryReplayCache() }), config.issuer);
+  // The key thumbprint of each token request's verified proof, for the session it starts or refreshes.
+  const proofKeys = new WeakMap<Request, string>();
   const clientInfo: ClientInfoReader = (c) => ({
     userAgent: c.req.header('user-agent') ?? null,
     ip: clientIp(c, config.trustProxy, options.socketAddress?.(c)),
+    dpopJkt: proofKeys.get(c.req.raw) ?? null,
   });
+  /**
+   * Signup, login and refresh with a `DPoP` header: the proof is checked (this method, this URL, fresh, never seen)
+   * before the route runs, and its key is what the session is bound to or must already be bound to. Without the
+   * header the core decides (a bearer session, or a refusal under TESSERA_DPOP=required or for a bound session).
+   */
+  const proofAtTokenEndpoint: MiddlewareHandler = async (c, next) => {
+    const header = dpopMode === 'off' ? undefined : dpopHeaderOf(c);
+    if (header !== undefined) proofKeys.set(c.req.raw, (await access.verifyProof(header, { method: c.req.method, url: access.urls(c) })).jkt);
+    await next();
+  };
   const reportError = createErrorLog({ write: options.logError ?? ((text) => console.error(text)) });
 
   if (options.onEvent) auth.onEvent(options.onEvent);
@@ -84,7 +105,7 @@ export function createApp(options: AppOptions): Hono {
     origin: (origin) => (listed.has(origin) ? origin : null),
     credentials: true,
     allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
-    allowHeaders: ['Content-Type', 'Authorization', CSRF_HEADER],
+    allowHeaders: ['Content-Type', 'Authorization', CSRF_HEADER, 'DPoP'],
     exposeHeaders: ['WWW-Authenticate', 'Retry-After', 'X-Request-Id'],
     maxAge: 600,
   });
@@ -97,16 +118,17 @@ export function createApp(options: AppOptions): Hono {
   }
 
   const sessions = createSessionTransport({ auth, cookies, allowedOrigins, clientInfo });
-  const graphql = graphqlRoutes({ auth, sessions, clientInfo, production: config.production, logError: reportError });
+  const graphql = graphqlRoutes({ auth, sessions, clientInfo, access, production: config.production, logError: reportError });
+  for (const path of ['/auth/signup', '/auth/login', '/auth/refresh']) app.post(path, proofAtTokenEndpoint);
   // Also under /auth: browsers send the refresh cookie (Path=/auth) only there, which the cookie transport of the
   // `refresh` and `logOut` mutations needs.
   app.route('/auth/graphql', graphql);
-  app.route('/auth', authRoutes({ auth, sessions, clientInfo }));
+  app.route('/auth', authRoutes({ auth, sessions, clientInfo, access }));
   app.route('/graphql', graphql);
   // The demo's protected resources (TESSERA_DEMO): on unless switched off, as it is by default in production.
-  if (config.demo !== false) app.route('/api', demoApiRoutes(auth));
-  app.route('/admin', adminRoutes({ auth, clientInfo }));
-  app.route('/.well-known', wellKnownRoutes({ issuer: config.issuer, jwks: () => options.keys.jwks() }));
+  if (config.demo !== false) app.route('/api', demoApiRoutes(auth, access));
+  app.route('/admin', adminRoutes({ auth, clientInfo, access }));
+  app.route('/.well-known', wellKnownRoutes({ issuer: config.issuer, jwks: () => options.keys.jwks(), dpop: dpopMode !== 'off' }));
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   // Built once: the document depends only on the route table and the issuer.
   const openApi = JSON.stringify(createOpenApiDocument({ issuer: config.issuer }));

@@ -17,7 +17,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tessera-test-'));
   const config = loadConfig({ TESSERA_DATABASE_URL: 'sqlite::memory:', TESSERA_SECRET: TEST_SECRET, TESSERA_DATA_DIR: dataDir, ...env }, dataDir);
   const runtime = await openRuntime(config, { now: clock.now });
-  const app = createApp({ auth: runtime.auth, keys: runtime.keys, config, logError: options.logError ?? (() => {}) });
+  const app = createApp({ auth: runtime.auth, keys: runtime.keys, config, verifyDpopProof: runtime.verifyDpopProof, logError: options.logError ?? (() => {}) });
   const request = checkedRequest(app);
   return { app, runtime, clock, config, request, close: () => runtime.close() };
 }

@@ -17,8 +17,11 @@ export interface VerifiedDpopProof {
 export interface DpopRequest {
   /** The HTTP method, as sent (`POST`). */
   method: string;
-  /** The absolute URL the client addressed; query and fragment are ignored (RFC 9449 §4.3). */
-  url: string;
+  /**
+   * The absolute URL the client addressed; query and fragment are ignored (RFC 9449 §4.3). Several when a proxy
+   * may have changed it: the proof must name one of them.
+   */
+  url: string | readonly string[];
   /** The access token sent with `Authorization: DPoP`: the proof must then carry its hash in `ath`. */
   accessToken?: string;
   /** The thumbprint the session or token is bound to: the proof must be signed by exactly that key. */

@@ -76,7 +76,7 @@ describe('DPoP proof verification (RFC 9449 §4.3)', () => {
 
   it('refuses a missing header and several DPoP headers (step 1)', async () => {
     const { verify } = setup();
-    expect(await refusal(verify(undefined, { method: 'POST', url: URL_REFRESH }))).toEqual({ code: 'invalid_dpop_proof', reason: 'dpop_missing', status: 400 });
+    expect(await refusal(verify(undefined, { method: 'POST', url: URL_REFRESH }))).toEqual({ code: 'invalid_dpop_proof', reason: 'dpop_missing', status: 401 });
     const one = await proof(ann);
     expect(await refusal(verify([one, one], { method: 'POST', url: URL_REFRESH }))).toMatchObject({ reason: 'dpop_malformed' });
   });
@@ -208,7 +208,7 @@ describe('DPoP proof verification (RFC 9449 §4.3)', () => {
 
   it('requires the key the session or token is bound to (cnf.jkt)', async () => {
     const { verify } = setup();
-    expect(await refusal(verify(await proof(eve), { method: 'POST', url: URL_REFRESH, boundJkt: ann.jkt }))).toEqual({ code: 'invalid_dpop_proof', reason: 'dpop_wrong_key', status: 400 });
+    expect(await refusal(verify(await proof(eve), { method: 'POST', url: URL_REFRESH, boundJkt: ann.jkt }))).toEqual({ code: 'invalid_dpop_proof', reason: 'dpop_wrong_key', status: 401 });
     await expect(verify(await proof(ann), { method: 'POST', url: URL_REFRESH, boundJkt: ann.jkt })).resolves.toMatchObject({ jkt: ann.jkt });
   });
 
@@ -216,7 +216,7 @@ describe('DPoP proof verification (RFC 9449 §4.3)', () => {
     const clock = { now: T0 };
     const nonces = createDpopNonces({ secret: new Uint8Array(32).fill(1), stepSeconds: 300, now: () => clock.now });
     const { verify } = setup({ nonces, now: () => clock.now, replayCache: createMemoryReplayCache({ now: () => clock.now }) });
-    expect(await refusal(verify(await proof(ann), { method: 'POST', url: URL_REFRESH }))).toEqual({ code: 'use_dpop_nonce', reason: 'dpop_nonce', status: 400 });
+    expect(await refusal(verify(await proof(ann), { method: 'POST', url: URL_REFRESH }))).toEqual({ code: 'use_dpop_nonce', reason: 'dpop_nonce', status: 401 });
     const nonce = nonces.current();
     await expect(verify(await proof(ann, { nonce }), { method: 'POST', url: URL_REFRESH })).resolves.toMatchObject({ jkt: ann.jkt });
     const forged = `${nonce.slice(0, nonce.indexOf('.'))}.${Buffer.alloc(16).toString('base64url')}`;

@@ -34,9 +34,8 @@ export function createDpopProofVerifier(options: DpopProofVerifierOptions): Veri
 
     // Proofs moved to another endpoint or method: a proof captured for GET /api/user must not refresh a session.
     if (proof.htm !== request.method) throw invalidProof('dpop_wrong_method', 'the DPoP proof htm does not match the request method');
-    const expectedHtu = normaliseHtu(request.url);
-    if (expectedHtu === undefined) throw new TypeError('the request URL given to the DPoP verifier must be an absolute http(s) URL');
-    if (normaliseHtu(proof.htu) !== expectedHtu) throw invalidProof('dpop_wrong_url', 'the DPoP proof htu does not match the request URL');
+    const htu = normaliseHtu(proof.htu);
+    if (htu === undefined || !urlsOf(request.url).some((url) => normaliseHtu(url) === htu)) throw invalidProof('dpop_wrong_url', 'the DPoP proof htu does not match the request URL');
 
     // Pre-made and long-lived proofs: a proof is good for maxAge seconds after it was made, and not before.
     const nowMs = now();
@@ -65,6 +64,10 @@ export function createDpopProofVerifier(options: DpopProofVerifierOptions): Veri
     if (!(await replayCache.claim(`${proof.jkt}.${proof.jti}`, expiresAtMs))) throw invalidProof('dpop_replayed', 'the DPoP proof has been used before');
     return { jkt: proof.jkt, jti: proof.jti, iat: proof.iat };
   };
+}
+
+function urlsOf(url: string | readonly string[]): readonly string[] {
+  return typeof url === 'string' ? [url] : url;
 }
 
 /** Constant-time equality of two ASCII strings (hashes and thumbprints: nothing to learn byte by byte). */

@@ -54,7 +54,7 @@ describe('renderError', () => {
     expect(renderError(new TesseraError('invalid_token')).headers['www-authenticate']).toBeUndefined();
   });
 
-  it('answers a DPoP request with an RFC 9449 §7.1 challenge, and a refused proof at a resource with 401', () => {
+  it('answers a DPoP request with an RFC 9449 §7.1 challenge, and a refused proof with 401', () => {
     const dpop = { tokenSent: true, scheme: 'DPoP', dpopAlgs: ['ES256', 'EdDSA'] } as const;
     expect(renderError(new TesseraError('invalid_dpop_proof', 'the DPoP proof is too old'), dpop)).toMatchObject({
       status: 401,
@@ -65,8 +65,8 @@ describe('renderError', () => {
     expect(renderError(new TesseraError('token_expired'), dpop).headers['www-authenticate']).toBe(
       'DPoP realm="tessera", algs="ES256 EdDSA", error="invalid_token", error_description="The access token has expired."',
     );
-    // At the token endpoint (no challenge context) a refused proof is RFC 9449 §5's 400.
-    expect(renderError(new TesseraError('invalid_dpop_proof'))).toMatchObject({ status: 400, body: { error: 'invalid_dpop_proof' } });
+    // At signup, login and refresh (no challenge context) a refused proof is a plain 401 in the error format.
+    expect(renderError(new TesseraError('invalid_dpop_proof'))).toMatchObject({ status: 401, body: { error: 'invalid_dpop_proof' } });
     expect(renderError(new TesseraError('invalid_dpop_proof'), { tokenSent: true }).headers['www-authenticate']).toBeUndefined();
   });
 

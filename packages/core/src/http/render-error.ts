@@ -13,7 +13,7 @@ export interface ErrorParts {
  * sent as invalid_token). A 429, 500 or 503 on a Bearer route says nothing about the token, so it carries none.
  */
 const CHALLENGED: ReadonlySet<ErrorCode> = new Set(['invalid_request', 'invalid_token', 'token_expired', 'insufficient_scope']);
-/** RFC 9449 §7.1: a proof refused at a resource is a 401 with a DPoP challenge (at the token endpoint, a 400). */
+/** RFC 9449 §7.1: a refused proof at a resource carries a DPoP challenge. */
 const DPOP_CODES: ReadonlySet<ErrorCode> = new Set(['invalid_dpop_proof', 'use_dpop_nonce']);
 
 /**
@@ -34,15 +34,13 @@ export interface ChallengeContext {
 export function renderError(error: unknown, bearer?: ChallengeContext): ErrorParts {
   const tessera = toTesseraError(error);
   const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
-  let status: number = tessera.status;
   if (bearer?.scheme === 'DPoP' && (CHALLENGED.has(tessera.code) || DPOP_CODES.has(tessera.code))) {
     headers['www-authenticate'] = dpopChallenge(tessera.code, tessera.message, bearer.dpopAlgs ?? []);
-    if (DPOP_CODES.has(tessera.code)) status = 401;
   } else if (bearer && CHALLENGED.has(tessera.code)) {
     headers['www-authenticate'] = bearerChallenge(tessera.code, tessera.message, bearer.tokenSent);
   }
   if (tessera.retryAfter !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(tessera.retryAfter)));
-  return { status, headers, body: tessera.toJSON() };
+  return { status: tessera.status, headers, body: tessera.toJSON() };
 }
 
 export function toTesseraError(error: unknown): TesseraError {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { createAuth, deriveKeys, importSigningKey, KeyRing, TesseraError, type Auth, type AuthEventListener } from '@tessera/core';
+import { createAuth, createDpopProofVerifier, createMemoryReplayCache, createRedisReplayCache, deriveKeys, importSigningKey, KeyRing, TesseraError, type Auth, type AuthEventListener, type VerifyDpopProof } from '@tessera/core';
 import { createSqlStores, type SqlStores } from '@tessera/store-sql';
 import { ConfigError, type ServerConfig } from '../config.js';
 import { describeDatabase, describeError } from '../describe-error.js';
@@ -17,6 +17,8 @@ export interface Runtime {
   auth: Auth;
   /** The server secret in force (configured, read from the secret file, or generated for an in-memory store), for in-process companions such as cookie sessions, which derive their CSRF key from it. */
   secret: Buffer;
+  /** Checks DPoP proofs (RFC 9449) with the runtime's clock and replay cache (Redis when configured). */
+  verifyDpopProof: VerifyDpopProof;
   close(): Promise<void>;
   /** Asks every backing store for a round trip: which are reachable now (`/readyz`). Never rejects. */
   checkStores(): Promise<StoreStatus>;
@@ -110,7 +112,14 @@ export async function openRuntime(config: ServerConfig, options: RuntimeOptions 
         sessionMaxAgeSeconds: config.sessionMaxAgeSeconds,
         refreshGraceSeconds: config.refreshGraceSeconds,
         clockToleranceSeconds: config.clockToleranceSeconds,
+        dpop: config.dpop,
       },
+    });
+    // One replay cache for every instance on the Redis, so a proof used here cannot be replayed at another.
+    const verifyDpopProof = createDpopProofVerifier({
+      replayCache: redis ? createRedisReplayCache(redis.redis, { keyPrefix: config.redisPrefix }) : createMemoryReplayCache({ now }),
+      clockToleranceSeconds: config.clockToleranceSeconds,
+      now,
     });
     // No onRevoke above: the Redis store publishes each revocation itself, in the same step that records it.
     if (redis) await redis.follow(auth, keys, (config.accessTtlSeconds + config.clockToleranceSeconds) * 1000);
@@ -118,7 +127,7 @@ export async function openRuntime(config: ServerConfig, options: RuntimeOptions 
       const [database, redisUp] = await Promise.all([answers(() => sqlStores.ping()), redis ? answers(() => redis.redis.ping()) : undefined]);
       return { database, redis: redisUp };
     };
-    return { config, stores, keys, auth, secret, close: () => stores.close(), checkStores, ...(redis ? { announceKeyRotation: redis.announceKeyRotation } : {}) };
+    return { config, stores, keys, auth, secret, verifyDpopProof, close: () => stores.close(), checkStores, ...(redis ? { announceKeyRotation: redis.announceKeyRotation } : {}) };
   } catch (error) {
     await stores.close();
     throw error;

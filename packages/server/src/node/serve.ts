@@ -115,6 +115,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     config: effective,
     socketAddress: (c) => (c.env as HttpBindings | undefined)?.incoming?.socket.remoteAddress,
     hostSetsSecurityHeaders: true,
+    verifyDpopProof: runtime.verifyDpopProof,
     checkStores: runtime.checkStores,
     // Failed requests: one line each with its request id (stack traces only for internal errors, rate limited).
     logError: options.log ?? ((text) => console.error(text)),

@@ -2,11 +2,12 @@ import { randomFillSync } from 'node:crypto';
 import { toPublicUser, type Auth } from '@tessera/core';
 import { Hono } from 'hono';
 import { requireAuth, type AuthVariables } from '../http/require-auth.js';
+import type { ResourceAccess } from '../http/resource-access.js';
 
 /** The demo's protected resources: what a user's own API behind Tessera looks like. */
-export function demoApiRoutes(auth: Auth): Hono<{ Variables: AuthVariables }> {
+export function demoApiRoutes(auth: Auth, access: ResourceAccess): Hono<{ Variables: AuthVariables }> {
   const app = new Hono<{ Variables: AuthVariables }>();
-  app.use('*', requireAuth(auth.verifyAccessToken));
+  app.use('*', requireAuth(access));
   app.get('/user', async (c) => {
     const { id, email, name } = toPublicUser(await auth.currentUser(c.var.auth));
     return c.json({ id, email, name });
