@@ -1,7 +1,7 @@
 // @tessera/core/dpop — DPoP (RFC 9449) proof verification: the rules that bind a session and its access tokens to
 // a client's key. node:crypto only; the replay cache is an interface (in memory here, Redis in @tessera/store-redis).
 export { accessTokenHash } from './dpop/ath.js';
-export { createResourceAuthorizer, type AuthorizeRequest, type ResourceRequest } from './dpop/authorize-request.js';
+export { checkTokenBinding, createResourceAuthorizer, type AuthorizeRequest, type ResourceRequest } from './dpop/authorize-request.js';
 export { createMemoryReplayCache, type MemoryReplayCacheOptions } from './dpop/memory-replay-cache.js';
 export { createDpopNonces, type DpopNonceOptions } from './dpop/nonces.js';
 export { normaliseHtu } from './dpop/htu.js';

@@ -56,6 +56,7 @@ export {
   createDpopProofVerifier,
   createMemoryReplayCache,
   createRedisReplayCache,
+  checkTokenBinding,
   createResourceAuthorizer,
   DPOP_ALGS,
   MAX_PROOF_LENGTH,

@@ -25,20 +25,32 @@ export function createResourceAuthorizer(options: { verifyAccessToken: VerifyAcc
   return function authorizeRequest(request: ResourceRequest): AccessTokenClaims | null | Promise<AccessTokenClaims> {
     const credential = readAccessCredential(request.authorization);
     if (credential.kind === 'none') return null;
-    const claims = verifyAccessToken(credential.token);
-    const cnf = claims.cnf;
-    if (cnf === undefined) {
-      // A DPoP scheme with a bearer token is a client confused about what it holds; refuse rather than guess.
-      if (credential.scheme === 'DPoP') throw invalidToken('not_bound', 'this access token is not DPoP-bound; send it as Bearer');
-      return claims;
-    }
-    const jkt = typeof cnf === 'object' && cnf !== null ? (cnf as { jkt?: unknown }).jkt : undefined;
-    if (typeof jkt !== 'string') throw invalidToken('malformed', 'the access token cnf claim has no jkt');
-    // Access token theft: a bound token sent as a plain Bearer token (RFC 9449 §7.2 downgrade) is refused, and
-    // under DPoP it needs a fresh proof by its key, naming this method, URL and token.
-    if (credential.scheme !== 'DPoP') throw invalidToken('bound_to_key', 'this access token is DPoP-bound: send it as Authorization: DPoP with a DPoP proof');
-    return verifyProof(request.dpop, { method: request.method, url: request.url, accessToken: credential.token, boundJkt: jkt }).then(() => claims);
+    return checkTokenBinding(verifyAccessToken(credential.token), credential, request, verifyProof);
   };
+}
+
+/**
+ * The binding rule for a token that verified: claims of a bearer token sent as Bearer as they are (synchronously);
+ * a DPoP-bound token (`cnf.jkt`) only under the DPoP scheme with a proof by its key for this request and token.
+ */
+export function checkTokenBinding(
+  claims: AccessTokenClaims,
+  credential: { scheme: 'Bearer' | 'DPoP'; token: string },
+  request: Pick<ResourceRequest, 'dpop' | 'method' | 'url'>,
+  verifyProof: VerifyDpopProof,
+): AccessTokenClaims | Promise<AccessTokenClaims> {
+  const cnf = claims.cnf;
+  if (cnf === undefined) {
+    // A DPoP scheme with a bearer token is a client confused about what it holds; refuse rather than guess.
+    if (credential.scheme === 'DPoP') throw invalidToken('not_bound', 'this access token is not DPoP-bound; send it as Bearer');
+    return claims;
+  }
+  const jkt = typeof cnf === 'object' && cnf !== null ? (cnf as { jkt?: unknown }).jkt : undefined;
+  if (typeof jkt !== 'string') throw invalidToken('malformed', 'the access token cnf claim has no jkt');
+  // Access token theft: a bound token sent as a plain Bearer token (RFC 9449 §7.2 downgrade) is refused, and
+  // under DPoP it needs a fresh proof by its key, naming this method, URL and token.
+  if (credential.scheme !== 'DPoP') throw invalidToken('bound_to_key', 'this access token is DPoP-bound: send it as Authorization: DPoP with a DPoP proof');
+  return verifyProof(request.dpop, { method: request.method, url: request.url, accessToken: credential.token, boundJkt: jkt }).then(() => claims);
 }
 
 export type AuthorizeRequest = ReturnType<typeof createResourceAuthorizer>;
