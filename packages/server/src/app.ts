@@ -9,7 +9,7 @@ import { graphqlRoutes } from './graphql/routes.js';
 import { isSecureRequest, type CookiePolicy } from './http/cookies.js';
 import { createErrorLog } from './http/error-log.js';
 import { errorResponse } from './http/errors.js';
-import { readCredentialHeaders } from './http/credential-headers.js';
+import { authorizationOf, readCredentialHeaders } from './http/credential-headers.js';
 import { clientIp } from './http/origin.js';
 import { createResourceAccess, dpopHeaderOf } from './http/resource-access.js';
 import { pagesContentSecurityPolicy, securityHeaders } from './http/security-headers.js';
@@ -120,6 +120,10 @@ export function createApp(options: AppOptions): Hono {
   const sessions = createSessionTransport({ auth, cookies, allowedOrigins, clientInfo });
   const graphql = graphqlRoutes({ auth, sessions, clientInfo, access, production: config.production, logError: reportError });
   for (const path of ['/auth/signup', '/auth/login', '/auth/refresh']) app.post(path, proofAtTokenEndpoint);
+  // GraphQL's signUp, logIn and refresh come without an access token; with one, the proof is the token's (its
+  // `ath`), checked by the resource authorizer instead, and must not be spent here first.
+  const proofAtGraphql: MiddlewareHandler = (c, next) => (authorizationOf(c) === undefined ? proofAtTokenEndpoint(c, next) : next());
+  for (const path of ['/graphql', '/auth/graphql']) app.post(path, proofAtGraphql);
   // Also under /auth: browsers send the refresh cookie (Path=/auth) only there, which the cookie transport of the
   // `refresh` and `logOut` mutations needs.
   app.route('/auth/graphql', graphql);

@@ -114,6 +114,21 @@ describe('DPoP-bound sessions over HTTP', () => {
     expect(discovery).not.toHaveProperty('dpop_signing_alg_values_supported');
   });
 
+  it('GraphQL signUp and refresh bind and keep the session with proofs, as REST does', async () => {
+    t = await createTestApp();
+    const device = dpopTestKey(t.clock.now);
+    const query = (text: string, variables: object, headers: Record<string, string>) => t.request('/graphql', json({ query: text, variables }, headers));
+    const signUpQuery = 'mutation($email: String!, $password: String!) { signUp(email: $email, password: $password, transport: BODY) { accessToken tokenType refreshToken } }';
+    const refreshQuery = 'mutation($token: String!) { refresh(refreshToken: $token) { tokenType refreshToken } }';
+    const signed = (await (await query(signUpQuery, { email: 'ann@example.test', password: PASSWORD }, { dpop: device.proof('POST', url('/graphql')) })).json()) as { data: { signUp: TokenBody } };
+    expect(signed.data.signUp.tokenType).toBe('DPoP');
+    const refreshed = (await (await query(refreshQuery, { token: signed.data.signUp.refreshToken }, { dpop: device.proof('POST', url('/graphql')) })).json()) as { data: { refresh: TokenBody } };
+    expect(refreshed.data.refresh.tokenType).toBe('DPoP');
+    // Without the key the same mutation is refused and the session ends.
+    const stolen = (await (await query(refreshQuery, { token: refreshed.data.refresh.refreshToken }, {})).json()) as { errors: { extensions: { code: string } }[] };
+    expect(stolen.errors.map((e) => e.extensions.code)).toEqual(['invalid_grant']);
+  });
+
   it('GraphQL refuses a copied DPoP-bound token sent as Bearer', async () => {
     t = await createTestApp();
     const tokens = await signUp(dpopTestKey(t.clock.now));
