@@ -23,6 +23,7 @@ export function fillerSession(n: number, now: number): NewSession {
     idleExpiresAt: new Date(now + 14 * DAY),
     absoluteExpiresAt: new Date(now + 30 * DAY),
     userAgent: 'Mozilla/5.0 (bench)',
+    dpopJkt: null,
     ip: '203.0.113.9',
   };
 }

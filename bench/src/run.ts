@@ -1,3 +1,4 @@
+import { runDpopBench } from './dpop.js';
 import { runGuardBench } from './guard.js';
 import { runHttpBench } from './http.js';
 import { runLoginStormBench } from './login-storm.js';
@@ -9,7 +10,7 @@ import { runVerifyBench } from './verify.js';
 // `-- --only=verify,http,storm,guard,refresh,peer` to pick sections.
 const quick = process.argv.includes('--quick');
 const onlyArg = process.argv.find((arg) => arg.startsWith('--only='));
-const only = new Set(onlyArg ? onlyArg.slice('--only='.length).split(',') : ['verify', 'http', 'storm', 'guard', 'refresh', 'peer']);
+const only = new Set(onlyArg ? onlyArg.slice('--only='.length).split(',') : ['verify', 'http', 'storm', 'guard', 'refresh', 'dpop', 'peer']);
 console.log(`# Tessera benchmarks — ${process.version}, ${new Date().toISOString()}${quick ? ' (quick)' : ''}\n`);
 
 if (only.has('verify')) {
@@ -64,6 +65,12 @@ if (only.has('refresh')) {
   console.log('\n## Refresh throughput through the core, by store and live-session count\n');
   const rows = await runRefreshBench(quick ? { liveSessions: [10_000], durationMs: 1_000 } : {});
   console.table(rows.map((r) => ({ store: r.store, 'live sessions': r.liveSessions, 'refresh/s': Math.round(r.refreshPerSec), 'p99 ms': r.p99Ms })));
+}
+
+if (only.has('dpop')) {
+  console.log('\n## DPoP (RFC 9449): a bound token with its proof vs a bearer token, at the guard and per refresh (ops/s, one thread)\n');
+  const rows = await runDpopBench(quick ? { durationMs: 500, proofs: 3_000 } : { durationMs: 2_000, proofs: 12_000 });
+  console.table(rows.map((r) => ({ subject: r.subject, variant: r.variant, 'ops/s': Math.round(r.opsPerSec), 'x Bearer': r.ratioToBearer.toFixed(2) })));
 }
 
 if (only.has('peer')) {

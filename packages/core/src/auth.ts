@@ -1,8 +1,10 @@
 // @tessera/core/auth — the auth engine: signup, login, refresh with rotation, logout, sessions, events, limits.
 export { createAuth, type Auth, type CreateAuthOptions } from './auth/create-auth.js';
 export {
+  DPOP_MODES,
   toPublicUser,
   type AuthContext,
+  type DpopMode,
   type AuthSettings,
   type ClaimsHook,
   type ClientInfo,

@@ -25,8 +25,32 @@ export const TOKEN_FAILURE_REASONS = [
   'wrong_audience',
   'revoked',
   'account_gone',
+  'bound_to_key',
+  'not_bound',
 ] as const;
 export type TokenFailureReason = (typeof TOKEN_FAILURE_REASONS)[number];
+
+/** Why a DPoP proof (RFC 9449) was refused; the wire code is `invalid_dpop_proof` or `use_dpop_nonce`. */
+export const DPOP_FAILURE_REASONS = [
+  'dpop_missing',
+  'dpop_malformed',
+  'dpop_wrong_type',
+  'dpop_bad_alg',
+  'dpop_bad_key',
+  'dpop_private_key',
+  'dpop_bad_signature',
+  'dpop_missing_claim',
+  'dpop_wrong_method',
+  'dpop_wrong_url',
+  'dpop_stale',
+  'dpop_future',
+  'dpop_replayed',
+  'dpop_missing_ath',
+  'dpop_wrong_ath',
+  'dpop_wrong_key',
+  'dpop_nonce',
+] as const;
+export type DpopFailureReason = (typeof DPOP_FAILURE_REASONS)[number];
 
 export class TesseraError extends Error {
   override readonly name = 'TesseraError';
@@ -34,15 +58,15 @@ export class TesseraError extends Error {
   readonly status: number;
   /** Seconds until a retry may succeed (429). */
   readonly retryAfter: number | undefined;
-  /** Which check refused an access token; undefined for every other failure. Not sent on the wire. */
-  readonly reason: TokenFailureReason | undefined;
+  /** Which check refused an access token or DPoP proof; undefined for every other failure. Not sent on the wire. */
+  readonly reason: TokenFailureReason | DpopFailureReason | undefined;
   /** With `two_factor_required` only: the challenge the caller answers with a second factor (sent on the wire). */
   readonly twoFactor: TwoFactorChallenge | undefined;
 
   constructor(
     code: ErrorCode,
     message?: string,
-    options?: { cause?: unknown; retryAfter?: number; reason?: TokenFailureReason; twoFactor?: TwoFactorChallenge },
+    options?: { cause?: unknown; retryAfter?: number; reason?: TokenFailureReason | DpopFailureReason; twoFactor?: TwoFactorChallenge },
   ) {
     super(message ?? ERROR_CATALOG[code].message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;

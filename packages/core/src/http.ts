@@ -10,5 +10,6 @@ export {
   type AuthorizationHeader,
   type BearerResult,
 } from './http/bearer.js';
-export { bearerChallenge, REALM } from './http/challenge.js';
-export { renderError, toTesseraError, type ErrorParts } from './http/render-error.js';
+export { challengeContextFor, presentsDpop, readAccessCredential, type AccessCredential } from './http/authorization.js';
+export { bearerChallenge, dpopChallenge, REALM } from './http/challenge.js';
+export { renderError, toTesseraError, type ChallengeContext, type ErrorParts } from './http/render-error.js';

@@ -1,7 +1,16 @@
 // @tessera/core — every public name, each listed by name. Internals (sealing constants, rotation bookkeeping,
 // event emission) stay private. A program that needs one role imports its subpath instead and loads only that:
 // `/token`, `/keys`, `/http`, `/errors`, `/session`, `/store`, `/auth`, `/password` (the only native modules).
-export { ERROR_CATALOG, isTesseraError, TesseraError, TOKEN_FAILURE_REASONS, type ErrorCode, type TokenFailureReason } from './errors.js';
+export {
+  DPOP_FAILURE_REASONS,
+  ERROR_CATALOG,
+  isTesseraError,
+  TesseraError,
+  TOKEN_FAILURE_REASONS,
+  type DpopFailureReason,
+  type ErrorCode,
+  type TokenFailureReason,
+} from './errors.js';
 export { parseDuration } from './duration.js';
 export { deriveKeys, MIN_SECRET_BYTES, parseSecret, type DerivedKeys } from './secrets.js';
 export { estimateSecretStrength, MIN_SECRET_BITS, type SecretStrength, type SecretWeakness } from './secret-strength.js';
@@ -42,18 +51,49 @@ export {
 } from './keys.js';
 
 export {
+  accessTokenHash,
+  createDpopNonces,
+  createDpopProofVerifier,
+  createMemoryReplayCache,
+  createRedisReplayCache,
+  checkTokenBinding,
+  createResourceAuthorizer,
+  DPOP_ALGS,
+  MAX_PROOF_LENGTH,
+  normaliseHtu,
+  type DpopAlg,
+  type DpopNonceOptions,
+  type DpopNonces,
+  type DpopProofVerifierOptions,
+  type DpopReplayCache,
+  type AuthorizeRequest,
+  type DpopRequest,
+  type ResourceRequest,
+  type MemoryReplayCacheOptions,
+  type ReplayCacheRedis,
+  type VerifiedDpopProof,
+  type VerifyDpopProof,
+} from './dpop.js';
+
+export {
   bearerChallenge,
+  challengeContextFor,
+  dpopChallenge,
   MAX_AUTHORIZATION_HEADER_BYTES,
   MAX_TOKEN_LENGTH,
   nodeAuthorization,
   oneAuthorizationHeader,
   presentsBearer,
+  presentsDpop,
+  readAccessCredential,
   readBearer,
   REALM,
   renderError,
   toTesseraError,
+  type AccessCredential,
   type AuthorizationHeader,
   type BearerResult,
+  type ChallengeContext,
   type ErrorParts,
 } from './http.js';
 
@@ -112,6 +152,7 @@ export {
   createUser,
   createUserId,
   hashOneTimeToken,
+  DPOP_MODES,
   revokeAllUserSessions,
   MAX_ROLES,
   revokeOneSession,
@@ -137,6 +178,7 @@ export {
   type ClaimsHook,
   type ClientInfo,
   type CreateAuthOptions,
+  type DpopMode,
   type IssuedTokens,
   type LimitedAction,
   type PasswordAttempt,

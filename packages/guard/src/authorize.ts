@@ -1,9 +1,9 @@
-import { presentsBearer, renderError, type AuthorizationHeader, type ErrorParts } from '@tessera/core/http';
+import { challengeContextFor, renderError, type AuthorizationHeader, type ErrorParts } from '@tessera/core/http';
 import type { AccessTokenClaims } from '@tessera/core/token';
 
 // Shared with the server's Node entry, which refuses duplicate Authorization headers the same way.
 export { nodeAuthorization } from '@tessera/core/http';
-import type { Guard } from './create-guard.js';
+import type { Guard, GuardRequest } from './create-guard.js';
 import { requireRoles, requireScopes } from './require-claims.js';
 
 /** What `requireAuth` checks beyond a valid token; every listed role and every listed scope is required. */
@@ -28,20 +28,20 @@ function names(value: unknown, option: 'roles' | 'scopes'): readonly string[] {
  * Authorization header, verifies the token, checks roles and scopes, and on failure renders the error with
  * core's `renderError` — the same status, JSON body and RFC 6750 challenge the auth server sends. Never rejects.
  */
-export function createAuthorizer(guard: Guard, options: RequireAuthOptions = {}): (authorization: AuthorizationHeader) => Promise<AuthOutcome> {
+export function createAuthorizer(guard: Guard, options: RequireAuthOptions = {}): (authorization: AuthorizationHeader, request?: GuardRequest) => Promise<AuthOutcome> {
   if (typeof guard !== 'object' || guard === null || typeof guard.authenticate !== 'function') {
     throw new TypeError('requireAuth: the first argument must be a guard from createGuard().');
   }
   const roles = names(options.roles, 'roles');
   const scopes = names(options.scopes, 'scopes');
-  return async (authorization) => {
+  return async (authorization, request) => {
     try {
-      const claims = await guard.authenticate(authorization);
+      const claims = await guard.authenticate(authorization, request);
       if (roles.length > 0) requireRoles(claims, ...roles);
       if (scopes.length > 0) requireScopes(claims, ...scopes);
       return { ok: true, claims };
     } catch (error) {
-      return { ok: false, ...renderError(error, { tokenSent: presentsBearer(authorization) }) };
+      return { ok: false, ...renderError(error, challengeContextFor(authorization, error)) };
     }
   };
 }

@@ -1,19 +1,32 @@
 import { TesseraError } from '@tessera/core/errors';
-import { readBearer, type AuthorizationHeader } from '@tessera/core/http';
+import { checkTokenBinding } from '@tessera/core/dpop';
+import { readAccessCredential, type AuthorizationHeader } from '@tessera/core/http';
 import { createAccessTokenVerifier, type AccessTokenClaims, type VerifyAccessToken } from '@tessera/core/token';
 import { JwksKeySource, staticKeySource, type KeySource } from './key-source.js';
-import { resolveAlgorithms, resolveKeySource, resolveRevocation, rethrowAsGuardError, type GuardOptions } from './options.js';
+import { resolveAlgorithms, resolveDpop, resolveKeySource, resolveRevocation, rethrowAsGuardError, type GuardOptions } from './options.js';
 import { RevocationSubscriber } from './revocation-subscriber.js';
 import { importStaticKey } from './static-key.js';
 
 /** When the JWKS is fetched a second time after a key announcement on the feed. */
 const ANNOUNCED_REFETCH_MS = 1_000;
 
+/** The parts of a request a DPoP proof is checked against. */
+export interface GuardRequest {
+  /** The `DPoP` header(s). */
+  dpop: string | readonly string[] | null | undefined;
+  method: string;
+  /** The absolute URL of the request as the framework sees it. */
+  url: string;
+}
+
 export interface Guard {
   /** Verifies an access token: its claims, or a `TesseraError` (`token_expired`, `invalid_token`, `unavailable`). */
   verify(token: string): Promise<AccessTokenClaims>;
-  /** Reads `Authorization: Bearer …` (one header value, or Node's list of them) and verifies the token. */
-  authenticate(authorization: AuthorizationHeader): Promise<AccessTokenClaims>;
+  /**
+   * Reads `Authorization: Bearer …` or `Authorization: DPoP …` (one header value, or Node's list of them) and verifies
+   * the token; a DPoP-bound token also needs `request`'s proof by its key (else `invalid_token` or `invalid_dpop_proof`).
+   */
+  authenticate(authorization: AuthorizationHeader, request?: GuardRequest): Promise<AccessTokenClaims>;
   /** Stops the revocation feed's connection. The guard refuses to verify afterwards. */
   close(): Promise<void>;
 }
@@ -52,6 +65,7 @@ export function createGuard(options: GuardOptions): Guard {
   };
   // Core validates issuer, audience, tolerance, now and cacheSize here, before any key is read or socket opened.
   let verifySync = buildVerifier();
+  const { verifyProof, publicOrigin } = resolveDpop(options, revocation);
   const now = options.now ?? Date.now;
   const source: KeySource =
     keySource.kind === 'key'
@@ -101,10 +115,13 @@ export function createGuard(options: GuardOptions): Guard {
 
   return {
     verify,
-    async authenticate(authorization) {
-      const bearer = readBearer(authorization);
-      if (bearer.kind === 'none') throw new TesseraError('invalid_token', 'This endpoint needs an access token in the Authorization header.');
-      return verify(bearer.token);
+    async authenticate(authorization, request) {
+      const credential = readAccessCredential(authorization);
+      if (credential.kind === 'none') throw new TesseraError('invalid_token', 'This endpoint needs an access token in the Authorization header.');
+      const claims = await verify(credential.token);
+      const urls = request === undefined ? [] : publicOrigin === undefined ? [request.url] : [request.url, `${publicOrigin}${new URL(request.url).pathname}`];
+      // The server's rule (core's checkTokenBinding): a bound token without its key's proof is refused here too.
+      return checkTokenBinding(claims, credential, { dpop: request?.dpop, method: request?.method ?? '', url: urls }, verifyProof);
     },
     async close() {
       closed = true;

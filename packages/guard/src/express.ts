@@ -19,7 +19,7 @@ export type { RequireAuthOptions };
 export function requireAuth(guard: Guard, options?: RequireAuthOptions): RequestHandler {
   const authorize = createAuthorizer(guard, options);
   return (req, res, next) => {
-    authorize(nodeAuthorization(req))
+    authorize(nodeAuthorization(req), { dpop: req.headers.dpop, method: req.method, url: `${req.protocol}://${req.get('host') ?? ''}${req.originalUrl}` })
       .then((outcome) => {
         if (!outcome.ok) {
           res.status(outcome.status).set(outcome.headers).json(outcome.body);

@@ -21,7 +21,7 @@ export type { RequireAuthOptions };
 export function requireAuth(guard: Guard, options?: RequireAuthOptions): preHandlerAsyncHookHandler {
   const authorize = createAuthorizer(guard, options);
   return async (request, reply) => {
-    const outcome = await authorize(nodeAuthorization(request.raw));
+    const outcome = await authorize(nodeAuthorization(request.raw), { dpop: request.headers.dpop, method: request.method, url: `${request.protocol}://${request.headers.host ?? ''}${request.url}` });
     if (!outcome.ok) return reply.code(outcome.status).headers(outcome.headers).send(outcome.body);
     request.auth = outcome.claims;
   };

@@ -21,7 +21,7 @@ export function requireAuth(guard: Guard, options?: RequireAuthOptions): Middlew
   const authorize = createAuthorizer(guard, options);
   return async (c, next) => {
     // Fetch Headers join repeated Authorization headers with ", ", which readBearer refuses as malformed.
-    const outcome = await authorize(c.req.header('authorization'));
+    const outcome = await authorize(c.req.header('authorization'), { dpop: c.req.header('dpop'), method: c.req.method, url: c.req.url });
     if (!outcome.ok) return new Response(JSON.stringify(outcome.body), { status: outcome.status, headers: outcome.headers });
     c.set('auth', outcome.claims);
     await next();

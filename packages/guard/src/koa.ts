@@ -20,7 +20,7 @@ export type { RequireAuthOptions };
 export function requireAuth(guard: Guard, options?: RequireAuthOptions): Middleware {
   const authorize = createAuthorizer(guard, options);
   return async (ctx, next) => {
-    const outcome = await authorize(nodeAuthorization(ctx.req));
+    const outcome = await authorize(nodeAuthorization(ctx.req), { dpop: ctx.req.headers.dpop, method: ctx.method, url: ctx.href });
     if (!outcome.ok) {
       ctx.status = outcome.status;
       ctx.set(outcome.headers);

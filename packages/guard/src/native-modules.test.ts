@@ -29,8 +29,8 @@ describe('native modules', () => {
     }
   });
 
-  it('core\'s token, http and errors entries load none; the password entry is where argon2 and bcrypt come in', () => {
-    for (const entry of ['@tessera/core/token', '@tessera/core/http', '@tessera/core/errors', '@tessera/core/keys']) {
+  it('core\'s token, http, errors, keys and dpop entries load none; the password entry is where argon2 and bcrypt come in', () => {
+    for (const entry of ['@tessera/core/token', '@tessera/core/http', '@tessera/core/errors', '@tessera/core/keys', '@tessera/core/dpop']) {
       expect({ entry, opened: nativeModulesLoadedBy(entry) }).toEqual({ entry, opened: [] });
     }
     // The probe itself works: the entry that hashes passwords does open both addons.

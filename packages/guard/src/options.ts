@@ -2,6 +2,7 @@ import type { JsonWebKey, KeyObject } from 'node:crypto';
 import type { PublicJwk } from '@tessera/core/keys';
 import { SIGNING_ALGS, type SigningAlg } from '@tessera/core/token';
 import { DEFAULT_KEY_PREFIX } from '@tessera/wire';
+import { createDpopProofVerifier, createMemoryReplayCache, createRedisReplayCache, type DpopReplayCache, type VerifyDpopProof } from '@tessera/core/dpop';
 import type { Redis } from 'ioredis';
 
 /** A fixed key as the guard takes it; core's `publicJwk()` output fits as it is, so a key never needs a cast. */
@@ -50,6 +51,23 @@ export interface GuardOptions {
   cacheSize?: number;
   /** Subscribe to the Redis revocation feed (docs/revocation-feed.md). */
   revocation?: RevocationOptions;
+  /** How DPoP-bound tokens (`cnf.jkt`, RFC 9449) are checked; they are always refused without a proof. */
+  dpop?: GuardDpopOptions;
+}
+
+export interface GuardDpopOptions {
+  /**
+   * Where used proof ids are remembered, so a captured proof cannot be sent twice. Default: in Redis when
+   * `revocation` is given (shared by every instance and the servers on that Redis), else in this process's memory.
+   */
+  replayCache?: DpopReplayCache;
+  /**
+   * The origin clients address this service by (`https://api.example.com`), when a proxy in front changes the
+   * scheme or host the framework sees: a proof may name the request's URL under either.
+   */
+  publicOrigin?: string;
+  /** How long after its `iat` a proof is accepted, in seconds. Default 60. */
+  maxAgeSeconds?: number;
 }
 
 export const DEFAULT_COOLDOWN_MS = 30_000;
@@ -142,4 +160,30 @@ export function resolveRevocation(options: RevocationOptions | undefined): Resol
 export function rethrowAsGuardError(error: unknown): never {
   if (error instanceof TypeError || error instanceof RangeError) fail(`${error.message}.`);
   throw error;
+}
+
+/** The DPoP proof verifier: core's, with the replay cache in Redis when the revocation feed's Redis is there. */
+export function resolveDpop(options: GuardOptions, revocation: ResolvedRevocation | undefined): { verifyProof: VerifyDpopProof; publicOrigin: string | undefined } {
+  const dpop = options.dpop ?? {};
+  if (typeof dpop !== 'object' || dpop === null) fail('"dpop" must be an object: { replayCache?, publicOrigin?, maxAgeSeconds? }.');
+  let publicOrigin: string | undefined;
+  if (dpop.publicOrigin !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(dpop.publicOrigin);
+    } catch {
+      fail('"dpop.publicOrigin" is not a URL; give an origin such as https://api.example.com.');
+    }
+    if (url.origin !== dpop.publicOrigin) fail(`"dpop.publicOrigin" must be a bare origin such as ${url.origin}, without path or trailing slash.`);
+    publicOrigin = url.origin;
+  }
+  const replayCache = dpop.replayCache ?? (revocation ? createRedisReplayCache(revocation.redis, { keyPrefix: revocation.keyPrefix }) : createMemoryReplayCache({ now: options.now }));
+  try {
+    return {
+      verifyProof: createDpopProofVerifier({ replayCache, now: options.now, clockToleranceSeconds: options.clockToleranceSeconds, maxAgeSeconds: dpop.maxAgeSeconds }),
+      publicOrigin,
+    };
+  } catch (error) {
+    return rethrowAsGuardError(error);
+  }
 }

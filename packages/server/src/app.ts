@@ -1,7 +1,7 @@
 import { CSRF_HEADER } from '@tessera/wire';
 import { randomBytes } from 'node:crypto';
 import { toTesseraError } from '@tessera/core/http';
-import { TesseraError, type Auth, type AuthEventListener, type ClientInfo } from '@tessera/core';
+import { createDpopProofVerifier, createMemoryReplayCache, TesseraError, type Auth, type AuthEventListener, type ClientInfo, type VerifyDpopProof } from '@tessera/core';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import type { ServerConfig } from './config.js';
@@ -9,9 +9,10 @@ import { graphqlRoutes } from './graphql/routes.js';
 import { isSecureRequest, type CookiePolicy } from './http/cookies.js';
 import { createErrorLog } from './http/error-log.js';
 import { errorResponse } from './http/errors.js';
-import { readCredentialHeaders } from './http/credential-headers.js';
+import { authorizationOf, readCredentialHeaders } from './http/credential-headers.js';
 import type { AuthVariables } from './http/require-auth.js';
 import { clientIp } from './http/origin.js';
+import { createResourceAccess, dpopHeaderOf, type ResourceAccess } from './http/resource-access.js';
 import { pagesContentSecurityPolicy, securityHeaders } from './http/security-headers.js';
 import { createSessionTransport } from './http/session-transport.js';
 import { createOpenApiDocument } from './openapi/document.js';
@@ -31,7 +32,12 @@ export type ClientInfoReader = (c: Context) => ClientInfo;
 export interface AppOptions {
   auth: Auth;
   keys: { jwks(): { keys: readonly object[] } };
-  config: Pick<ServerConfig, 'issuer' | 'signingAlg' | 'corsOrigins' | 'trustProxy' | 'production'> & Partial<Pick<ServerConfig, 'demoNumberUrl' | 'webauthn'>>;
+  config: Pick<ServerConfig, 'issuer' | 'signingAlg' | 'corsOrigins' | 'trustProxy' | 'production'> & Partial<Pick<ServerConfig, 'demoNumberUrl' | 'webauthn' | 'dpop'>>;
+  /**
+   * Checks DPoP proofs (the runtime's `verifyDpopProof`: its clock, and the Redis replay cache when configured).
+   * Default: a verifier with an in-memory replay cache, which holds for this process only.
+   */
+  verifyDpopProof?: VerifyDpopProof;
   /** The peer address of the connection (the Node entry passes it; a bare fetch handler has none). */
   socketAddress?: (c: Context) => string | undefined;
   /**
@@ -39,7 +45,7 @@ export interface AppOptions {
    * credential headers and error rendering, and described in /openapi.json. The Node entry passes it with
    * TESSERA_DEMO=on; without it there is no `/api`.
    */
-  demoApi?: Hono<{ Variables: AuthVariables }>;
+  demoApi?: (access: ResourceAccess) => Hono<{ Variables: AuthVariables }>;
   /** Serves the demo's pages (the Node entry passes a static-file handler); runs after every API route. */
   pages?: MiddlewareHandler;
   /**
@@ -74,10 +80,25 @@ export function createApp(options: AppOptions): Hono {
   const { auth, config } = options;
   const allowedOrigins = new Set([new URL(config.issuer).origin, ...config.corsOrigins]);
   const cookies: CookiePolicy = { alwaysSecure: config.production, trustProxy: config.trustProxy !== null };
+  const dpopMode = config.dpop ?? 'optional';
+  const access = createResourceAccess(auth, options.verifyDpopProof ?? createDpopProofVerifier({ replayCache: createMemoryReplayCache() }), config.issuer);
+  // The key thumbprint of each token request's verified proof, for the session it starts or refreshes.
+  const proofKeys = new WeakMap<Request, string>();
   const clientInfo: ClientInfoReader = (c) => ({
     userAgent: c.req.header('user-agent') ?? null,
     ip: clientIp(c, config.trustProxy, options.socketAddress?.(c)),
+    dpopJkt: proofKeys.get(c.req.raw) ?? null,
   });
+  /**
+   * Signup, login and refresh with a `DPoP` header: the proof is checked (this method, this URL, fresh, never seen)
+   * before the route runs, and its key is what the session is bound to or must already be bound to. Without the
+   * header the core decides (a bearer session, or a refusal under TESSERA_DPOP=required or for a bound session).
+   */
+  const proofAtTokenEndpoint: MiddlewareHandler = async (c, next) => {
+    const header = dpopMode === 'off' ? undefined : dpopHeaderOf(c);
+    if (header !== undefined) proofKeys.set(c.req.raw, (await access.verifyProof(header, { method: c.req.method, url: access.urls(c) })).jkt);
+    await next();
+  };
   const reportError = createErrorLog({ write: options.logError ?? ((text) => console.error(text)) });
 
   if (options.onEvent) auth.onEvent(options.onEvent);
@@ -98,7 +119,7 @@ export function createApp(options: AppOptions): Hono {
     origin: (origin) => (listed.has(origin) ? origin : null),
     credentials: true,
     allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
-    allowHeaders: ['Content-Type', 'Authorization', CSRF_HEADER],
+    allowHeaders: ['Content-Type', 'Authorization', CSRF_HEADER, 'DPoP'],
     exposeHeaders: ['WWW-Authenticate', 'Retry-After', 'X-Request-Id'],
     maxAge: 600,
   });
@@ -111,26 +132,31 @@ export function createApp(options: AppOptions): Hono {
   }
 
   const sessions = createSessionTransport({ auth, cookies, allowedOrigins, clientInfo });
-  const graphql = graphqlRoutes({ auth, sessions, clientInfo, production: config.production, logError: reportError });
+  const graphql = graphqlRoutes({ auth, sessions, clientInfo, access, production: config.production, logError: reportError });
+  for (const path of ['/auth/signup', '/auth/login', '/auth/refresh']) app.post(path, proofAtTokenEndpoint);
+  // GraphQL's signUp, logIn and refresh come without an access token; with one, the proof is the token's (its
+  // `ath`), checked by the resource authorizer instead, and must not be spent here first.
+  const proofAtGraphql: MiddlewareHandler = (c, next) => (authorizationOf(c) === undefined ? proofAtTokenEndpoint(c, next) : next());
+  for (const path of ['/graphql', '/auth/graphql']) app.post(path, proofAtGraphql);
   // Passkeys: with WebAuthn settings (from the configuration) and stores that keep passkeys; before /auth, so
   // that its routes do not shadow these.
   const passkeySettings = config.webauthn ? passkeySettingsFor(config.webauthn, config.issuer) : null;
   if (passkeySettings !== null && auth.context.stores.passkeys !== undefined) {
     const passkeys = createPasskeys(auth.context, passkeySettings);
-    app.route('/auth/passkeys', passkeyRoutes({ auth, passkeys, sessions, clientInfo }));
+    app.route('/auth/passkeys', passkeyRoutes({ auth, passkeys, sessions, clientInfo, access }));
   }
   // Also under /auth: browsers send the refresh cookie (Path=/auth) only there, which the cookie transport of the
   // `refresh` and `logOut` mutations needs.
   app.route('/auth/graphql', graphql);
   // Email verification, password reset and email change (routes/account-mail.ts).
-  app.route('/auth', accountMailRoutes({ auth, clientInfo }));
-  app.route('/auth/two-factor', twoFactorRoutes({ auth, sessions, clientInfo }));
-  app.route('/auth', authRoutes({ auth, sessions, clientInfo }));
+  app.route('/auth', accountMailRoutes({ auth, clientInfo, access }));
+  app.route('/auth/two-factor', twoFactorRoutes({ auth, sessions, clientInfo, access }));
+  app.route('/auth', authRoutes({ auth, sessions, clientInfo, access }));
   if (options.outbox && !config.production) app.route('/dev', devOutboxRoutes(options.outbox));
   app.route('/graphql', graphql);
-  if (options.demoApi) app.route('/api', options.demoApi);
-  app.route('/admin', adminRoutes({ auth, clientInfo }));
-  app.route('/.well-known', wellKnownRoutes({ issuer: config.issuer, jwks: () => options.keys.jwks() }));
+  if (options.demoApi) app.route('/api', options.demoApi(access));
+  app.route('/admin', adminRoutes({ auth, clientInfo, access }));
+  app.route('/.well-known', wellKnownRoutes({ issuer: config.issuer, jwks: () => options.keys.jwks(), dpop: dpopMode !== 'off' }));
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   // Built once: the document depends only on the route table and the issuer.
   const openApi = JSON.stringify(createOpenApiDocument({ issuer: config.issuer, demo: options.demoApi !== undefined }));

@@ -28,6 +28,7 @@ describe('configuration', () => {
       signingAlg: 'ES256',
       corsOrigins: [],
       rateLimit: true,
+      dpop: 'optional',
       trustProxy: null,
       secret: null,
       demoNumberUrl: null,
@@ -53,6 +54,7 @@ describe('configuration', () => {
     [{ TESSERA_DEMO_NUMBER_URL: 'localhost:4000/getnumber' }, /^TESSERA_DEMO_NUMBER_URL must start with http:\/\/ or https:\/\/; it starts with localhost:\.$/],
     [{ TESSERA_DEMO_NUMBER_URL: '/getnumber' }, /^TESSERA_DEMO_NUMBER_URL="\/getnumber" is not a URL/],
     [{ TESSERA_RATE_LIMIT: 'maybe' }, /TESSERA_RATE_LIMIT/],
+    [{ TESSERA_DPOP: 'sometimes' }, /^TESSERA_DPOP="sometimes" must be off, optional or required\.$/],
     [{ TESSERA_TRUST_PROXY: 'yes' }, /TESSERA_TRUST_PROXY/],
     [{ TESSERA_ACCESS_TTL: '14d', TESSERA_REFRESH_TTL: '1h' }, /TESSERA_ACCESS_TTL must be shorter/],
   ])('refuses %o with a sentence naming the variable', (env, pattern) => {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { readMailConfig, type MailConfig } from './mail/config.js';
-import { parseDuration, parseSecret, SIGNING_ALGS, type SigningAlg } from '@tessera/core';
+import { DPOP_MODES, parseDuration, parseSecret, SIGNING_ALGS, type DpopMode, type SigningAlg } from '@tessera/core';
 import { DatabaseUrlError, parseDatabaseUrl, type DatabaseTarget } from '@tessera/store-sql';
 import { readWebAuthnConfig, webAuthnConfigProblem, type WebAuthnConfig } from './passkey-config.js';
 
@@ -36,6 +36,8 @@ export interface ServerConfig {
   secret: Buffer | null;
   corsOrigins: string[];
   rateLimit: boolean;
+  /** TESSERA_DPOP: `off`, `optional` (bind sessions whose login carried a DPoP proof; the default) or `required`. */
+  dpop: DpopMode;
   trustProxy: number | null;
   production: boolean;
   /** TESSERA_LOG_LEVEL: the level of the structured (pino) log, audit events included. */
@@ -236,6 +238,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   if (rateLimitText !== 'on' && rateLimitText !== 'off') throw new ConfigError(`TESSERA_RATE_LIMIT="${rateLimitText}" must be on or off.`);
   if (rateLimitText === 'off' && production) productionNeeds.push('TESSERA_RATE_LIMIT=off is refused when NODE_ENV=production; limits protect logins from guessing.');
 
+  const dpopText = (read(env, 'TESSERA_DPOP') ?? 'optional').toLowerCase();
+  if (!(DPOP_MODES as readonly string[]).includes(dpopText)) throw new ConfigError(`TESSERA_DPOP="${dpopText}" must be off, optional or required.`);
+
   const logLevelText = (read(env, 'TESSERA_LOG_LEVEL') ?? 'info').toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(logLevelText)) {
     throw new ConfigError(`TESSERA_LOG_LEVEL="${logLevelText}" is not a level; choose one of ${LOG_LEVELS.join(', ')}.`);
@@ -294,6 +299,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     secret,
     corsOrigins: (read(env, 'TESSERA_CORS_ORIGINS') ?? '').split(',').map((o) => o.trim()).filter((o) => o !== '').map((o) => origin('TESSERA_CORS_ORIGINS', o)),
     rateLimit: rateLimitText === 'on',
+    dpop: dpopText as DpopMode,
     trustProxy: trustText === undefined ? null : Number(trustText),
     production,
     logLevel: logLevelText as LogLevel,

@@ -48,6 +48,7 @@ describe('GET /.well-known/openid-configuration, on a real listener', () => {
       subject_types_supported: ['public'],
       response_types_supported: [],
       grant_types_supported: [],
+      dpop_signing_alg_values_supported: ['ES256', 'EdDSA', 'RS256'],
     });
   });
 

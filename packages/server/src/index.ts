@@ -6,6 +6,7 @@ export { ConfigError, loadConfig, LOG_LEVELS, type LogLevel, type MetricsConfig,
 export { createApp, type AppOptions, type ClientInfoReader } from './app.js';
 export { errorResponse } from './http/errors.js';
 export { requireAuth, type AuthVariables } from './http/require-auth.js';
+export { createResourceAccess, type ResourceAccess } from './http/resource-access.js';
 export { createRateLimits, RATE_LIMITS, type LimitRule, type RateLimitOptions, type RateLimitRules } from './limits/rate-limits.js';
 export { limitKeyForIp } from './limits/ip-key.js';
 export { createAuditLog, createLogger, type AuditLogOptions } from './audit/audit-log.js';

@@ -13,6 +13,7 @@ export function sessionFields(session: NewSession): string[] {
   ];
   if (session.userAgent !== null) fields.push('ua', session.userAgent);
   if (session.ip !== null) fields.push('ip', session.ip);
+  if (session.dpopJkt !== null) fields.push('jkt', session.dpopJkt);
   return fields;
 }
 
@@ -50,5 +51,6 @@ export function toSessionRecord(id: string, hash: Record<string, string>): Sessi
     ip: hash.ip ?? null,
     revokedAt: instant(hash.revokedAt),
     revokedReason: hash.reason ?? null,
+    dpopJkt: hash.jkt ?? null,
   };
 }

@@ -64,6 +64,8 @@ export function toSession(row: SessionRow): SessionRecord {
     ip: row.ip,
     revokedAt: toDateOrNull(row.revoked_at),
     revokedReason: row.revoked_reason,
+    // Undefined on a row written before migration 0007 ran (a select of * during a rolling upgrade).
+    dpopJkt: row.dpop_jkt ?? null,
   };
 }
 

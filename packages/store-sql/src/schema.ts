@@ -38,6 +38,8 @@ export interface SessionsTable {
   ip: string | null;
   revoked_at: NullableMillis;
   revoked_reason: string | null;
+  /** Added by migration 0007: the DPoP key thumbprint of a bound session. */
+  dpop_jkt: string | null;
 }
 
 export interface KeysTable {

@@ -29,6 +29,7 @@ export function createSqlSessionStore(db: Db, dialect: SqlDialect): SessionStore
             ip: session.ip,
             revoked_at: null,
             revoked_reason: null,
+            dpop_jkt: session.dpopJkt,
           })
           .execute();
       }),

@@ -39,6 +39,7 @@ export function makeSession(userId: string, overrides: Partial<NewSession> = {})
     absoluteExpiresAt: at(30 * DAY),
     userAgent: 'Mozilla/5.0 (conformance)',
     ip: '203.0.113.7',
+    dpopJkt: null,
     ...overrides,
   };
 }

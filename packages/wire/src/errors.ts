@@ -9,6 +9,8 @@ export const ERROR_CATALOG = {
   token_expired: { status: 401, message: 'The access token has expired.' },
   invalid_token: { status: 401, message: 'The access token is invalid.' },
   invalid_grant: { status: 401, message: 'The refresh token is invalid, expired or revoked.' },
+  invalid_dpop_proof: { status: 401, message: 'The DPoP proof is invalid.' },
+  use_dpop_nonce: { status: 401, message: 'Sign the DPoP proof again with the nonce in the DPoP-Nonce header.' },
   csrf_failed: { status: 403, message: 'The CSRF check failed.' },
   insufficient_scope: { status: 403, message: 'The access token lacks a role or scope this resource needs.' },
   account_disabled: { status: 403, message: 'This account has been disabled; contact the administrator.' },

@@ -13,6 +13,8 @@ export interface RedisNames {
   revocationsChannel: string;
   /** Pub/sub channel (docs/revocation-feed.md): key rotation messages. */
   keysChannel: string;
+  /** String, expiring when its proof could no longer be fresh: a DPoP proof (`<jkt>.<jti>`) already used. */
+  dpopProof(id: string): string;
 }
 
 export const DEFAULT_KEY_PREFIX = 'tessera:';
@@ -27,5 +29,6 @@ export function redisNames(prefix: string = DEFAULT_KEY_PREFIX): RedisNames {
     revoked: `${prefix}revoked`,
     revocationsChannel: `${prefix}revocations`,
     keysChannel: `${prefix}keys`,
+    dpopProof: (id) => `${prefix}dpop:${id}`,
   };
 }

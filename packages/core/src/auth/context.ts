@@ -19,7 +19,15 @@ export interface AuthSettings {
   /** How long a just-rotated refresh token still answers as a concurrent refresh. */
   refreshGraceSeconds: number;
   clockToleranceSeconds: number;
+  /**
+   * DPoP (RFC 9449) session binding: `off` ignores proofs (bearer sessions only); `optional` (the default) binds a
+   * session whose login or signup carried a proof; `required` refuses to start or refresh an unbound session.
+   */
+  dpop?: DpopMode | undefined;
 }
+
+export type DpopMode = 'off' | 'optional' | 'required';
+export const DPOP_MODES: readonly DpopMode[] = ['off', 'optional', 'required'];
 
 /** Extra claims for a user's access tokens; may not override the registered ones. */
 export type ClaimsHook = (user: UserRecord) => Record<string, unknown>;
@@ -67,9 +75,16 @@ export interface IssuedTokens {
   refreshExpiresIn: number;
   csrfToken: string;
   sessionId: string;
+  /** `DPoP` when the session is bound to a key (the access token carries `cnf.jkt`), else `Bearer`. */
+  tokenType: 'Bearer' | 'DPoP';
 }
 
 export interface ClientInfo {
   userAgent?: string | null | undefined;
   ip?: string | null | undefined;
+  /**
+   * The RFC 7638 thumbprint of the key that signed the request's DPoP proof, once the HTTP layer has verified the
+   * proof with `createDpopProofVerifier` against this request; undefined or null when no proof came.
+   */
+  dpopJkt?: string | null | undefined;
 }

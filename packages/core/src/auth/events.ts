@@ -43,6 +43,17 @@ export type AuthEvent = EventBase &
     | { type: 'reuse_detected'; userId: string; sessionId: string; sessionRevoked: true }
     | {
         /**
+         * A refresh of a DPoP-bound session without a proof by its key (`missing`), or signed by another key
+         * (`other_key`): the refresh token was copied off the device. The session is revoked.
+         */
+        type: 'stolen_token_detected';
+        userId: string;
+        sessionId: string;
+        proof: 'missing' | 'other_key';
+        sessionRevoked: true;
+      }
+    | {
+        /**
          * A refresh token that did not get a new access token (other than reuse, which is `reuse_detected`):
          * `invalid_token` is a string we never issued (a guess or garbage), `session_ended` a real token of a
          * revoked or expired session, `account_deleted` a session whose user is gone, `account_disabled` a session
@@ -147,6 +158,7 @@ const EVENT_TYPES: Record<AuthEventType, true> = {
   lockout: true,
   refresh: true,
   reuse_detected: true,
+  stolen_token_detected: true,
   refresh_failed: true,
   logout: true,
   logout_all: true,

@@ -7,7 +7,7 @@ import type { AccessTokenClaims } from '../token/types.js';
 import type { SessionRecord, UserRecord } from '../store/types.js';
 import type { AuthContext, IssuedTokens } from './context.js';
 
-const REGISTERED_CLAIMS = new Set(['iss', 'aud', 'sub', 'sid', 'jti', 'iat', 'exp', 'nbf', 'roles']);
+const REGISTERED_CLAIMS = new Set(['iss', 'aud', 'sub', 'sid', 'jti', 'iat', 'exp', 'nbf', 'roles', 'cnf']);
 
 /**
  * An access token travels in a header on every request: past about 1 KB it starts costing every call, and with
@@ -17,7 +17,13 @@ const REGISTERED_CLAIMS = new Set(['iss', 'aud', 'sub', 'sid', 'jti', 'iat', 'ex
 export const ACCESS_TOKEN_MAX_BYTES = 1024;
 
 /** `accountClaims`: the core's own extensions of the claim list (`email_verified`), read by the caller. */
-export function createAccessToken(ctx: AuthContext, user: UserRecord, sessionId: string, accountClaims: Record<string, unknown> = {}): string {
+export function createAccessToken(
+  ctx: AuthContext,
+  user: UserRecord,
+  sessionId: string,
+  accountClaims: Record<string, unknown> = {},
+  dpopJkt: string | null = null,
+): string {
   const iat = Math.floor(ctx.now() / 1000);
   const extra = { ...(ctx.claimsHook?.(user) ?? {}), ...accountClaims };
   const claims: AccessTokenClaims = {
@@ -30,6 +36,8 @@ export function createAccessToken(ctx: AuthContext, user: UserRecord, sessionId:
     exp: iat + ctx.settings.accessTtlSeconds,
     roles: [...user.roles],
   };
+  // RFC 9449 §6.1: the token of a bound session names its key, so a copy is refused without a proof by that key.
+  if (dpopJkt !== null && ctx.settings.dpop !== 'off') claims.cnf = { jkt: dpopJkt };
   // A claims hook adds; it can never rewrite who the token is for, how long it lives, or which session it is.
   for (const [name, value] of Object.entries(extra)) if (!REGISTERED_CLAIMS.has(name)) claims[name] = value;
   const token = signAccessToken(ctx.keys.signingKey(), claims);
@@ -45,16 +53,18 @@ export function createAccessToken(ctx: AuthContext, user: UserRecord, sessionId:
 export function issueTokens(
   ctx: AuthContext,
   user: UserRecord,
-  session: Pick<SessionRecord, 'id' | 'idleExpiresAt'>,
+  session: Pick<SessionRecord, 'id' | 'idleExpiresAt' | 'dpopJkt'>,
   secret: Uint8Array,
   accountClaims: Record<string, unknown> = {},
 ): IssuedTokens {
+  const bound = session.dpopJkt !== null && ctx.settings.dpop !== 'off';
   return {
-    accessToken: createAccessToken(ctx, user, session.id, accountClaims),
+    accessToken: createAccessToken(ctx, user, session.id, accountClaims, session.dpopJkt),
     expiresIn: ctx.settings.accessTtlSeconds,
     refreshToken: formatRefreshToken(session.id, secret),
     refreshExpiresIn: Math.max(0, Math.floor((session.idleExpiresAt.getTime() - ctx.now()) / 1000)),
     csrfToken: csrfTokenFor(ctx.derived.csrf, session.id),
     sessionId: session.id,
+    tokenType: bound ? 'DPoP' : 'Bearer',
   };
 }

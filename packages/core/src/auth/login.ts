@@ -8,7 +8,7 @@ import { emitEvent } from './events.js';
 import { startPasswordAttempt } from './limit-checks.js';
 import { revokeOneSession } from './revoke.js';
 import { checkMayLogIn } from './mail/email-verification.js';
-import { startSession } from './start-session.js';
+import { sessionKeyFor, startSession } from './start-session.js';
 import { challengeSecondFactor } from './two-factor/challenge-login.js';
 
 export interface LoginInput {
@@ -27,6 +27,7 @@ export async function login(ctx: AuthContext, input: LoginInput, client: ClientI
   // before any lookup, and says nothing about whether an account exists.
   const email = normalizeEmail(input.email);
   checkPasswordCharacters(input.password);
+  sessionKeyFor(ctx, client);
   const attempt = await startPasswordAttempt(ctx, 'login', { email, userId: null }, client);
   const user = await ctx.stores.users.findUserByEmail(email);
   const { matches, rehash } = await matchPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password);

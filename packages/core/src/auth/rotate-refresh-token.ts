@@ -81,6 +81,7 @@ export async function refresh(ctx: AuthContext, token: string, client: ClientInf
     emitEvent(ctx, client, { type: 'refresh_failed', sessionId, userId: user.id, reason: 'account_disabled' });
     throw invalidGrant('The account has been disabled.');
   }
+  await checkSessionKey(ctx, client, session);
 
   if (sameHash(hashSecret(secret), session.secretHash)) {
     const rotation = await rotate(ctx, session, user, secret);
@@ -107,6 +108,26 @@ export async function refresh(ctx: AuthContext, token: string, client: ClientInf
   throw invalidGrant('The refresh token was already used; the session has been revoked.');
 }
 
+/**
+ * Refresh token theft (malware, a synced backup, a leaked log): a session bound to a key refreshes only with a
+ * proof signed by that key. A refresh without it comes from somewhere the key is not, so the token was copied:
+ * the session is revoked with its access tokens (the rightful device logs in again) and the theft audited.
+ */
+async function checkSessionKey(ctx: AuthContext, client: ClientInfo, session: SessionRecord): Promise<void> {
+  const mode = ctx.settings.dpop ?? 'optional';
+  if (mode === 'off') return;
+  if (session.dpopJkt === null) {
+    // TESSERA_DPOP=required: a bearer session from before the switch ends here instead of living on unbound.
+    if (mode === 'required') throw invalidGrant('This session is not bound to a key; log in again.');
+    return;
+  }
+  const jkt = client.dpopJkt ?? null;
+  if (jkt !== null && sameHash(jkt, session.dpopJkt)) return;
+  await revokeOneSession(ctx, session.id, 'dpop_key_mismatch');
+  emitEvent(ctx, client, { type: 'stolen_token_detected', userId: session.userId, sessionId: session.id, proof: jkt === null ? 'missing' : 'other_key', sessionRevoked: true });
+  throw invalidGrant('The refresh token is bound to another device; the session has been revoked.');
+}
+
 /** A token superseded after this instant (milliseconds) is inside the grace window. */
 function graceStart(ctx: AuthContext): number {
   return ctx.now() - ctx.settings.refreshGraceSeconds * 1000;
@@ -119,7 +140,7 @@ async function rotate(ctx: AuthContext, session: SessionRecord, user: UserRecord
   const idleExpiresAt = new Date(Math.min(now + ctx.settings.refreshTtlSeconds * 1000, session.absoluteExpiresAt.getTime()));
   // Tokens first: one that cannot be issued (over its size budget) must fail the request before the refresh token
   // rotates, or the client would be left holding a superseded token and, after the grace window, be taken for a thief.
-  const tokens = issueTokens(ctx, user, { id: session.id, idleExpiresAt }, successor, await verificationClaims(ctx, user));
+  const tokens = issueTokens(ctx, user, { id: session.id, idleExpiresAt, dpopJkt: session.dpopJkt }, successor, await verificationClaims(ctx, user));
   const won = await ctx.stores.sessions.rotateSession(session.id, {
     expectedSecretHash: session.secretHash,
     newSecretHash: hashSecret(successor),

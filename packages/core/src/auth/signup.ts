@@ -8,7 +8,7 @@ import type { AuthContext, ClientInfo, IssuedTokens } from './context.js';
 import { emitEvent } from './events.js';
 import { hitLimit } from './limit-checks.js';
 import { sendVerificationEmail } from './mail/email-verification.js';
-import { startSession } from './start-session.js';
+import { sessionKeyFor, startSession } from './start-session.js';
 
 export interface SignupInput {
   email: string;
@@ -30,6 +30,7 @@ export function createUserId(randomBytes: (size: number) => Uint8Array): string 
  * address: the 409 for a taken email is the one answer that says an account exists, so probing it is limited.
  */
 export async function signup(ctx: AuthContext, input: SignupInput, client: ClientInfo): Promise<{ user: UserRecord; tokens: IssuedTokens }> {
+  sessionKeyFor(ctx, client);
   await hitLimit(ctx, 'signup', client);
   const user = await createUser(ctx, { email: input.email, password: input.password, name: input.name ?? null, roles: [] });
   const tokens = await startSession(ctx, user, client);

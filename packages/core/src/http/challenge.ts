@@ -13,3 +13,13 @@ export function bearerChallenge(code: ErrorCode, description: string, tokenSent:
   const rfcCode = code === 'token_expired' ? 'invalid_token' : code;
   return `Bearer realm="${REALM}", error="${rfcCode}", error_description=${quoted(description)}`;
 }
+
+/**
+ * The RFC 9449 §7.1 `WWW-Authenticate: DPoP` challenge of a DPoP-protected resource: the accepted algorithms, and
+ * the error when a token or proof was sent (`invalid_dpop_proof`, `use_dpop_nonce`, `invalid_token`).
+ */
+export function dpopChallenge(code: ErrorCode, description: string, algs: readonly string[]): string {
+  const base = algs.length === 0 ? `DPoP realm="${REALM}"` : `DPoP realm="${REALM}", algs="${algs.join(' ')}"`;
+  const rfcCode = code === 'token_expired' ? 'invalid_token' : code;
+  return `${base}, error="${rfcCode}", error_description=${quoted(description)}`;
+}

@@ -54,6 +54,22 @@ describe('renderError', () => {
     expect(renderError(new TesseraError('invalid_token')).headers['www-authenticate']).toBeUndefined();
   });
 
+  it('answers a DPoP request with an RFC 9449 §7.1 challenge, and a refused proof with 401', () => {
+    const dpop = { tokenSent: true, scheme: 'DPoP', dpopAlgs: ['ES256', 'EdDSA'] } as const;
+    expect(renderError(new TesseraError('invalid_dpop_proof', 'the DPoP proof is too old'), dpop)).toMatchObject({
+      status: 401,
+      headers: { 'www-authenticate': 'DPoP realm="tessera", algs="ES256 EdDSA", error="invalid_dpop_proof", error_description="the DPoP proof is too old"' },
+      body: { error: 'invalid_dpop_proof', message: 'the DPoP proof is too old' },
+    });
+    expect(renderError(new TesseraError('use_dpop_nonce'), dpop)).toMatchObject({ status: 401, headers: { 'www-authenticate': expect.stringContaining('error="use_dpop_nonce"') as unknown } });
+    expect(renderError(new TesseraError('token_expired'), dpop).headers['www-authenticate']).toBe(
+      'DPoP realm="tessera", algs="ES256 EdDSA", error="invalid_token", error_description="The access token has expired."',
+    );
+    // At signup, login and refresh (no challenge context) a refused proof is a plain 401 in the error format.
+    expect(renderError(new TesseraError('invalid_dpop_proof'))).toMatchObject({ status: 401, body: { error: 'invalid_dpop_proof' } });
+    expect(renderError(new TesseraError('invalid_dpop_proof'), { tokenSent: true }).headers['www-authenticate']).toBeUndefined();
+  });
+
   it('turns anything else into a bare 500 internal_error', () => {
     const parts = renderError(new Error('SELECT secret FROM keys'));
     expect(parts).toEqual({

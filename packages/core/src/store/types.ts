@@ -116,6 +116,11 @@ export interface SessionRecord {
   /** Why it was revoked: 'logout', 'logout_all', 'deleted', 'password_changed', 'reuse_detected', 'admin',
    *  'account_disabled'. */
   revokedReason: string | null;
+  /**
+   * The RFC 7638 thumbprint of the key the session is bound to (DPoP, RFC 9449), set when the session starts and
+   * never changed; null for a bearer session. Every refresh of a bound session must be signed by this key.
+   */
+  dpopJkt: string | null;
 }
 
 export type NewSession = Omit<SessionRecord, 'recentRotations' | 'revokedAt' | 'revokedReason'>;

@@ -1,4 +1,4 @@
-import { renderError, toTesseraError, type ErrorCode, type TesseraError } from '@tessera/core';
+import { renderError, toTesseraError, type ChallengeContext, type ErrorCode, type TesseraError } from '@tessera/core';
 import { GraphQLError } from 'graphql';
 import type { Response as GraphqlHttpResponse } from 'graphql-http';
 
@@ -19,7 +19,7 @@ export function mediaTypeFor(accept: string | undefined): GraphqlMediaType {
  * headers for the error's code (RFC 6750 challenge, Retry-After), and a GraphQL body without `data` whose one
  * error carries the code in `extensions.code`.
  */
-export function requestErrorResponse(error: unknown, mediaType: GraphqlMediaType, bearer?: { tokenSent: boolean }): GraphqlHttpResponse {
+export function requestErrorResponse(error: unknown, mediaType: GraphqlMediaType, bearer?: ChallengeContext): GraphqlHttpResponse {
   const { status, headers, body } = renderError(error, bearer);
   const errors = [{ message: body.message, extensions: { code: body.error } }];
   return [JSON.stringify({ errors }), { status, statusText: '', headers: { ...headers, 'content-type': `${mediaType}; charset=utf-8` } }];

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { presentsBearer, readBearer, TesseraError, type AccessTokenClaims, type Auth } from '@tessera/core';
+import { challengeContextFor, TesseraError, type AccessTokenClaims, type Auth } from '@tessera/core';
+import type { ResourceAccess } from '../http/resource-access.js';
 import { NoSchemaIntrospectionCustomRule, parse } from 'graphql';
 import { createHandler, type RequestParams, type Response as GraphqlHttpResponse } from 'graphql-http';
 import { Hono, type Context } from 'hono';
@@ -17,6 +18,8 @@ export interface GraphqlRoutesOptions {
   auth: Auth;
   sessions: SessionTransport;
   clientInfo: ClientInfoReader;
+  /** Bearer or DPoP-bound access tokens, as on the REST routes. */
+  access: ResourceAccess;
   /** Introspection off and no "Did you mean" hints (NODE_ENV=production). */
   production: boolean;
   /** Where a 500 or 503 behind a field goes: the app's one-line error log, with the request id sent in `extensions.requestId`. */
@@ -40,7 +43,6 @@ export const graphqlRequestFields = {
  * over both APIs.
  */
 export function graphqlRoutes(options: GraphqlRoutesOptions): Hono {
-  const { auth } = options;
   const formatError = createErrorFormatter({ ...options, requestId: () => randomBytes(8).toString('hex') });
   const handler = createHandler<Context, GraphqlContext, GraphqlContext>({
     schema: buildAuthSchema(),
@@ -65,10 +67,10 @@ export function graphqlRoutes(options: GraphqlRoutesOptions): Hono {
     const authorization = authorizationOf(c);
     let claims: AccessTokenClaims | null = null;
     try {
-      const bearer = readBearer(authorization);
-      if (bearer.kind === 'token') claims = auth.verifyAccessToken(bearer.token);
+      // Bearer, or DPoP with its proof: a copied DPoP-bound token is refused here as on every REST route.
+      claims = await options.access.authorize(c);
     } catch (error) {
-      return send(c, requestErrorResponse(error, mediaTypeFor(c.req.header('accept')), { tokenSent: presentsBearer(authorization) }));
+      return send(c, requestErrorResponse(error, mediaTypeFor(c.req.header('accept')), challengeContextFor(authorization, error)));
     }
     const context: GraphqlContext = { c, claims, hasAuthorization: authorization !== undefined };
     return send(c, await handler({ method: 'POST', url: c.req.url, headers: c.req.raw.headers, body: null, raw: c, context }));

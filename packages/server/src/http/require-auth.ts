@@ -1,29 +1,43 @@
 import type { AccessTokenClaims } from '@tessera/core';
-import { presentsBearer, readBearer, TesseraError } from '@tessera/core';
+import { challengeContextFor, TesseraError } from '@tessera/core';
 import type { Context, MiddlewareHandler } from 'hono';
 import { errorResponse } from './errors.js';
 import { authorizationOf } from './credential-headers.js';
+import type { ResourceAccess } from './resource-access.js';
 
 export type AuthVariables = { auth: AccessTokenClaims };
 
 /**
- * Verifies the Bearer token and puts its claims on `c.var.auth`. Every failure answers 401 (or 400 for a
- * malformed header) with the RFC 6750 challenge; the route behind never runs. A 401 the route itself throws gets
- * the challenge too.
+ * Verifies the access token (Bearer, or DPoP with its proof) and puts its claims on `c.var.auth`. Every failure
+ * answers 401 (or 400 for a malformed header) with the RFC 6750 or RFC 9449 challenge; the route behind never
+ * runs. A 401 the route itself throws gets the challenge too.
  */
-export function requireAuth(verify: (token: string) => AccessTokenClaims): MiddlewareHandler<{ Variables: AuthVariables }> {
-  // Not async: returning next()'s promise saves an await per request on the hot path.
+export function requireAuth(access: ResourceAccess): MiddlewareHandler<{ Variables: AuthVariables }> {
+  // Not async: returning next()'s promise saves an await per request on the bearer hot path.
   return (c, next) => {
-    const authorization = authorizationOf(c);
+    let result: AccessTokenClaims | null | Promise<AccessTokenClaims>;
     try {
-      const bearer = readBearer(authorization);
-      if (bearer.kind === 'none') throw new TesseraError('invalid_token', 'This endpoint needs an access token in the Authorization header.');
-      c.set('auth', verify(bearer.token));
+      result = access.authorize(c);
+      if (result === null) throw new TesseraError('invalid_token', 'This endpoint needs an access token in the Authorization header.');
     } catch (error) {
-      return Promise.resolve(errorResponse(error, { tokenSent: presentsBearer(authorization) }));
+      return Promise.resolve(refusal(c, error));
     }
+    if (result instanceof Promise) {
+      return result.then(
+        (claims) => {
+          c.set('auth', claims);
+          return next().then(() => challengeLateRefusal(c));
+        },
+        (error: unknown) => refusal(c, error),
+      );
+    }
+    c.set('auth', result);
     return next().then(() => challengeLateRefusal(c));
   };
+}
+
+function refusal(c: Context, error: unknown): Response {
+  return errorResponse(error, challengeContextFor(authorizationOf(c), error));
 }
 
 /**
@@ -35,5 +49,5 @@ export function requireAuth(verify: (token: string) => AccessTokenClaims): Middl
  */
 function challengeLateRefusal(c: Context): void {
   const error = c.error;
-  if (error instanceof TesseraError && error.status === 401) c.res = errorResponse(error, { tokenSent: true });
+  if (error instanceof TesseraError && error.status === 401) c.res = errorResponse(error, { ...challengeContextFor(authorizationOf(c), error), tokenSent: true });
 }

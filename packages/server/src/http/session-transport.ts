@@ -12,7 +12,7 @@ export type Transport = 'cookie' | 'body';
 export interface TokenBody {
   user?: PublicUser;
   accessToken: string;
-  tokenType: 'Bearer';
+  tokenType: 'Bearer' | 'DPoP';
   expiresIn: number;
   csrfToken: string;
   /** Only for transport `body`; with the cookie transport the token never appears in a body. */
@@ -61,7 +61,7 @@ export function createSessionTransport(options: SessionTransportOptions) {
       const body: TokenBody = {
         ...(user ? { user: toPublicUser(user) } : {}),
         accessToken: tokens.accessToken,
-        tokenType: 'Bearer',
+        tokenType: tokens.tokenType,
         expiresIn: tokens.expiresIn,
         csrfToken: tokens.csrfToken,
       };

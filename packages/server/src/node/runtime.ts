@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { createAuth, deriveKeys, importSigningKey, KeyRing, TesseraError, type Auth, type AuthEventListener } from '@tessera/core';
+import { createAuth, createDpopProofVerifier, createMemoryReplayCache, createRedisReplayCache, deriveKeys, importSigningKey, KeyRing, TesseraError, type Auth, type AuthEventListener, type VerifyDpopProof } from '@tessera/core';
 import { createSqlStores, type SqlStores } from '@tessera/store-sql';
 import { ConfigError, type ServerConfig } from '../config.js';
 import { describeDatabase, describeError } from '../describe-error.js';
@@ -21,6 +21,8 @@ export interface Runtime {
   secret: Buffer;
   /** Verification and reset mail: how it is sent, and the development outbox when that is where it goes. */
   mail: AccountMailer;
+  /** Checks DPoP proofs (RFC 9449) with the runtime's clock and replay cache (Redis when configured). */
+  verifyDpopProof: VerifyDpopProof;
   close(): Promise<void>;
   /** Asks every backing store for a round trip: which are reachable now (`/readyz`). Never rejects. */
   checkStores(): Promise<StoreStatus>;
@@ -122,7 +124,14 @@ export async function openRuntime(config: ServerConfig, options: RuntimeOptions 
         sessionMaxAgeSeconds: config.sessionMaxAgeSeconds,
         refreshGraceSeconds: config.refreshGraceSeconds,
         clockToleranceSeconds: config.clockToleranceSeconds,
+        dpop: config.dpop,
       },
+    });
+    // One replay cache for every instance on the Redis, so a proof used here cannot be replayed at another.
+    const verifyDpopProof = createDpopProofVerifier({
+      replayCache: redis ? createRedisReplayCache(redis.redis, { keyPrefix: config.redisPrefix }) : createMemoryReplayCache({ now }),
+      clockToleranceSeconds: config.clockToleranceSeconds,
+      now,
     });
     // No onRevoke above: the Redis store publishes each revocation itself, in the same step that records it.
     if (redis) await redis.follow(auth, keys, (config.accessTtlSeconds + config.clockToleranceSeconds) * 1000);
@@ -134,7 +143,7 @@ export async function openRuntime(config: ServerConfig, options: RuntimeOptions 
       await mail.close();
       await stores.close();
     };
-    return { config, stores, keys, auth, secret, mail, close, checkStores, ...(redis ? { announceKeyRotation: redis.announceKeyRotation } : {}) };
+    return { config, stores, keys, auth, secret, mail, verifyDpopProof, close, checkStores, ...(redis ? { announceKeyRotation: redis.announceKeyRotation } : {}) };
   } catch (error) {
     await stores.close();
     throw error;

@@ -8,6 +8,7 @@ import { createAuditLog } from '../audit/audit-log.js';
 import type { ServerConfig } from '../config.js';
 import { errorResponse } from '../http/errors.js';
 import type { AuthVariables } from '../http/require-auth.js';
+import type { ResourceAccess } from '../http/resource-access.js';
 import { securityHeaders } from '../http/security-headers.js';
 import { createMetrics } from '../metrics/create-metrics.js';
 import { METRICS_PATH, metricsEndpoint } from '../metrics/metrics-endpoint.js';
@@ -35,7 +36,7 @@ export interface StartServerOptions {
   /** The demo's built pages, served with TESSERA_DEMO=on. */
   pagesDir?: string;
   /** The demo's API (`demoApi` of @tessera/demo-api), mounted under `/api` with TESSERA_DEMO=on. */
-  demoApi?: (auth: Auth) => Hono<{ Variables: AuthVariables }>;
+  demoApi?: (auth: Auth, access: ResourceAccess) => Hono<{ Variables: AuthVariables }>;
   /** Receives the audit events; by default each is one JSON line on standard output (pino, TESSERA_LOG_LEVEL). */
   onEvent?: AuthEventListener;
   /**
@@ -120,11 +121,12 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     config: effective,
     socketAddress: (c) => (c.env as HttpBindings | undefined)?.incoming?.socket.remoteAddress,
     hostSetsSecurityHeaders: true,
+    verifyDpopProof: runtime.verifyDpopProof,
     checkStores: runtime.checkStores,
     // Failed requests: one line each with its request id (stack traces only for internal errors, rate limited).
     logError: options.log ?? ((text) => console.error(text)),
     ...(pages ? { pages } : {}),
-    ...(options.demoApi && effective.demo ? { demoApi: options.demoApi(auth) } : {}),
+    ...(options.demoApi && effective.demo ? { demoApi: (access: ResourceAccess) => options.demoApi!(auth, access) } : {}),
     ...(metrics ? { observeRequest: metrics.observeRequest } : {}),
     outbox: runtime.mail.outbox,
   });

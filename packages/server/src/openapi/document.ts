@@ -98,9 +98,9 @@ function errorResponse(route: RouteDoc, status: number, codes: readonly ErrorCod
   const headers: Record<string, JsonSchema> = {};
   if (status === 401 && (route.challenges || route.security?.some((requirement) => 'bearer' in requirement))) {
     headers['WWW-Authenticate'] = {
-      description: 'The RFC 6750 challenge: `Bearer realm="tessera"`, plus `error` and `error_description` when a token was sent.',
+      description: 'The RFC 6750 challenge: `Bearer realm="tessera"`, plus `error` and `error_description` when a token was sent; `DPoP realm="tessera", algs="…"` (RFC 9449 §7.1) for a DPoP request or a DPoP-bound token.',
       required: route.challenges === true,
-      schema: { type: 'string', pattern: '^Bearer realm="tessera"' },
+      schema: { type: 'string', pattern: '^(Bearer|DPoP) realm="tessera"' },
     };
   }
   if (codes.includes('rate_limited')) headers['Retry-After'] = { description: 'Seconds until a retry may succeed.', required: true, schema: { type: 'integer', minimum: 1 } };

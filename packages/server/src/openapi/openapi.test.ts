@@ -77,17 +77,17 @@ describe('GET /openapi.json', () => {
 
   it('states the contract per route: statuses, codes, challenges and Retry-After', () => {
     const op = (method: string, path: string) => document.paths[path]![method]!;
-    expect(codesOf(op('post', '/auth/login'), 401)).toEqual(['invalid_credentials', 'two_factor_required']);
+    expect(codesOf(op('post', '/auth/login'), 401)).toEqual(['invalid_credentials', 'two_factor_required', 'invalid_dpop_proof']);
     expect(codesOf(op('post', '/auth/signup'), 409)).toEqual(['email_taken']);
-    expect(codesOf(op('post', '/auth/refresh'), 401)).toEqual(['invalid_grant']);
+    expect(codesOf(op('post', '/auth/refresh'), 401)).toEqual(['invalid_grant', 'invalid_dpop_proof']);
     expect(codesOf(op('post', '/auth/refresh'), 403)).toEqual(['csrf_failed']);
     expect(codesOf(op('delete', '/auth/sessions/{id}'), 404)).toEqual(['not_found']);
     expect(codesOf(op('get', '/readyz'), 503)).toEqual(['unavailable']);
     expect(codesOf(op('post', '/auth/login'), 415)).toEqual(['unsupported_media_type']);
-    expect(codesOf(op('get', '/auth/me'), 401)).toEqual(['invalid_token', 'token_expired']);
+    expect(codesOf(op('get', '/auth/me'), 401)).toEqual(['invalid_token', 'token_expired', 'invalid_dpop_proof']);
     expect(op('get', '/auth/me').responses['401']!.headers!['WWW-Authenticate']!.required).toBe(true);
     expect(op('post', '/auth/login').responses['429']!.headers!['Retry-After']!.required).toBe(true);
-    expect(Object.keys(op('post', '/auth/signup').responses)).toEqual(['201', '400', '409', '415', '429', '500', '503']);
+    expect(Object.keys(op('post', '/auth/signup').responses)).toEqual(['201', '400', '401', '409', '415', '429', '500', '503']);
     expect(op('get', '/auth/me').security).toEqual([{ bearer: [] }]);
     expect(op('post', '/auth/refresh').security).toEqual([{ refreshCookie: [], csrfHeader: [] }, {}]);
     expect(op('get', '/healthz').security).toEqual([]);

@@ -33,7 +33,7 @@ export interface RouteDoc {
 }
 
 const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
-const BEARER_REFUSED = ['invalid_token', 'token_expired'] as const satisfies readonly ErrorCode[];
+const BEARER_REFUSED = ['invalid_token', 'token_expired', 'invalid_dpop_proof'] as const satisfies readonly ErrorCode[];
 
 /** The admin API: Bearer with the `admin` role (403 insufficient_scope, with its challenge, without it); rate limited. */
 const ADMIN_ERRORS = ['invalid_request', ...BEARER_REFUSED, 'insufficient_scope', 'not_found', 'rate_limited', 'unavailable'] as const satisfies readonly ErrorCode[];
@@ -72,7 +72,7 @@ export const ROUTES: readonly RouteDoc[] = [
     description: 'With `transport: "body"` (native apps) the refresh token comes back in the body and no cookie is set; otherwise it is set as the refresh cookie.',
     body: fieldsToJsonSchema(signupFields),
     success: { status: 201, description: 'The account and its first session.', schema: ref('SessionTokens'), setsCookies: true },
-    errors: ['invalid_request', 'email_taken', 'rate_limited', 'unavailable'],
+    errors: ['invalid_request', 'invalid_dpop_proof', 'email_taken', 'rate_limited', 'unavailable'],
   },
   {
     method: 'post', path: '/auth/login', operationId: 'login', tag: 'auth',
@@ -80,7 +80,7 @@ export const ROUTES: readonly RouteDoc[] = [
     description: 'The same answer for an unknown email and a wrong password (401 invalid_credentials); the right password of a disabled account is 403 account_disabled. Same `transport` rule as signup. The right password of an account with two-factor authentication answers 401 two_factor_required with a `twoFactor` challenge instead of tokens.',
     body: fieldsToJsonSchema(credentialFields),
     success: { status: 200, description: 'A new session.', schema: ref('SessionTokens'), setsCookies: true },
-    errors: ['invalid_request', 'invalid_credentials', 'two_factor_required', 'account_disabled', 'email_unverified', 'rate_limited', 'unavailable'],
+    errors: ['invalid_request', 'invalid_credentials', 'two_factor_required', 'invalid_dpop_proof', 'account_disabled', 'email_unverified', 'rate_limited', 'unavailable'],
   },
   {
     method: 'post', path: '/auth/refresh', operationId: 'refresh', tag: 'auth',
@@ -89,7 +89,7 @@ export const ROUTES: readonly RouteDoc[] = [
     security: [COOKIE_WITH_CSRF, NONE],
     body: fieldsToJsonSchema(refreshFields),
     success: { status: 200, description: 'A fresh access token and the rotated refresh token.', schema: ref('RefreshedTokens'), setsCookies: true },
-    errors: ['invalid_request', 'invalid_grant', 'csrf_failed', 'rate_limited', 'unavailable'],
+    errors: ['invalid_request', 'invalid_grant', 'invalid_dpop_proof', 'csrf_failed', 'rate_limited', 'unavailable'],
   },
   {
     method: 'post', path: '/auth/logout', operationId: 'logout', tag: 'auth',

@@ -8,7 +8,7 @@ const dateTime: JsonSchema = { type: 'string', format: 'date-time' };
 /** The token answer's members common to both transports (see http/session-transport.ts `TokenBody`). */
 const tokenMembers: Record<string, JsonSchema> = {
   accessToken: { type: 'string', description: 'The access token (a JWS, `typ: at+jwt`); send it as `Authorization: Bearer <token>`.' },
-  tokenType: { const: 'Bearer' },
+  tokenType: { enum: ['Bearer', 'DPoP'], description: '`DPoP` when the session is bound to the key of the DPoP proof its login or signup carried: send the access token as `Authorization: DPoP <token>` with a proof.' },
   expiresIn: { type: 'integer', minimum: 1, description: 'Seconds until the access token expires.' },
   csrfToken: { type: 'string', description: `The session's CSRF token: send it as \`${CSRF_HEADER_NAME}\` with every request that relies on the refresh cookie. Stable for the whole session.` },
 };

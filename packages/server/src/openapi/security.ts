@@ -12,7 +12,7 @@ export const securitySchemes = {
     type: 'http',
     scheme: 'bearer',
     bearerFormat: 'JWT',
-    description: 'An access token from signup, login or refresh (`Authorization: Bearer <token>`). A 401 carries `WWW-Authenticate: Bearer realm="tessera"`; `token_expired` is the one code on which a client refreshes.',
+    description: 'An access token from signup, login or refresh (`Authorization: Bearer <token>`). A 401 carries `WWW-Authenticate: Bearer realm="tessera"`; `token_expired` is the one code on which a client refreshes. A token whose response said `tokenType: "DPoP"` goes as `Authorization: DPoP <token>` with a `DPoP` proof header (RFC 9449) naming this method, URL and token (`ath`).',
   },
   refreshCookie: {
     type: 'apiKey',

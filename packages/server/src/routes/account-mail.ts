@@ -3,10 +3,13 @@ import { Hono } from 'hono';
 import type { ClientInfoReader } from '../app.js';
 import { readJsonBody } from '../http/json-body.js';
 import { requireAuth, type AuthVariables } from '../http/require-auth.js';
+import type { ResourceAccess } from '../http/resource-access.js';
 import type { DevOutbox } from '../mail/mailer.js';
 import { changeEmailFields, passwordResetCompleteFields, passwordResetFields, verifyEmailFields } from './auth-fields.js';
 
 export interface AccountMailRoutesOptions {
+  /** How protected routes take access tokens: Bearer, or DPoP with its proof (http/resource-access.ts). */
+  access: ResourceAccess;
   auth: Auth;
   clientInfo: ClientInfoReader;
 }
@@ -15,7 +18,7 @@ export interface AccountMailRoutesOptions {
 export function accountMailRoutes(options: AccountMailRoutesOptions): Hono<{ Variables: AuthVariables }> {
   const { auth, clientInfo } = options;
   const app = new Hono<{ Variables: AuthVariables }>();
-  const bearer = requireAuth(auth.verifyAccessToken);
+  const bearer = requireAuth(options.access);
 
   app.post('/verify-email', async (c) => {
     const body = await readJsonBody(c.req.raw, verifyEmailFields);

@@ -4,11 +4,13 @@ import type { ClientInfoReader } from '../app.js';
 import { errorResponse } from '../http/errors.js';
 import { readJsonBody } from '../http/json-body.js';
 import { requireAuth, type AuthVariables } from '../http/require-auth.js';
+import type { ResourceAccess } from '../http/resource-access.js';
 import { noFields, rolesFields, SEARCH_PARAMETERS } from './admin-fields.js';
 
 export interface AdminRoutesOptions {
   auth: Auth;
   clientInfo: ClientInfoReader;
+  access: ResourceAccess;
 }
 
 type AdminContext = Context<{ Variables: AuthVariables }>;
@@ -21,7 +23,7 @@ type AdminContext = Context<{ Variables: AuthVariables }>;
 export function adminRoutes(options: AdminRoutesOptions): Hono<{ Variables: AuthVariables }> {
   const { auth, clientInfo } = options;
   const app = new Hono<{ Variables: AuthVariables }>();
-  app.use('*', requireAuth(auth.verifyAccessToken));
+  app.use('*', requireAuth(options.access));
   // Account data for one administrator's eyes: `/admin/*` gets the API's security headers (no-store, never framed,
   // no referrer) from http/security-headers.ts, like /auth and /api.
   app.use('*', async (c, next) => {

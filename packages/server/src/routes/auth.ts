@@ -1,10 +1,11 @@
 import type { Auth } from '@tessera/core';
-import { readBearer, TesseraError, toPublicUser } from '@tessera/core';
+import { challengeContextFor, TesseraError, toPublicUser } from '@tessera/core';
 import { authorizationOf } from '../http/credential-headers.js';
 import { Hono } from 'hono';
 import { errorResponse } from '../http/errors.js';
 import { readJsonBody } from '../http/json-body.js';
 import { requireAuth, type AuthVariables } from '../http/require-auth.js';
+import type { ResourceAccess } from '../http/resource-access.js';
 import type { SessionTransport } from '../http/session-transport.js';
 import type { ClientInfoReader } from '../app.js';
 import { credentialFields, passwordFields, refreshFields, signupFields } from './auth-fields.js';
@@ -13,13 +14,14 @@ export interface AuthRoutesOptions {
   auth: Auth;
   sessions: SessionTransport;
   clientInfo: ClientInfoReader;
+  access: ResourceAccess;
 }
 
 /** The auth API: each handler reads the request, calls one core operation, and writes the answer. */
 export function authRoutes(options: AuthRoutesOptions): Hono<{ Variables: AuthVariables }> {
   const { auth, sessions } = options;
   const app = new Hono<{ Variables: AuthVariables }>();
-  const bearer = requireAuth(auth.verifyAccessToken);
+  const bearer = requireAuth(options.access);
 
   app.post('/signup', async (c) => {
     const body = await readJsonBody(c.req.raw, signupFields);
@@ -55,14 +57,14 @@ export function authRoutes(options: AuthRoutesOptions): Hono<{ Variables: AuthVa
     if (credential.kind === 'refresh_token') {
       await auth.logoutWithRefreshToken(credential.token, options.clientInfo(c));
     } else if (credential.kind === 'bearer') {
-      const token = readBearer(authorization);
-      if (token.kind === 'token') {
-        let claims;
-        try {
-          claims = auth.verifyAccessToken(token.token);
-        } catch (error) {
-          return errorResponse(error, { tokenSent: true });
-        }
+      let claims;
+      try {
+        // A copied DPoP-bound token cannot end the session either: the same check as every protected route.
+        claims = await options.access.authorize(c);
+      } catch (error) {
+        return errorResponse(error, { ...challengeContextFor(authorization, error), tokenSent: true });
+      }
+      if (claims !== null) {
         // Outside the try: a store that is down is a logged 503, not a token problem.
         await auth.logoutWithAccessToken(claims, options.clientInfo(c));
       }

@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import type { ClientInfoReader } from '../app.js';
 import { readJsonBody } from '../http/json-body.js';
 import { requireAuth, type AuthVariables } from '../http/require-auth.js';
+import type { ResourceAccess } from '../http/resource-access.js';
 import type { SessionTransport } from '../http/session-transport.js';
 import {
   passkeyRegistrationFinishFields,
@@ -13,6 +14,8 @@ import {
 } from './passkey-fields.js';
 
 export interface PasskeyRoutesOptions {
+  /** How protected routes take access tokens: Bearer, or DPoP with its proof (http/resource-access.ts). */
+  access: ResourceAccess;
   auth: Auth;
   passkeys: Passkeys;
   sessions: SessionTransport;
@@ -23,7 +26,7 @@ export interface PasskeyRoutesOptions {
 export function passkeyRoutes(options: PasskeyRoutesOptions): Hono<{ Variables: AuthVariables }> {
   const { passkeys, sessions, clientInfo } = options;
   const app = new Hono<{ Variables: AuthVariables }>();
-  const bearer = requireAuth(options.auth.verifyAccessToken);
+  const bearer = requireAuth(options.access);
 
   app.post('/register/options', bearer, async (c) => {
     await readJsonBody(c.req.raw, passkeyRegistrationStartFields);

@@ -3,10 +3,13 @@ import { Hono } from 'hono';
 import type { ClientInfoReader } from '../app.js';
 import { readJsonBody } from '../http/json-body.js';
 import { requireAuth, type AuthVariables } from '../http/require-auth.js';
+import type { ResourceAccess } from '../http/resource-access.js';
 import type { SessionTransport } from '../http/session-transport.js';
 import { twoFactorCodeFields, twoFactorDisableFields, twoFactorVerifyFields } from './two-factor-fields.js';
 
 export interface TwoFactorRoutesOptions {
+  /** How protected routes take access tokens: Bearer, or DPoP with its proof (http/resource-access.ts). */
+  access: ResourceAccess;
   auth: Auth;
   sessions: SessionTransport;
   clientInfo: ClientInfoReader;
@@ -20,7 +23,7 @@ export interface TwoFactorRoutesOptions {
 export function twoFactorRoutes(options: TwoFactorRoutesOptions): Hono<{ Variables: AuthVariables }> {
   const { auth, sessions } = options;
   const app = new Hono<{ Variables: AuthVariables }>();
-  const bearer = requireAuth(auth.verifyAccessToken);
+  const bearer = requireAuth(options.access);
 
   app.get('/', bearer, async (c) => c.json(await auth.twoFactor.status(c.var.auth)));
 

@@ -1,8 +1,11 @@
+import { DPOP_ALGS } from '@tessera/core/dpop';
 import { Hono } from 'hono';
 
 export interface WellKnownOptions {
   issuer: string;
   jwks: () => { keys: readonly object[] };
+  /** Whether sessions may be DPoP-bound (TESSERA_DPOP is not `off`): discovery then lists the proof algorithms. */
+  dpop?: boolean;
 }
 
 /**
@@ -33,6 +36,8 @@ export function wellKnownRoutes(options: WellKnownOptions): Hono {
       subject_types_supported: ['public'],
       response_types_supported: [],
       grant_types_supported: [],
+      // RFC 9449 §5.1: the algorithms a DPoP proof may be signed with (asymmetric only).
+      ...(options.dpop === false ? {} : { dpop_signing_alg_values_supported: [...DPOP_ALGS] }),
     }),
   );
   return app;

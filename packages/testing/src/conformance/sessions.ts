@@ -26,6 +26,29 @@ export function describeSessionStore(ctx: ConformanceContext): void {
       expect(await stores.sessions.findSession('no-such-session')).toBeNull();
     });
 
+    it('keeps the DPoP key thumbprint a session is bound to through rotation and revocation', async () => {
+      const stores = ctx.stores();
+      const jkt = 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs';
+      const session = makeSession(await newUserId(stores), { dpopJkt: jkt });
+      await stores.sessions.createSession(session);
+      expect(await stores.sessions.findSession(session.id)).toMatchObject({ dpopJkt: jkt });
+      const rotated = await stores.sessions.rotateSession(session.id, {
+        expectedSecretHash: session.secretHash,
+        newSecretHash: 'next-hash',
+        rotationNonce: 'nonce',
+        rotatedAt: at(MINUTE),
+        idleExpiresAt: at(DAY),
+        earlierRotations: [],
+      });
+      expect(rotated).toBe(true);
+      expect(await stores.sessions.findSession(session.id)).toMatchObject({ dpopJkt: jkt, secretHash: 'next-hash' });
+      await stores.sessions.revokeSession(session.id, at(HOUR), 'dpop_key_mismatch');
+      expect(await stores.sessions.findSession(session.id)).toMatchObject({ dpopJkt: jkt, revokedReason: 'dpop_key_mismatch' });
+      const bearer = makeSession(session.userId);
+      await stores.sessions.createSession(bearer);
+      expect(await stores.sessions.findSession(bearer.id)).toMatchObject({ dpopJkt: null });
+    });
+
     it('touches lastUsedAt and nothing else', async () => {
       const stores = ctx.stores();
       const session = makeSession(await newUserId(stores));
