@@ -24,6 +24,28 @@ export function refusal(run: () => unknown): TesseraError {
   throw new Error('expected a TesseraError');
 }
 
+/** 'ok' when the promise resolves, else the code of the TesseraError it rejects with (anything else is rethrown). */
+export async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return 'ok';
+  } catch (error) {
+    if (error instanceof TesseraError) return error.code;
+    throw error;
+  }
+}
+
+/** The same for a synchronous call. */
+export function codeOfSync(run: () => unknown): string {
+  try {
+    run();
+    return 'ok';
+  } catch (error) {
+    if (error instanceof TesseraError) return error.code;
+    throw error;
+  }
+}
+
 /** A clock tests move by hand. */
 export interface FixedClock {
   now(): number;

@@ -1,4 +1,4 @@
-import type { FixedClock } from '../../test/helpers.js';
+import { codeOf, codeOfSync, type FixedClock } from '../../test/helpers.js';
 import { describe, expect, it } from 'vitest';
 import { TesseraError } from '../errors.js';
 import { hashSecret, parseRefreshToken } from '../session/refresh-token.js';
@@ -26,25 +26,7 @@ function hashOf(token: string): string {
   return hashSecret(parseRefreshToken(token)!.secret);
 }
 
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'ok';
-  } catch (error) {
-    if (error instanceof TesseraError) return error.code;
-    throw error;
-  }
-}
 
-function codeOfSync(run: () => unknown): string {
-  try {
-    run();
-    return 'ok';
-  } catch (error) {
-    if (error instanceof TesseraError) return error.code;
-    throw error;
-  }
-}
 
 describe('refresh rotation', () => {
   it('rotates on every use: the new token works, the response carries a new access token', async () => {

@@ -2,31 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { TesseraError } from '../../errors.js';
 import type { AuthEvent } from '../events.js';
 import { createTestAuth, PASSWORD, T0 } from '../../../test/auth-harness.js';
+import { codeOf, codeOfSync as verifyCode } from '../../../test/helpers.js';
 import { createUser } from '../signup.js';
 import type { AdminActor } from './actor.js';
 
 const CLIENT = { ip: '203.0.113.9', userAgent: 'admin-console/1.0' };
 const OPERATOR: AdminActor = { kind: 'operator' };
 
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'ok';
-  } catch (error) {
-    if (error instanceof TesseraError) return error.code;
-    throw error;
-  }
-}
 
-function verifyCode(run: () => unknown): string {
-  try {
-    run();
-    return 'ok';
-  } catch (error) {
-    if (error instanceof TesseraError) return error.code;
-    throw error;
-  }
-}
 
 /** An auth core with an administrator (logged in) and a user with two sessions. */
 async function setUp(options: Parameters<typeof createTestAuth>[1] = {}) {
