@@ -1,32 +1,14 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseCommandArgs } from './command.js';
-import { COMMANDS, main } from './main.js';
-import { TEST_SECRET } from '@tessera/testing';
+import { COMMANDS } from './main.js';
+import { auditEvents, useCli } from '../test/cli-harness.js';
 
-let dataDir: string;
-let env: Record<string, string>;
-beforeEach(() => {
-  dataDir = mkdtempSync(path.join(tmpdir(), 'tessera-cli-'));
-  env = { TESSERA_DATA_DIR: dataDir, TESSERA_SECRET: TEST_SECRET };
-});
-
-async function run(argv: string[], stdin = '') {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l), env, cwd: dataDir, readStdin: async () => stdin });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
-
-/** The audit events a command wrote to standard error (JSON lines, as `tessera serve` writes them). */
-function auditEvents(stderr: string): Record<string, unknown>[] {
-  return stderr.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
-}
+const cli = useCli('tessera-cli-');
+const run = cli.run;
 
 describe('tessera CLI', () => {
   it('has --help on every command, and the contract commands', async () => {
@@ -63,13 +45,13 @@ describe('tessera CLI', () => {
     const b = await run(['secret']);
     expect(a.out).toMatch(/^[0-9a-f]{64}$/);
     expect(a.out).not.toBe(b.out);
-    env.TESSERA_SECRET = a.out;
+    cli.env.TESSERA_SECRET = a.out;
     expect((await run(['users', 'list'])).code).toBe(0);
   });
 
   it('refuses a guessable TESSERA_SECRET with one sentence that says to run "npx tessera secret"', async () => {
     for (const secret of ['secretsecretsecretsecretsecretse', 'a'.repeat(32), '0'.repeat(64)]) {
-      env.TESSERA_SECRET = secret;
+      cli.env.TESSERA_SECRET = secret;
       for (const argv of [['users', 'list'], ['serve', '--port', '0']]) {
         const result = await run(argv);
         expect(result.code).toBe(1);
@@ -80,7 +62,7 @@ describe('tessera CLI', () => {
   });
 
   it('refuses a bad configuration with the sentence that names the variable', async () => {
-    env.TESSERA_SECRET = 'short';
+    cli.env.TESSERA_SECRET = 'short';
     const result = await run(['users', 'list']);
     expect(result.code).toBe(1);
     expect(result.err).toMatch(/^tessera: TESSERA_SECRET/);
@@ -100,7 +82,7 @@ describe('tessera CLI', () => {
 
     // Sign a token through the same runtime the server uses, then inspect it with the CLI.
     const { loadConfig, openRuntime } = await import('@tessera/server');
-    const runtime = await openRuntime(loadConfig(env, dataDir));
+    const runtime = await openRuntime(loadConfig(cli.env, cli.dataDir));
     const { tokens } = await runtime.auth.login({ email: 'ann@example.test', password: 'a good long password' }, { userAgent: 'cli-test' });
     await runtime.close();
 
@@ -139,7 +121,7 @@ describe('tessera CLI', () => {
 
   it('keys revoke withdraws a leaked key at once: its tokens are refused, the signing key rotates first', async () => {
     const { loadConfig, openRuntime } = await import('@tessera/server');
-    const runtime = await openRuntime(loadConfig(env, dataDir));
+    const runtime = await openRuntime(loadConfig(cli.env, cli.dataDir));
     const { tokens } = await runtime.auth.signup({ email: 'bo@example.test', password: 'a good long password' }, { userAgent: 'cli-test' });
     const leaked = runtime.keys.signingKey().kid;
     await runtime.close();
@@ -172,7 +154,7 @@ describe('the built binary', () => {
     const failed = await exec(process.execPath, [bin, 'token', 'decode', 'not-a-token']).catch((error: { code: number; stderr: string }) => error);
     expect((failed as { code: number }).code).toBe(1);
     expect((failed as { stderr: string }).stderr.trim().split('\n')).toHaveLength(1);
-    const weak = await exec(process.execPath, [bin, 'serve', '--port', '0'], { env: { ...process.env, TESSERA_SECRET: 'a'.repeat(32), TESSERA_DATA_DIR: dataDir } }).catch(
+    const weak = await exec(process.execPath, [bin, 'serve', '--port', '0'], { env: { ...process.env, TESSERA_SECRET: 'a'.repeat(32), TESSERA_DATA_DIR: cli.dataDir } }).catch(
       (error: { code: number; stderr: string }) => error,
     );
     expect((weak as { code: number }).code).toBe(1);

@@ -1,28 +1,9 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { TEST_SECRET } from '@tessera/testing';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { main } from './main.js';
+import { describe, expect, it } from 'vitest';
+import { auditEvents, useCli } from '../test/cli-harness.js';
 
 const PASSWORD = 'a good long password';
-let dataDir: string;
-let env: Record<string, string>;
-beforeEach(() => {
-  dataDir = mkdtempSync(path.join(tmpdir(), 'tessera-cli-admin-'));
-  env = { TESSERA_DATA_DIR: dataDir, TESSERA_SECRET: TEST_SECRET };
-});
-
-async function run(argv: string[], stdin = '') {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l), env, cwd: dataDir, readStdin: async () => stdin });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
-
-function auditEvents(stderr: string): Record<string, unknown>[] {
-  return stderr.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
-}
+const cli = useCli('tessera-cli-admin-');
+const run = cli.run;
 
 async function create(email: string, ...roles: string[]): Promise<string> {
   const created = await run(['users', 'create', '--email', email, ...roles.flatMap((r) => ['--role', r]), '--password-stdin'], `${PASSWORD}\n`);
@@ -33,7 +14,7 @@ async function create(email: string, ...roles: string[]): Promise<string> {
 /** Logs in through the same runtime the server uses (what a browser would do against `tessera serve`). */
 async function login(email: string) {
   const { loadConfig, openRuntime } = await import('@tessera/server');
-  const runtime = await openRuntime(loadConfig(env, dataDir));
+  const runtime = await openRuntime(loadConfig(cli.env, cli.dataDir));
   try {
     return await runtime.auth.login({ email, password: PASSWORD }, { userAgent: 'cli-test' });
   } finally {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AuthEvent } from '@tessera/core/auth';
-import { serviceAvailable } from '@tessera/testing';
+import { REDIS_URL, redisAvailable } from '@tessera/testing/redis';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCookieSessions, type CookieSessions } from './cookie-session.js';
@@ -11,22 +11,7 @@ import { SECRET, startTessera, type Tessera } from '../test/tessera.js';
 // The two-process set-up: the pages call a listening Tessera server over HTTP (`transport: "body"`), and verify
 // with a guard that follows the server's Redis revocation feed.
 
-const REDIS_URL = process.env.TESSERA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const available = await serviceAvailable({
-  service: 'Redis',
-  envVar: 'TESSERA_TEST_REDIS_URL',
-  url: REDIS_URL,
-  probe: async () => {
-    const probe = new Redis(REDIS_URL, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, connectTimeout: 2_000 });
-    probe.on('error', () => {});
-    try {
-      await probe.connect();
-      await probe.ping();
-    } finally {
-      probe.disconnect();
-    }
-  },
-});
+const available = await redisAvailable();
 
 describe.skipIf(!available)('cookie sessions against a separate auth server', () => {
   // A random prefix per run: the test touches only keys it created.

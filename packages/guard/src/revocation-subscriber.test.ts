@@ -2,26 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { serviceAvailable } from '@tessera/testing';
+import { REDIS_URL, redisAvailable } from '@tessera/testing/redis';
 import { createGuard, type Guard } from './index.js';
 import { countingFetch, startTessera, type Tessera } from '../test/tessera.js';
 
-const REDIS_URL = process.env.TESSERA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const available = await serviceAvailable({
-  service: 'Redis',
-  envVar: 'TESSERA_TEST_REDIS_URL',
-  url: REDIS_URL,
-  probe: async () => {
-    const probe = new Redis(REDIS_URL, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, connectTimeout: 2_000 });
-    probe.on('error', () => {});
-    try {
-      await probe.connect();
-      await probe.ping();
-    } finally {
-      probe.disconnect();
-    }
-  },
-});
+const available = await redisAvailable();
 
 describe.skipIf(!available)('the Redis revocation feed (docs/revocation-feed.md)', () => {
   let tessera: Tessera;
