@@ -1,4 +1,4 @@
-import { AuthError, isRecord, networkError, readAuthError } from './auth-error.js';
+import { AuthError, isRecord, networkError, peekErrorCode, readAuthError } from './auth-error.js';
 import type { ResolvedOptions } from './options.js';
 import type { AuthUser } from './types.js';
 
@@ -6,6 +6,8 @@ export interface CallOptions {
   method?: string;
   json?: unknown;
   headers?: Record<string, string>;
+  /** Signs the request's DPoP proof (method, absolute URL); a request answered `use_dpop_nonce` is signed again once. */
+  proof?: ((method: string, url: string) => Promise<string | null>) | undefined;
 }
 
 /** The body of login, signup and refresh answers. */
@@ -22,19 +24,42 @@ export type AuthApi = (path: string, options?: CallOptions) => Promise<Response>
  * Calls one endpoint of the auth server. Browser mode sends credentials (the refresh cookie rides along to
  * `/auth`); native mode never relies on cookies. A request that gets no answer rejects with `network_error`.
  */
-export function createAuthApi(options: Pick<ResolvedOptions, 'baseUrl' | 'mode' | 'fetch'>): AuthApi {
+export function createAuthApi(
+  options: Pick<ResolvedOptions, 'baseUrl' | 'mode' | 'fetch'> & { observe?: (url: string, headers: Headers) => boolean },
+): AuthApi {
   return async (path, call = {}) => {
-    const headers: Record<string, string> = { accept: 'application/json', ...call.headers };
-    const init: RequestInit = { method: call.method ?? 'GET', headers, credentials: options.mode === 'browser' ? 'include' : 'omit' };
-    if (call.json !== undefined) {
-      headers['content-type'] = 'application/json';
-      init.body = JSON.stringify(call.json);
+    const url = `${options.baseUrl}${path}`;
+    const method = call.method ?? 'GET';
+    let learned = false;
+    async function send(): Promise<Response> {
+      const headers: Record<string, string> = { accept: 'application/json', ...call.headers };
+      const init: RequestInit = { method, headers, credentials: options.mode === 'browser' ? 'include' : 'omit' };
+      if (call.json !== undefined) {
+        headers['content-type'] = 'application/json';
+        init.body = JSON.stringify(call.json);
+      }
+      const proof = call.proof === undefined ? null : await call.proof(method, url);
+      if (proof !== null) headers.dpop = proof;
+      let response: Response;
+      try {
+        response = await options.fetch(url, init);
+      } catch (error) {
+        throw networkError(error);
+      }
+      learned = options.observe?.(url, response.headers) ?? false;
+      return response;
     }
-    try {
-      return await options.fetch(`${options.baseUrl}${path}`, init);
-    } catch (error) {
-      throw networkError(error);
+    const response = await send();
+    // The proof was refused for what this answer taught: the server's nonce (RFC 9449 §8, use_dpop_nonce) or its
+    // clock (an iat the device's wrong clock put out of range). One new proof carries them; no loop.
+    if (call.proof !== undefined && learned && (response.status === 400 || response.status === 401)) {
+      const code = await peekErrorCode(response);
+      if (code === 'use_dpop_nonce' || code === 'invalid_dpop_proof') {
+        await response.body?.cancel().catch(() => undefined);
+        return send();
+      }
     }
+    return response;
   };
 }
 

@@ -13,7 +13,8 @@ interface TesseraConfig extends InternalAxiosRequestConfig {
 }
 
 /**
- * Installs Tessera on an axios instance: requests to the client's `apiOrigins` get `Authorization: Bearer`;
+ * Installs Tessera on an axios instance: requests to the client's `apiOrigins` get `Authorization: Bearer` (or,
+ * for a DPoP-bound session, `Authorization: DPoP` with a proof for each request, retries included);
  * a 401 `token_expired` leads to one refresh shared by every request that failed or is waiting (and by
  * `client.fetch`), then one retry of each with the new token. A retry that fails again rejects to the caller
  * as it is. When that refresh fails, every request waiting on it rejects with the refresh's `AuthError`
@@ -31,15 +32,21 @@ export function attachTessera(instance: AxiosInstance, client: AuthClient): () =
     if (config.tesseraToken === undefined && config.headers.has('Authorization')) return config;
     const token = await authorizer.token();
     if (token === null) return config;
-    config.headers.set('Authorization', `Bearer ${token}`);
-    config.tesseraToken = token;
+    await present(config, token);
     return config;
   });
 
-  const responseId = instance.interceptors.response.use(undefined, async (error: unknown) => {
+  async function present(config: TesseraConfig, token: string): Promise<void> {
+    const headers = await authorizer.headers(token, (config.method ?? 'get').toUpperCase(), instance.getUri(config));
+    for (const [name, value] of Object.entries(headers)) config.headers.set(name, value);
+    config.tesseraToken = token;
+  }
+
+  async function onRejected(error: unknown): Promise<AxiosResponse> {
     const failed = unauthorized(error);
     if (failed === null) throw error;
     const { config, response } = failed;
+    observe(response);
     const sent = config.tesseraToken;
     if (sent === undefined) throw error;
     const code = await errorCode(response.data);
@@ -53,10 +60,27 @@ export function attachTessera(instance: AxiosInstance, client: AuthClient): () =
     if (recovery.outcome === 'refresh_failed') throw recovery.error;
     if (recovery.outcome === 'give_up' || isStream(config.data)) throw error;
     config.tesseraRetried = true;
-    config.tesseraToken = recovery.token;
-    config.headers.set('Authorization', `Bearer ${recovery.token}`);
+    // A fresh proof too: the server accepts each one once.
+    await present(config, recovery.token);
     return instance.request(config);
-  });
+  }
+
+  /** The server's DPoP nonce and clock, for the proofs that follow. */
+  function observe(response: AxiosResponse): void {
+    const config = response.config as TesseraConfig | undefined;
+    if (config?.tesseraToken === undefined) return;
+    const headers = response.headers as { get?: (name: string) => unknown } | undefined;
+    const get = (name: string): string | null => {
+      const value = typeof headers?.get === 'function' ? headers.get(name) : undefined;
+      return typeof value === 'string' ? value : null;
+    };
+    authorizer.observe(instance.getUri(config), { get });
+  }
+
+  const responseId = instance.interceptors.response.use((response: AxiosResponse) => {
+    observe(response);
+    return response;
+  }, onRejected);
 
   return () => {
     instance.interceptors.request.eject(requestId);

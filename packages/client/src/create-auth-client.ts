@@ -4,12 +4,14 @@ import { createAuthApi, expectOk, readTokenBody, readUser } from './auth-api.js'
 import { AuthError, endsSession, isRecord, networkError } from './auth-error.js';
 import { createAuthorizedFetch } from './authorized-fetch.js';
 import { browserCredential, nativeCredential } from './credentials.js';
+import { createProofSigner, type ProofSigner } from './dpop/proof-signer.js';
 import { registerInternals } from './internals.js';
-import { resolveOptions } from './options.js';
+import { resolveOptions, resolveUrl } from './options.js';
 import { createPendingLogout, logoutMayBeRetried } from './pending-logout.js';
 import { createRefresher } from './refresher.js';
 import { createRequestAuthorizer } from './request-authorizer.js';
 import { SessionEngine } from './session-engine.js';
+import { boundKeyOf } from './session-state.js';
 import { createTabLock } from './tab-lock.js';
 import { openTabSync } from './tab-sync.js';
 import type { AuthClient, AuthClientOptions, AuthClientEvent, AuthSession, AuthState, AuthUser } from './types.js';
@@ -20,7 +22,8 @@ import type { AuthClient, AuthClientOptions, AuthClientEvent, AuthSession, AuthS
  */
 export function createAuthClient(options: AuthClientOptions): AuthClient {
   const config = resolveOptions(options);
-  const api = createAuthApi(config);
+  const signer: ProofSigner | null = config.dpopKeys === null ? null : createProofSigner({ store: config.dpopKeys, clock: config.clock });
+  const api = createAuthApi({ ...config, observe: (url, headers) => signer?.observe(url, headers) ?? false });
   const credential = config.mode === 'browser' ? browserCredential() : nativeCredential(config.storage);
   const session = new SessionEngine({
     credential,
@@ -33,8 +36,8 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     },
   });
   const lock = createTabLock({ crossTab: config.crossTab, now: config.clock });
-  const refresher = createRefresher({ session, api, credential, lock });
-  const authorizer = createRequestAuthorizer({ session, refresher, apiOrigins: config.apiOrigins });
+  const refresher = createRefresher({ session, api, credential, lock, signer });
+  const authorizer = createRequestAuthorizer({ session, refresher, apiOrigins: config.apiOrigins, signer });
   const http = createAuthorizedFetch({ fetch: config.fetch, baseUrl: config.baseUrl, authorizer });
   const pendingLogout = createPendingLogout({ api, credential });
   const { store } = session;
@@ -58,11 +61,23 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   async function establish(path: string, fields: Record<string, unknown>): Promise<AuthUser> {
     // The new session's cookie would replace the old one, and with it the last way to end that session.
     await pendingLogout.settle();
-    const response = await api(path, { method: 'POST', json: { ...fields, ...credential.loginFields } });
+    // Every new session gets a new key (two accounts used on one device are not linked by it). It is saved only
+    // once the server bound the session to it: a failed login must not replace the key a live session needs.
+    const key = signer === null ? null : await signer.create();
+    const proof = key === null ? undefined : (method: string, url: string) => signer!.sign(key, { method, url });
+    const response = await api(path, { method: 'POST', json: { ...fields, ...credential.loginFields }, proof });
     const body = readTokenBody(await expectOk(response));
     if (body.user === null) throw new AuthError('invalid_response', response.status, 'The server answered without a user.');
+    // A server with DPoP off answers with a Bearer session: then there is nothing to keep.
+    if (key !== null && boundKeyOf(body.accessToken) === key.jkt) await signer!.keep(key);
     await session.accept(body, 'login');
     return body.user;
+  }
+
+  /** The session is over by the user's wish: its key goes too (the next session makes its own). */
+  async function endByUser(): Promise<void> {
+    await session.end('user', true);
+    await signer?.forget();
   }
 
   async function me(): Promise<AuthUser> {
@@ -101,7 +116,8 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       const token = session.currentToken()?.value ?? null;
       let failure: unknown = null;
       try {
-        await expectOk(await api('/auth/logout', await credential.logoutRequest(token)));
+        const authorization = token === null ? {} : await authorizer.headers(token, 'POST', `${config.baseUrl}/auth/logout`);
+        await expectOk(await api('/auth/logout', await credential.logoutRequest(authorization)));
       } catch (error) {
         failure = error;
       }
@@ -109,7 +125,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       // before the credential is forgotten, and sent again later.
       if (failure !== null && logoutMayBeRetried(failure)) await pendingLogout.owe();
       // Local state goes whatever the server said: the user asked to be logged out of this device.
-      await session.end('user', true);
+      await endByUser();
       // An already dead session is what logout wants. Anything else (unreachable, csrf_failed) means the
       // server may still hold the session, which the caller must hear about.
       if (failure !== null && !(failure instanceof AuthError && (failure.code === 'invalid_grant' || failure.code === 'invalid_token'))) throw failure;
@@ -117,7 +133,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
 
     async logoutAll() {
       await authed('/auth/logout-all', { method: 'POST' });
-      await session.end('user', true);
+      await endByUser();
     },
 
     refresh: () => refresher.refresh(),
@@ -147,7 +163,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     async revokeSession(id) {
       await authed(`/auth/sessions/${encodeURIComponent(id)}`, { method: 'DELETE' });
       // Revoking the session this client runs on is a logout.
-      if (session.currentToken()?.sessionId === id) await session.end('user', true);
+      if (session.currentToken()?.sessionId === id) await endByUser();
     },
 
     async changePassword({ currentPassword, newPassword }) {
@@ -202,6 +218,14 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
 
     fetch: http.fetch,
     getAccessToken: () => session.currentToken()?.value ?? null,
+    getTokenType() {
+      const token = session.currentToken();
+      return token === null ? null : token.jkt === null ? 'Bearer' : 'DPoP';
+    },
+    async requestHeaders(method, url) {
+      const token = session.currentToken()?.value ?? null;
+      return token === null ? null : authorizer.headers(token, method, resolveUrl(config.baseUrl, url));
+    },
     getState: () => store.getState(),
     subscribe: (listener) => store.changes.add(listener),
 

@@ -15,7 +15,8 @@ export interface RefreshCredential {
   keep(body: TokenBody): Promise<void>;
   /** How to ask for a refresh, or null when there is nothing to refresh with. */
   refreshRequest(): Promise<CallOptions | null>;
-  logoutRequest(accessToken: string | null): Promise<CallOptions>;
+  /** `authorization`: the headers that present the access token (Bearer, or DPoP with its proof), when there is one. */
+  logoutRequest(authorization: Record<string, string>): Promise<CallOptions>;
   /** The CSRF token other tabs may need (browser), else null. */
   shareable(): string | null;
   /** Takes a CSRF token another tab shared. */
@@ -55,11 +56,10 @@ export function browserCredential(): RefreshCredential {
       const headers: Record<string, string> = token === null ? {} : { [CSRF_HEADER]: token };
       return { method: 'POST', headers };
     },
-    logoutRequest: async (accessToken) => {
+    logoutRequest: async (authorization) => {
       const token = current();
-      const headers: Record<string, string> = {};
+      const headers: Record<string, string> = { ...authorization };
       if (token !== null) headers[CSRF_HEADER] = token;
-      if (accessToken !== null) headers.authorization = `Bearer ${accessToken}`;
       return { method: 'POST', headers };
     },
     shareable: current,
@@ -101,11 +101,10 @@ export function nativeCredential(storage: TokenStorage): RefreshCredential {
       const refreshToken = await storage.get(REFRESH_TOKEN_KEY);
       return refreshToken ? { method: 'POST', json: { refreshToken } } : null;
     },
-    logoutRequest: async (accessToken) => {
+    logoutRequest: async (authorization) => {
       const refreshToken = await storage.get(REFRESH_TOKEN_KEY);
       if (refreshToken) return { method: 'POST', json: { refreshToken } };
-      const headers: Record<string, string> = accessToken === null ? {} : { authorization: `Bearer ${accessToken}` };
-      return { method: 'POST', headers };
+      return { method: 'POST', headers: { ...authorization } };
     },
     shareable: () => null,
     adopt: () => {},

@@ -1,4 +1,4 @@
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+import { decodeBase64url } from './base64url.js';
 
 /**
  * Reads the claims of a compact JWT **without verifying anything** — for display and scheduling only (the
@@ -25,25 +25,6 @@ export function tokenTimes(token: string): { exp: number | null; iat: number | n
   const claims = decodeClaims(token);
   const num = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : null);
   return { exp: num(claims?.exp), iat: num(claims?.iat), sid: typeof claims?.sid === 'string' ? claims.sid : null };
-}
-
-// Hand-written so it runs the same in browsers, Node and React Native (no atob, Buffer or TextDecoder needed).
-function decodeBase64url(text: string): number[] | null {
-  if (text.length % 4 === 1) return null;
-  const bytes: number[] = [];
-  let buffer = 0;
-  let bits = 0;
-  for (const char of text) {
-    const value = ALPHABET.indexOf(char);
-    if (value < 0) return null;
-    buffer = (buffer << 6) | value;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      bytes.push((buffer >> bits) & 0xff);
-    }
-  }
-  return bytes;
 }
 
 function utf8(bytes: number[]): string {

@@ -16,3 +16,4 @@ export type {
 } from './types.js';
 export type { TwoFactorChallenge, TwoFactorConfirmation, TwoFactorEnrollment, TwoFactorStatus } from '@tessera/wire';
 export type { AuthPasskey, PasskeyCalls, PasskeyCeremony } from './passkeys.js';
+export { indexedDbDpopKeys, memoryDpopKeys, type DpopKeyStore } from './dpop/key-store.js';

@@ -1,3 +1,4 @@
+import { indexedDbDpopKeys, type DpopKeyStore } from './dpop/key-store.js';
 import type { AuthClientOptions, TokenStorage } from './types.js';
 
 export interface ResolvedOptions {
@@ -9,6 +10,8 @@ export interface ResolvedOptions {
   refreshLeewayMs: number;
   crossTab: boolean;
   apiOrigins: ReadonlySet<string>;
+  /** Where the DPoP key lives; null: sessions stay Bearer. */
+  dpopKeys: DpopKeyStore | null;
 }
 
 /** Options are checked once, here: a bad base URL fails when the client is created, not on the first request. */
@@ -25,6 +28,10 @@ export function resolveOptions(options: AuthClientOptions): ResolvedOptions {
   const leeway = options.refreshLeewaySeconds ?? 30;
   if (!Number.isFinite(leeway) || leeway < 0) throw new TypeError('createAuthClient: refreshLeewaySeconds must be a number ≥ 0.');
   const hasChannel = typeof globalThis.BroadcastChannel === 'function';
+  const dpop = options.dpop;
+  if (dpop !== undefined && dpop !== false && (typeof dpop !== 'object' || dpop === null || typeof dpop.keys?.load !== 'function')) {
+    throw new TypeError('createAuthClient: dpop must be false or { keys } with a DpopKeyStore (memoryDpopKeys(), indexedDbDpopKeys() or your own).');
+  }
   return {
     baseUrl,
     mode,
@@ -34,7 +41,18 @@ export function resolveOptions(options: AuthClientOptions): ResolvedOptions {
     refreshLeewayMs: leeway * 1000,
     crossTab: mode === 'browser' && hasChannel && options.crossTab !== false,
     apiOrigins: new Set((options.apiOrigins ?? defaultApiOrigins(baseUrl)).map(toOrigin)),
+    dpopKeys: dpop === false ? null : dpop !== undefined ? dpop.keys : defaultDpopKeys(mode, baseUrl),
   };
+}
+
+/**
+ * Browsers bind sessions by default: the key goes to IndexedDB, which outlives a reload as the refresh cookie does.
+ * Native apps choose where their key lives (it must last as long as the stored refresh token, or the next start's
+ * refresh would look like a stolen token): no default.
+ */
+function defaultDpopKeys(mode: 'browser' | 'native', baseUrl: string): DpopKeyStore | null {
+  if (mode !== 'browser' || globalThis.indexedDB === undefined) return null;
+  return indexedDbDpopKeys(baseUrl === '' ? (pageOrigin() ?? 'default') : new URL(baseUrl).origin);
 }
 
 function defaultApiOrigins(baseUrl: string): string[] {

@@ -3,6 +3,7 @@ import { AuthError } from './auth-error.js';
 import type { TabLock } from './broadcast-lock.js';
 import type { RefreshCredential } from './credentials.js';
 import { decodeClaims } from './decode-claims.js';
+import type { ProofSigner } from './dpop/proof-signer.js';
 import type { SessionEngine } from './session-engine.js';
 
 /** How long a tab that finds another tab's "replaced" note waits for the token that tab shared. */
@@ -18,8 +19,14 @@ export interface Refresher {
   refreshAfter(stale: string | null): Promise<string>;
 }
 
-export function createRefresher(deps: { session: SessionEngine; api: AuthApi; credential: RefreshCredential; lock: TabLock }): Refresher {
-  const { session, api, credential, lock } = deps;
+export function createRefresher(deps: {
+  session: SessionEngine;
+  api: AuthApi;
+  credential: RefreshCredential;
+  lock: TabLock;
+  signer: ProofSigner | null;
+}): Refresher {
+  const { session, api, credential, lock, signer } = deps;
   let flight: Promise<string> | null = null;
 
   function refresh(): Promise<string> {
@@ -52,7 +59,11 @@ export function createRefresher(deps: { session: SessionEngine; api: AuthApi; cr
     try {
       const request = await credential.refreshRequest();
       if (request === null) throw new AuthError('invalid_grant', 401, 'There is no refresh token; log in again.');
-      const body = readTokenBody(await expectOk(await api('/auth/refresh', request)));
+      // A bound session refreshes only with a proof by its key (the saved one after a reload, when no token is here
+      // to name it); the server ignores a proof sent for a Bearer session.
+      const key = signer === null ? null : await signer.keyFor(session.currentToken()?.jkt);
+      const proof = key === null ? undefined : (method: string, url: string) => signer!.sign(key, { method, url });
+      const body = readTokenBody(await expectOk(await api('/auth/refresh', { ...request, proof })));
       if (!(await session.accept(body, 'refresh', epoch))) {
         throw new AuthError('session_changed', 0, 'The session ended or changed while it was being refreshed.');
       }

@@ -1,7 +1,9 @@
 import { AuthError } from './auth-error.js';
 import { originOf } from './options.js';
+import type { ProofSigner } from './dpop/proof-signer.js';
 import type { Refresher } from './refresher.js';
 import type { SessionEngine } from './session-engine.js';
+import { boundKeyOf } from './session-state.js';
 
 /** What a 401 leads to: a retry with `token`, nothing, or — when a refresh was needed and failed — its error. */
 export type Recovery =
@@ -22,15 +24,29 @@ export interface RequestAuthorizer {
   /** The token to send; with none yet while the state is still `unknown`, a refresh is tried first. */
   token(): Promise<string | null>;
   /**
+   * The headers that present `token` on one request (names as written on the wire): `Authorization: Bearer`, or for a DPoP-bound token
+   * `Authorization: DPoP` and a `DPoP` proof made for exactly this method and URL (a new one for every request,
+   * retries too: the server accepts each proof once).
+   */
+  headers(token: string, method: string, url: string): Promise<Record<string, string>>;
+  /** Reads what a response tells later proofs (the server's DPoP nonce and clock). */
+  observe(url: string, headers: { get(name: string): string | null }): boolean;
+  /**
    * After a 401 to a request sent with `sent`: what to do next. `token_expired` refreshes (one flight for
    * everybody) when `mayRefresh`; any other 401 to the current token means the session is gone — the client
-   * ends it and tells the other tabs.
+   * ends it and tells the other tabs. `use_dpop_nonce` retries once with the server's new nonce;
+   * `invalid_dpop_proof` leaves the session alone (the next refresh finds out whether the key still holds).
    */
   recover(sent: string | null, errorCode: string | null, mayRefresh: boolean): Promise<Recovery>;
 }
 
-export function createRequestAuthorizer(deps: { session: SessionEngine; refresher: Refresher; apiOrigins: ReadonlySet<string> }): RequestAuthorizer {
-  const { session, refresher, apiOrigins } = deps;
+export function createRequestAuthorizer(deps: {
+  session: SessionEngine;
+  refresher: Refresher;
+  apiOrigins: ReadonlySet<string>;
+  signer: ProofSigner | null;
+}): RequestAuthorizer {
+  const { session, refresher, apiOrigins, signer } = deps;
   return {
     appliesTo(url) {
       const origin = originOf(url);
@@ -48,8 +64,22 @@ export function createRequestAuthorizer(deps: { session: SessionEngine; refreshe
       }
     },
 
+    async headers(token, method, url): Promise<Record<string, string>> {
+      const current = session.currentToken();
+      const jkt = current?.value === token ? current.jkt : boundKeyOf(token);
+      if (jkt === null) return { Authorization: `Bearer ${token}` };
+      const key = signer === null ? null : await signer.keyFor(jkt);
+      // Without the key the server refuses the token anyway (invalid_dpop_proof); sent as Bearer it would be too.
+      if (key === null || signer === null) return { Authorization: `DPoP ${token}` };
+      return { Authorization: `DPoP ${token}`, DPoP: await signer.sign(key, { method, url, accessToken: token }) };
+    },
+
+    observe: (url, headers) => signer?.observe(url, headers) ?? false,
+
     async recover(sent, errorCode, mayRefresh) {
       if (sent === null) return GIVE_UP;
+      if (errorCode === 'use_dpop_nonce') return mayRefresh ? { outcome: 'retry', token: sent } : GIVE_UP;
+      if (errorCode === 'invalid_dpop_proof') return GIVE_UP;
       if (errorCode === 'token_expired') {
         if (!mayRefresh) return GIVE_UP;
         // The session ended after this request left (a refused refresh, a logout, another tab's logout). A

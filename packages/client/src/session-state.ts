@@ -1,4 +1,4 @@
-import { tokenTimes } from './decode-claims.js';
+import { decodeClaims, tokenTimes } from './decode-claims.js';
 import { ListenerSet } from './emitter.js';
 import type { AuthState, AuthStatus, AuthUser } from './types.js';
 
@@ -8,6 +8,8 @@ export interface AccessToken {
   expiresAt: number | null;
   lifetimeMs: number | null;
   sessionId: string | null;
+  /** The thumbprint of the key the token is bound to (`cnf.jkt`, DPoP), or null for a Bearer token. */
+  jkt: string | null;
 }
 
 export function describeToken(value: string): AccessToken {
@@ -17,7 +19,15 @@ export function describeToken(value: string): AccessToken {
     expiresAt: exp === null ? null : exp * 1000,
     lifetimeMs: exp === null || iat === null ? null : Math.max(0, (exp - iat) * 1000),
     sessionId: sid,
+    jkt: boundKeyOf(value),
   };
+}
+
+/** The `cnf.jkt` of a token: a DPoP-bound token is sent as `Authorization: DPoP` with a proof by that key. */
+export function boundKeyOf(token: string): string | null {
+  const cnf = decodeClaims(token)?.cnf;
+  const jkt = typeof cnf === 'object' && cnf !== null ? (cnf as Record<string, unknown>).jkt : undefined;
+  return typeof jkt === 'string' && jkt !== '' ? jkt : null;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { DpopKeyStore } from './dpop/key-store.js';
 import type { PasskeyCalls } from './passkeys.js';
 import type { TwoFactorConfirmation, TwoFactorEnrollment, TwoFactorStatus, WireSession, WireUser } from '@tessera/wire';
 /** Where a native app keeps its refresh token (AsyncStorage, SecureStore, Keychain…). Sync or async. */
@@ -38,6 +39,12 @@ export interface AuthClientOptions {
   crossTab?: boolean;
   /** Origins `client.fetch` sends the access token to. Default: the origin of `baseUrl`. */
   apiOrigins?: string[];
+  /**
+   * Device-bound sessions (DPoP): where the key that signs proofs lives. Browser default: a non-extractable key in
+   * IndexedDB (`indexedDbDpopKeys`), when IndexedDB and WebCrypto are there. Native default: none (Bearer
+   * sessions); pass a store whose key lasts as long as `storage` keeps the refresh token. `false`: Bearer only.
+   */
+  dpop?: false | { keys: DpopKeyStore };
 }
 
 /** Why the client left the authenticated state; the detail of the `'logout'` event. */
@@ -95,9 +102,24 @@ export interface AuthClient {
   completePasswordReset(input: { token: string; newPassword: string }): Promise<void>;
   /** Changes the signed-in user's email (the password is required); the new address must be verified again. */
   changeEmail(input: { newEmail: string; password: string }): Promise<AuthUser>;
-  /** `fetch` that adds `Authorization: Bearer` for `apiOrigins` and refreshes once on `token_expired`. */
+  /**
+   * `fetch` that adds `Authorization: Bearer` for `apiOrigins` (for a DPoP-bound session: `Authorization: DPoP`
+   * and a proof) and refreshes once on `token_expired`.
+   */
   fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
+  /**
+   * The raw access token. A DPoP-bound token is useless alone: send it with `requestHeaders`, which adds the proof
+   * every request needs.
+   */
   getAccessToken(): string | null;
+  /** `'DPoP'` when the session is bound to this device's key, `'Bearer'` when not, null without a token. */
+  getTokenType(): 'Bearer' | 'DPoP' | null;
+  /**
+   * The headers that authorize one request with the current token, for HTTP clients other than `fetch` and axios:
+   * `{Authorization}`, plus `DPoP` (a proof for exactly this method and URL, good once) for a bound session. Null
+   * without a token. Does not refresh: call it right before sending.
+   */
+  requestHeaders(method: string, url: string): Promise<Record<string, string> | null>;
   getState(): AuthState;
   /** Fires on every change of `getState()`. */
   subscribe(listener: (state: AuthState) => void): () => void;

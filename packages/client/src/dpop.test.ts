@@ -1,0 +1,233 @@
+import { createHash } from 'node:crypto';
+import type { AuthEvent } from '@tessera/core';
+import type { RunningServer } from '@tessera/server';
+import axios from 'axios';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { attachTessera } from './axios.js';
+import { AuthError } from './auth-error.js';
+import { createAuthClient } from './create-auth-client.js';
+import { REFRESH_TOKEN_KEY } from './credentials.js';
+import { decodeClaims } from './decode-claims.js';
+import { memoryDpopKeys, type DpopKeyStore } from './dpop/key-store.js';
+import { PASSWORD, sleep, startTestServer, uniqueEmail } from '../test/helpers.js';
+import type { AuthClient, AuthClientOptions, TokenStorage } from './types.js';
+
+// Device-bound sessions (RFC 9449) from the client's side, against a real server: a native client (Node) whose
+// key lives in memory, as a Node script's or a test's would. The browser's IndexedDB key is covered by the
+// Chromium tests in e2e/browser/dpop.test.ts.
+let server: RunningServer;
+const events: AuthEvent[] = [];
+const clients: AuthClient[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer({}, { onEvent: (event) => events.push(event) });
+});
+afterAll(async () => {
+  await server.close();
+});
+afterEach(() => {
+  for (const client of clients.splice(0)) client.destroy();
+});
+
+function mapStorage(values = new Map<string, string>()): TokenStorage & { values: Map<string, string> } {
+  return {
+    values,
+    get: async (key) => values.get(key) ?? null,
+    set: async (key, value) => void values.set(key, value),
+    remove: async (key) => void values.delete(key),
+  };
+}
+
+function client(options: Partial<AuthClientOptions> & { baseUrl?: string } = {}): AuthClient {
+  const made = createAuthClient({ baseUrl: server.url, mode: 'native', crossTab: false, ...options });
+  clients.push(made);
+  return made;
+}
+
+/** RFC 7638, computed here independently of the client: what the server binds the session to. */
+async function thumbprintOf(keys: DpopKeyStore): Promise<string> {
+  const pair = await keys.load();
+  if (pair === null) throw new Error('no key saved');
+  const { crv, kty, x, y } = await crypto.subtle.exportKey('jwk', pair.publicKey);
+  return createHash('sha256').update(JSON.stringify({ crv, kty, x, y })).digest('base64url');
+}
+
+describe('a DPoP-bound session (native client, key in memory)', () => {
+  it('binds the session to a key only this client holds, and presents its tokens with proofs', async () => {
+    const keys = memoryDpopKeys();
+    const app = client({ dpop: { keys } });
+    await app.signup({ email: uniqueEmail('dpop'), password: PASSWORD });
+
+    expect(app.getTokenType()).toBe('DPoP');
+    const pair = await keys.load();
+    // The private key can sign and nothing else: no script can read it out.
+    expect(pair?.privateKey.extractable).toBe(false);
+    const token = app.getAccessToken()!;
+    expect(decodeClaims(token)?.cnf).toEqual({ jkt: await thumbprintOf(keys) });
+
+    const answer = await app.fetch('/api/number');
+    expect(answer.status).toBe(200);
+    expect((await app.me()).email).toMatch(/^dpop/);
+    // The same token without a proof, or as a bearer token, is worth nothing.
+    expect((await fetch(`${server.url}/api/number`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+    expect((await fetch(`${server.url}/api/number`, { headers: { authorization: `DPoP ${token}` } })).status).toBe(401);
+
+    // Refreshes are signed by the same key, and the new tokens stay bound to it.
+    const before = app.getAccessToken();
+    await app.refresh();
+    expect(app.getAccessToken()).not.toBe(before);
+    expect(app.getTokenType()).toBe('DPoP');
+    expect((await app.fetch('/api/number')).status).toBe(200);
+  });
+
+  it('gives other HTTP clients the headers of one request: the token and a proof for exactly that request', async () => {
+    const app = client({ dpop: { keys: memoryDpopKeys() } });
+    await app.signup({ email: uniqueEmail(), password: PASSWORD });
+    const headers = (await app.requestHeaders('GET', '/api/number'))!;
+    expect(headers.Authorization).toMatch(/^DPoP /);
+    expect((await fetch(`${server.url}/api/number`, { headers })).status).toBe(200);
+    // Good once: the server remembers the proof.
+    expect((await fetch(`${server.url}/api/number`, { headers })).status).toBe(401);
+    // And only for the request it names.
+    const other = (await app.requestHeaders('POST', '/api/number'))!;
+    expect((await fetch(`${server.url}/api/number`, { headers: other })).status).toBe(401);
+  });
+
+  it('a copied refresh token is refused anywhere the key is not, and the theft ends the session', async () => {
+    const storage = mapStorage();
+    const app = client({ storage, dpop: { keys: memoryDpopKeys() } });
+    const endings: unknown[] = [];
+    app.on('logout', (detail) => endings.push(detail));
+    const { id } = await app.signup({ email: uniqueEmail(), password: PASSWORD });
+
+    // The thief copied the stored refresh token (a backup, malware) and signs with a key of its own.
+    const thief = client({ storage: mapStorage(new Map(storage.values)), dpop: { keys: memoryDpopKeys() } });
+    await expect(thief.refresh()).rejects.toMatchObject({ code: 'invalid_grant' });
+    expect(events.some((event) => event.type === 'stolen_token_detected' && event.userId === id)).toBe(true);
+
+    // The session is revoked: the rightful app finds out at its next refresh, and says why.
+    await expect(app.refresh()).rejects.toBeInstanceOf(AuthError);
+    expect(app.getState().status).toBe('unauthenticated');
+    expect(endings).toEqual([{ reason: 'session_ended', error: 'invalid_grant' }]);
+  });
+
+  it('a copy without any key is refused too', async () => {
+    const storage = mapStorage();
+    const app = client({ storage, dpop: { keys: memoryDpopKeys() } });
+    await app.signup({ email: uniqueEmail(), password: PASSWORD });
+    const thief = client({ storage: mapStorage(new Map(storage.values)) });
+    await expect(thief.refresh()).rejects.toMatchObject({ code: 'invalid_grant' });
+    await expect(app.refresh()).rejects.toMatchObject({ code: 'invalid_grant' });
+  });
+
+  it('a failed login leaves the live session its key', async () => {
+    const keys = memoryDpopKeys();
+    const app = client({ dpop: { keys } });
+    const email = uniqueEmail();
+    await app.signup({ email, password: PASSWORD });
+    const bound = await thumbprintOf(keys);
+    await expect(app.login({ email, password: 'not the password at all' })).rejects.toMatchObject({ code: 'invalid_credentials' });
+    expect(await thumbprintOf(keys)).toBe(bound);
+    await app.refresh();
+    expect((await app.fetch('/api/number')).status).toBe(200);
+  });
+
+  it('a new session gets a new key, and logging out deletes it', async () => {
+    const keys = memoryDpopKeys();
+    const app = client({ dpop: { keys } });
+    const email = uniqueEmail();
+    await app.signup({ email, password: PASSWORD });
+    const first = await thumbprintOf(keys);
+    await app.logout();
+    expect(await keys.load()).toBeNull();
+    await app.login({ email, password: PASSWORD });
+    expect(await thumbprintOf(keys)).not.toBe(first);
+    expect(decodeClaims(app.getAccessToken()!)?.cnf).toEqual({ jkt: await thumbprintOf(keys) });
+  });
+
+  it('a restarted app signs its first refresh with the saved key', async () => {
+    const storage = mapStorage();
+    const keys = memoryDpopKeys();
+    const first = client({ storage, dpop: { keys } });
+    await first.signup({ email: uniqueEmail(), password: PASSWORD });
+    first.destroy();
+    const restarted = client({ storage, dpop: { keys } });
+    expect((await restarted.restore()).status).toBe('authenticated');
+    expect(restarted.getTokenType()).toBe('DPoP');
+    expect(storage.values.get(REFRESH_TOKEN_KEY)).toBeTruthy();
+  });
+
+  it('works from a device whose clock is ten minutes off (proofs take the server\'s time)', async () => {
+    const app = client({ dpop: { keys: memoryDpopKeys() }, clock: () => Date.now() + 10 * 60_000 });
+    await app.signup({ email: uniqueEmail(), password: PASSWORD });
+    expect(app.getTokenType()).toBe('DPoP');
+    expect((await app.fetch('/api/number')).status).toBe(200);
+    await app.refresh();
+    expect((await app.fetch('/api/number')).status).toBe(200);
+  });
+
+  it('dpop: false keeps sessions Bearer', async () => {
+    const app = client({ dpop: false });
+    await app.signup({ email: uniqueEmail(), password: PASSWORD });
+    expect(app.getTokenType()).toBe('Bearer');
+    expect(decodeClaims(app.getAccessToken()!)?.cnf).toBeUndefined();
+    expect((await app.fetch('/api/number')).status).toBe(200);
+  });
+
+  it('refuses a dpop option that is not a key store', () => {
+    expect(() => createAuthClient({ baseUrl: server.url, mode: 'native', dpop: {} as never })).toThrow(/dpop must be false or \{ keys \}/);
+  });
+});
+
+describe('a server with DPoP off', () => {
+  let plain: RunningServer;
+  beforeAll(async () => {
+    plain = await startTestServer({ TESSERA_DPOP: 'off' });
+  });
+  afterAll(async () => {
+    await plain.close();
+  });
+
+  it('answers with a Bearer session, and the client keeps no key', async () => {
+    const keys = memoryDpopKeys();
+    const app = client({ baseUrl: plain.url, dpop: { keys } });
+    await app.signup({ email: uniqueEmail(), password: PASSWORD });
+    expect(app.getTokenType()).toBe('Bearer');
+    expect(await keys.load()).toBeNull();
+    await app.refresh();
+    expect((await app.fetch('/api/number')).status).toBe(200);
+  });
+});
+
+describe('axios on a DPoP-bound session', () => {
+  let short: RunningServer;
+  beforeAll(async () => {
+    short = await startTestServer({ TESSERA_ACCESS_TTL: '1s' });
+  });
+  afterAll(async () => {
+    await short.close();
+  });
+
+  it('sends a proof with every request, and a new one with the retry after a refresh', async () => {
+    const app = client({ baseUrl: short.url, dpop: { keys: memoryDpopKeys() }, refreshLeewaySeconds: 0 });
+    await app.signup({ email: uniqueEmail(), password: PASSWORD });
+    const api = axios.create({ baseURL: short.url });
+    const proofs: string[] = [];
+    api.interceptors.request.use((config) => {
+      const proof = config.headers.get('DPoP');
+      if (typeof proof === 'string') proofs.push(proof);
+      return config;
+    });
+    attachTessera(api, app);
+    expect((await api.get('/api/number')).status).toBe(200);
+    // Let the token expire on the server (1 s, no tolerance) before the client's timer refreshes it.
+    app.destroy();
+    await sleep(2_100);
+    const answer = await api.get('/api/number');
+    expect(answer.status).toBe(200);
+    expect(app.getTokenType()).toBe('DPoP');
+    // The first call, the expired call and its retry: three requests, three different proofs.
+    expect(proofs).toHaveLength(3);
+    expect(new Set(proofs).size).toBe(3);
+  });
+});

@@ -1,0 +1,154 @@
+import { encodeBase64url } from '../base64url.js';
+import type { DpopKeyStore } from './key-store.js';
+
+/** A key pair ready to sign proofs: its RFC 7638 thumbprint and the proof header that carries its public half. */
+export interface ProofKey {
+  /** SHA-256 JWK thumbprint, base64url: what the server binds the session to (`cnf.jkt`). */
+  readonly jkt: string;
+  readonly keys: CryptoKeyPair;
+  /** The encoded JOSE header `{typ, alg, jwk}`; the same for every proof of this key. */
+  readonly header: string;
+}
+
+/** The request a proof is for. `url` may be relative to the page; query and fragment are left out (RFC 9449 §4.2). */
+export interface ProofRequest {
+  method: string;
+  url: string;
+  /** With `Authorization: DPoP`: the proof carries its hash (`ath`), tying the proof to this one token. */
+  accessToken?: string;
+}
+
+export interface ProofSigner {
+  /** A new key for a session about to start; saved only by `keep`, once the server bound a session to it. */
+  create(): Promise<ProofKey | null>;
+  /** Saves the key a new session was bound to: later proofs, in every tab and after reloads, use it. */
+  keep(key: ProofKey): Promise<void>;
+  /**
+   * The saved key. With `jkt` (the session's thumbprint): the key in memory when it is that one, else the store
+   * is read again — another tab may have started a session with a new key. Null when there is none.
+   */
+  keyFor(jkt?: string | null): Promise<ProofKey | null>;
+  sign(key: ProofKey, request: ProofRequest): Promise<string>;
+  /**
+   * Notes what a response says for later proofs: the server's `DPoP-Nonce`, and its clock (`Date`). True when
+   * either changed, so that a proof refused for its nonce or its `iat` is worth signing again.
+   */
+  observe(url: string, headers: { get(name: string): string | null }): boolean;
+  /** Deletes the saved key (a logout the user asked for): the next session gets a key of its own. */
+  forget(): Promise<void>;
+}
+
+const ALGORITHM: EcKeyGenParams = { name: 'ECDSA', namedCurve: 'P-256' };
+const SIGNATURE: EcdsaParams = { name: 'ECDSA', hash: 'SHA-256' };
+/** Below this, a difference from the server's `Date` (whole seconds) is rounding and latency, not a wrong clock. */
+const CLOCK_SKEW_IGNORED_MS = 2_000;
+
+/**
+ * Signs DPoP proofs (RFC 9449 §4) with WebCrypto: ES256 with a P-256 key the client made itself and cannot read
+ * back (non-extractable unless the store must export it). Null where WebCrypto is missing (a page served over
+ * plain HTTP, an engine without `crypto.subtle`): then sessions stay Bearer.
+ */
+export function createProofSigner(deps: { store: DpopKeyStore; clock: () => number }): ProofSigner | null {
+  const subtle = globalThis.crypto?.subtle;
+  if (subtle === undefined || typeof globalThis.crypto.getRandomValues !== 'function') return null;
+  const { store, clock } = deps;
+  let held: ProofKey | null = null;
+  const nonces = new Map<string, string>();
+  let skewMs = 0;
+  let lastAth: { token: string; ath: string } | null = null;
+
+  async function describe(keys: CryptoKeyPair): Promise<ProofKey> {
+    const { crv, x, y } = await subtle!.exportKey('jwk', keys.publicKey);
+    if (crv !== 'P-256' || typeof x !== 'string' || typeof y !== 'string') throw new TypeError('The stored DPoP key is not a P-256 key.');
+    // RFC 7638: the required members only, in lexicographic order, no spaces.
+    const thumbprintInput = `{"crv":"P-256","kty":"EC","x":"${x}","y":"${y}"}`;
+    const jkt = encodeBase64url(new Uint8Array(await subtle!.digest('SHA-256', utf8(thumbprintInput))));
+    const header = encodeBase64url(utf8(JSON.stringify({ typ: 'dpop+jwt', alg: 'ES256', jwk: { kty: 'EC', crv: 'P-256', x, y } })));
+    return { jkt, keys, header };
+  }
+
+  async function athOf(token: string): Promise<string> {
+    if (lastAth?.token === token) return lastAth.ath;
+    const ath = encodeBase64url(new Uint8Array(await subtle!.digest('SHA-256', utf8(token))));
+    lastAth = { token, ath };
+    return ath;
+  }
+
+  return {
+    async create() {
+      try {
+        // A store that cannot be used (IndexedDB refused) would lose the key at the next reload and, with it, the
+        // session: such a client asks for a Bearer session instead.
+        await store.load();
+        return await describe(await subtle.generateKey(ALGORITHM, store.extractable === true, ['sign', 'verify']));
+      } catch {
+        return null;
+      }
+    },
+
+    async keep(key) {
+      await store.save(key.keys);
+      held = key;
+    },
+
+    async keyFor(jkt) {
+      if (held !== null && (jkt === undefined || jkt === null || held.jkt === jkt)) return held;
+      const keys = await store.load().catch(() => null);
+      held = keys === null ? null : await describe(keys).catch(() => null);
+      return held;
+    },
+
+    async sign(key, request) {
+      const target = new URL(request.url, globalThis.location?.href);
+      const htu = `${target.origin}${target.pathname}`;
+      const claims: Record<string, string | number> = {
+        jti: encodeBase64url(globalThis.crypto.getRandomValues(new Uint8Array(16))),
+        htm: request.method.toUpperCase(),
+        htu,
+        iat: Math.floor((clock() + skewMs) / 1000),
+      };
+      if (request.accessToken !== undefined) claims.ath = await athOf(request.accessToken);
+      const nonce = nonces.get(target.origin);
+      if (nonce !== undefined) claims.nonce = nonce;
+      const input = `${key.header}.${encodeBase64url(utf8(JSON.stringify(claims)))}`;
+      // WebCrypto's ECDSA signature is already the JWS form (R || S, 64 bytes), not DER.
+      const signature = await subtle.sign(SIGNATURE, key.keys.privateKey, utf8(input));
+      return `${input}.${encodeBase64url(new Uint8Array(signature))}`;
+    },
+
+    observe(url, headers) {
+      const nonce = headers.get('dpop-nonce');
+      let origin: string | null = null;
+      try {
+        origin = new URL(url, globalThis.location?.href).origin;
+      } catch {
+        origin = null;
+      }
+      let changed = false;
+      // RFC 9449 §8: the nonce is per server; the one it sent last is the one to use.
+      if (origin !== null && nonce !== null && nonce !== nonces.get(origin) && /^[\x21\x23-\x5b\x5d-\x7e]{1,256}$/.test(nonce)) {
+        nonces.set(origin, nonce);
+        changed = true;
+      }
+      // A device clock minutes off would make every proof's iat look stale or from the future: proofs take the
+      // server's time instead, as its Date header tells it.
+      const date = Date.parse(headers.get('date') ?? '');
+      if (Number.isFinite(date)) {
+        const skew = date - clock();
+        const next = Math.abs(skew) > CLOCK_SKEW_IGNORED_MS ? skew : 0;
+        if (Math.abs(next - skewMs) > CLOCK_SKEW_IGNORED_MS) changed = true;
+        skewMs = next;
+      }
+      return changed;
+    },
+
+    async forget() {
+      held = null;
+      await store.remove().catch(() => undefined);
+    },
+  };
+}
+
+function utf8(text: string): Uint8Array<ArrayBuffer> {
+  return new TextEncoder().encode(text) as Uint8Array<ArrayBuffer>;
+}
