@@ -21,8 +21,10 @@ beforeAll(async () => {
     if (!existsSync(file)) throw new Error(`${path.relative(ROOT, file)} is missing: run \`npm run build\` (or \`npm test\`) first.`);
   }
   // Two-second access tokens, so a test can outlive one; a one-second grace window, so an old refresh token
-  // presented after the token expired is reuse.
-  [tessera, browser] = await Promise.all([startTessera({ TESSERA_ACCESS_TTL: '2s', TESSERA_REFRESH_GRACE: '1s' }, [ENTRY]), launchChromium()]);
+  // presented after the token expired is reuse. Bearer sessions (TESSERA_DPOP=off), as a browser without WebCrypto
+  // gets them: a copied refresh cookie then works until reuse gives it away, which is what these tests show. The
+  // same example with device-bound sessions is in dpop.test.ts.
+  [tessera, browser] = await Promise.all([startTessera({ TESSERA_ACCESS_TTL: '2s', TESSERA_REFRESH_GRACE: '1s', TESSERA_DPOP: 'off' }, [ENTRY]), launchChromium()]);
 });
 afterAll(async () => {
   await browser?.close();
