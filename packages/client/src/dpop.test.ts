@@ -157,6 +157,42 @@ describe('a DPoP-bound session (native client, key in memory)', () => {
     expect(storage.values.get(REFRESH_TOKEN_KEY)).toBeTruthy();
   });
 
+  it('a store that writes the key out (a file, a key chain) brings the bound session back after a restart', async () => {
+    // The pattern the README shows for React Native's SecureStore and for Node: the key pair as JWKs in a store
+    // that outlives the process, next to the refresh token.
+    const disk = new Map<string, string>();
+    const algorithm = { name: 'ECDSA', namedCurve: 'P-256' };
+    const fileKeys: DpopKeyStore = {
+      extractable: true,
+      async load() {
+        const text = disk.get('tessera.dpopKey');
+        if (text === undefined) return null;
+        const { privateKey, publicKey } = JSON.parse(text) as { privateKey: JsonWebKey; publicKey: JsonWebKey };
+        return {
+          privateKey: await crypto.subtle.importKey('jwk', privateKey, algorithm, false, ['sign']),
+          publicKey: await crypto.subtle.importKey('jwk', publicKey, algorithm, true, ['verify']),
+        };
+      },
+      async save({ privateKey, publicKey }) {
+        const [secret, open] = await Promise.all([crypto.subtle.exportKey('jwk', privateKey), crypto.subtle.exportKey('jwk', publicKey)]);
+        disk.set('tessera.dpopKey', JSON.stringify({ privateKey: secret, publicKey: open }));
+      },
+      async remove() {
+        disk.delete('tessera.dpopKey');
+      },
+    };
+    const storage = mapStorage();
+    const first = client({ storage, dpop: { keys: fileKeys } });
+    await first.signup({ email: uniqueEmail(), password: PASSWORD });
+    expect(first.getTokenType()).toBe('DPoP');
+    first.destroy();
+    // A new process: nothing in memory, the key and the refresh token read back from "disk".
+    const restarted = client({ storage, dpop: { keys: fileKeys } });
+    expect((await restarted.restore()).status).toBe('authenticated');
+    expect(restarted.getTokenType()).toBe('DPoP');
+    expect((await restarted.fetch('/api/number')).status).toBe(200);
+  });
+
   it('works from a device whose clock is ten minutes off (proofs take the server\'s time)', async () => {
     const app = client({ dpop: { keys: memoryDpopKeys() }, clock: () => Date.now() + 10 * 60_000 });
     await app.signup({ email: uniqueEmail(), password: PASSWORD });
