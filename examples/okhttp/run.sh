@@ -17,6 +17,6 @@ stamp="$build/tessera/okhttp/Demo.class"
 if [ ! -f "$stamp" ] || [ -n "$(find "$here/src" -name '*.java' -newer "$stamp")" ]; then
   mkdir -p "$build"
   # --release 8: the language level Android apps compile OkHttp 3 code with.
-  find "$here/src" -name '*.java' -exec javac --release 8 -Xlint:all -Xlint:-options -Werror -d "$build" -cp "$classpath" {} +
+  find "$here/src" -name '*.java' -exec javac --release 8 -encoding UTF-8 -Xlint:all -Xlint:-options -Werror -d "$build" -cp "$classpath" {} +
 fi
 exec java -cp "$build:$classpath" tessera.okhttp.Demo "$@"

@@ -28,48 +28,67 @@ import okhttp3.Response;
  *           session is still alive, log out
  *   revoked sign up, "log out everywhere" from a second login, call (refused, no refresh), let the token
  *           expire, call (one refresh, invalid_grant, signed out, no loop), call again (no refresh)
+ *   dpop    sign up bound to a device key, call, let the token expire, call (one refresh with a proof); a thief
+ *           with copies of both tokens and another key is refused everywhere, and its refresh ends the
+ *           session: the device's next refresh is refused too; a new login works
  * </pre>
+ *
+ * <p>{@code --dpop} runs locked, naive and revoked with sessions bound to a device key as well.
  */
 public final class Demo {
   private static final String USAGE =
-      "usage: Demo <locked|naive|revoked> <server-url> [--tolerance <seconds>]\n"
+      "usage: Demo <locked|naive|revoked|dpop> <server-url> [--tolerance <seconds>] [--dpop]\n"
           + "  --tolerance  the server's TESSERA_CLOCK_TOLERANCE in seconds (default 5): how long past its expiry\n"
-          + "               an access token is still accepted, so the demo knows how long to wait";
+          + "               an access token is still accepted, so the demo knows how long to wait\n"
+          + "  --dpop       bind the sessions to a device key (DPoP proofs); the dpop scenario always does";
   private static final String PASSWORD = "okhttp example passphrase";
   private static final int THREADS = 8;
 
+  private final HttpUrl baseUrl;
+  /** The plain client (no interceptors): every other client here is built from it and shares its pools. */
+  private final OkHttpClient http;
   private final AuthApi api;
   private final TokenStore store = new TokenStore();
-  private final OkHttpClient http;
   private final long toleranceMillis;
 
-  private Demo(HttpUrl baseUrl, long toleranceSeconds) {
+  private Demo(HttpUrl baseUrl, long toleranceSeconds, DpopSigner signer) {
+    this.baseUrl = baseUrl;
     this.http = new OkHttpClient.Builder()
         .connectTimeout(10, TimeUnit.SECONDS)
         .readTimeout(20, TimeUnit.SECONDS)
         .build();
-    this.api = new AuthApi(http, baseUrl);
+    this.api = new AuthApi(http, baseUrl, signer);
     this.toleranceMillis = toleranceSeconds * 1000;
   }
 
   public static void main(String[] args) throws Exception {
-    if (args.length != 2 && !(args.length == 4 && args[2].equals("--tolerance"))) exit(USAGE);
+    if (args.length < 2) exit(USAGE);
     HttpUrl baseUrl = HttpUrl.parse(args[1]);
     if (baseUrl == null) exit("not an http(s) URL: " + args[1]);
     long tolerance = 5;
-    if (args.length == 4) {
-      try {
-        tolerance = Long.parseLong(args[3]);
-      } catch (NumberFormatException e) {
-        exit("--tolerance takes a whole number of seconds");
+    boolean dpop = args[0].equals("dpop");
+    for (int i = 2; i < args.length; i++) {
+      if (args[i].equals("--dpop")) {
+        dpop = true;
+      } else if (args[i].equals("--tolerance") && i + 1 < args.length) {
+        try {
+          tolerance = Long.parseLong(args[++i]);
+        } catch (NumberFormatException e) {
+          exit("--tolerance takes a whole number of seconds");
+        }
+      } else {
+        exit(USAGE);
       }
     }
-    Demo demo = new Demo(baseUrl, tolerance);
+    // The device key: made once per install (here: per run) and never sent anywhere; only its public half
+    // travels, inside each proof.
+    Demo demo = new Demo(baseUrl, tolerance, dpop ? new DpopSigner(DpopKey.generate()) : null);
     try {
       switch (args[0]) {
         case "locked": demo.locked(); break;
         case "naive": demo.naive(); break;
         case "revoked": demo.revoked(); break;
+        case "dpop": demo.dpop(); break;
         default: exit(USAGE);
       }
     } catch (IOException e) {
@@ -102,7 +121,7 @@ public final class Demo {
     waitForExpiry(store.get());
     print(burst(client));
     // The app goes on with whatever refresh token the last thread stored: its next refresh must still work.
-    AuthApi.Answer refreshed = api.refresh(store.get().refreshToken);
+    AuthApi.Answer refreshed = api.refresh(store.get());
     if (refreshed.ok()) store.set(Tokens.fromBody(refreshed.body, System.currentTimeMillis()));
     Map<String, Object> after = call(client, "call");
     print(Json.object("step", "session_alive", "refreshStatus", refreshed.status, "refreshError", refreshed.error(), "callStatus", after.get("status")));
@@ -118,8 +137,8 @@ public final class Demo {
     String email = signup();
     Tokens issued = store.get();
     AuthApi.Answer otherDevice = api.login(email, PASSWORD);
-    Object otherAccess = otherDevice.body.get("accessToken");
-    AuthApi.Answer everywhere = api.logoutAll(otherAccess instanceof String ? (String) otherAccess : "");
+    if (!otherDevice.ok()) exit("the second login answered " + otherDevice.status + " " + otherDevice.error());
+    AuthApi.Answer everywhere = api.logoutAll(Tokens.fromBody(otherDevice.body, System.currentTimeMillis()));
     print(Json.object("step", "logout_everywhere", "loginStatus", otherDevice.status, "status", everywhere.status));
     print(call(client, "call_after_revocation"));
     waitForExpiry(issued);
@@ -129,8 +148,68 @@ public final class Demo {
     print(call(client, "call_again"));
   }
 
+  /**
+   * Device-bound session and token theft: the thief has copies of the refresh token and the access token (a
+   * backup, malware reading the app's storage) but not the key, which never leaves the device.
+   */
+  private void dpop() throws Exception {
+    DpopSigner signer = api.signer;
+    RefreshingAuthenticator authenticator = new RefreshingAuthenticator(api, store);
+    OkHttpClient client = apiClient(authenticator);
+    String email = signup();
+    print(call(client, "call"));
+    waitForExpiry(store.get());
+    Map<String, Object> afterExpiry = call(client, "call_after_expiry");
+    afterExpiry.put("tokenType", store.get().dpopBound ? "DPoP" : "Bearer");
+    print(afterExpiry);
+
+    Tokens copied = store.get();
+    DpopSigner thiefSigner = new DpopSigner(DpopKey.generate());
+    AuthApi thief = new AuthApi(http, baseUrl, thiefSigner);
+    Request numberRequest = new Request.Builder().url(api.url("/api/number")).build();
+    // The copied access token as a plain bearer token: the downgrade a bound token must not allow.
+    Request asBearer = numberRequest.newBuilder().header("Authorization", "Bearer " + copied.accessToken).build();
+    print(thiefCall(thief.client(), asBearer, "thief_call_bearer"));
+    // As DPoP, with a valid proof by the thief's own key: the key is not the one the token is bound to.
+    print(thiefCall(thief.client(), AuthInterceptor.authorize(numberRequest, copied, thiefSigner), "thief_call_dpop"));
+    AuthApi.Answer stolenRefresh = thief.refresh(copied);
+    print(Json.object("step", "thief_refresh", "status", stolenRefresh.status, "error", stolenRefresh.error()));
+
+    // The refresh with another key ended the session and its access tokens: the device's token is refused as
+    // revoked (no refresh for that), and once it has expired, the device's refresh is refused too.
+    print(call(client, "call_after_theft"));
+    waitForExpiry(copied);
+    Map<String, Object> refused = call(client, "refresh_after_theft");
+    refused.put("refreshError", authenticator.lastRefreshError);
+    print(refused);
+
+    // The user logs in again on the device (same key): a new bound session.
+    long sentAt = System.currentTimeMillis();
+    AuthApi.Answer login = api.login(email, PASSWORD);
+    if (login.ok()) store.set(Tokens.fromBody(login.body, sentAt));
+    Map<String, Object> relogin =
+        Json.object("step", "login", "status", login.status, "tokenType", login.body.get("tokenType"));
+    if (login.ok()) relogin.put("sessionId", sessionIdOf(store.get().accessToken));
+    print(relogin);
+    print(call(client, "call_after_login"));
+    print(Json.object("step", "nonces", "seen", signer.noncesSeen.get(), "retries", signer.nonceRetries.get()));
+  }
+
+  /** One request as the thief sends it: its own headers, no interceptor, no Authenticator. */
+  private static Map<String, Object> thiefCall(OkHttpClient client, Request request, String step) throws IOException {
+    try (Response response = client.newCall(request).execute()) {
+      String challenge = response.header("WWW-Authenticate");
+      Object error = AuthApi.readBody(response.body()).get("error");
+      return Json.object("step", step, "status", response.code(), "error", error,
+          "challengeScheme", challenge == null ? null : challenge.split(" ", 2)[0]);
+    }
+  }
+
   private OkHttpClient apiClient(Authenticator authenticator) {
-    return http.newBuilder().addInterceptor(new BearerInterceptor(store)).authenticator(authenticator).build();
+    return api.client().newBuilder()
+        .addInterceptor(new AuthInterceptor(store, api.signer))
+        .authenticator(authenticator)
+        .build();
   }
 
   private String signup() throws IOException {
@@ -139,7 +218,12 @@ public final class Demo {
     AuthApi.Answer answer = api.signup(email, PASSWORD);
     if (answer.status != 201) exit("signup answered " + answer.status + " " + answer.error());
     store.set(Tokens.fromBody(answer.body, sentAt));
-    print(Json.object("step", "signup", "status", answer.status, "sessionId", sessionIdOf(store.get().accessToken)));
+    String accessToken = store.get().accessToken;
+    Map<String, Object> line = Json.object("step", "signup", "status", answer.status,
+        "sessionId", sessionIdOf(accessToken), "tokenType", answer.body.get("tokenType"));
+    // The server's record of the key (cnf.jkt in the access token) against the thumbprint computed here.
+    if (api.signer != null) line.put("boundToThisKey", api.signer.key().thumbprint().equals(jktOf(accessToken)));
+    print(line);
     return email;
   }
 
@@ -206,9 +290,18 @@ public final class Demo {
 
   /** The session id (the {@code sid} claim), read without verifying: the server verifies, the app only looks. */
   private static String sessionIdOf(String accessToken) {
+    return (String) claimsOf(accessToken).get("sid");
+  }
+
+  /** The thumbprint of the key the access token is bound to ({@code cnf.jkt}), or null. */
+  private static Object jktOf(String accessToken) {
+    Object cnf = claimsOf(accessToken).get("cnf");
+    return cnf instanceof Map ? ((Map<?, ?>) cnf).get("jkt") : null;
+  }
+
+  private static Map<String, Object> claimsOf(String accessToken) {
     String[] parts = accessToken.split("\\.");
-    String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
-    return (String) Json.parseObject(payload).get("sid");
+    return Json.parseObject(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
   }
 
   private static String randomHex(int bytes) {

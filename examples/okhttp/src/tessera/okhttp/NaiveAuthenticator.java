@@ -28,10 +28,10 @@ final class NaiveAuthenticator implements Authenticator {
     Tokens tokens = store.get();
     if (tokens == null) return null;
     long sentAt = System.currentTimeMillis();
-    AuthApi.Answer answer = api.refresh(tokens.refreshToken);
+    AuthApi.Answer answer = api.refresh(tokens);
     if (!answer.ok()) return null;
     Tokens next = Tokens.fromBody(answer.body, sentAt);
     store.set(next);
-    return BearerInterceptor.withBearer(response.request(), next.accessToken);
+    return AuthInterceptor.authorize(response.request(), next, api.signer);
   }
 }

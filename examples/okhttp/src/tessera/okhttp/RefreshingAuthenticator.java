@@ -36,7 +36,7 @@ final class RefreshingAuthenticator implements Authenticator {
     if (response.priorResponse() != null) return null;
     // Only an expired token is worth a refresh; invalid_token (a revoked session, a withdrawn key) is not.
     if (!"token_expired".equals(errorCode(response))) return null;
-    String sent = BearerInterceptor.bearerOf(response.request());
+    String sent = AuthInterceptor.accessTokenOf(response.request());
     if (sent == null) return null;
 
     synchronized (refreshLock) {
@@ -44,19 +44,21 @@ final class RefreshingAuthenticator implements Authenticator {
       // Signed out meanwhile (another thread's refresh got invalid_grant, or a logout): nothing to refresh with.
       if (current == null) return null;
       // Another thread refreshed while this one waited: retry with its token, no second refresh.
-      if (!current.accessToken.equals(sent)) return BearerInterceptor.withBearer(response.request(), current.accessToken);
+      // (With DPoP, authorize() signs a new proof for the retry: the first attempt's proof has been spent.)
+      if (!current.accessToken.equals(sent)) return AuthInterceptor.authorize(response.request(), current, api.signer);
 
       long sentAt = System.currentTimeMillis();
-      AuthApi.Answer answer = api.refresh(current.refreshToken);
+      AuthApi.Answer answer = api.refresh(current);
       if (answer.ok()) {
         Tokens next = Tokens.fromBody(answer.body, sentAt);
         store.set(next);
         lastRefreshError = null;
-        return BearerInterceptor.withBearer(response.request(), next.accessToken);
+        return AuthInterceptor.authorize(response.request(), next, api.signer);
       }
       lastRefreshError = answer.error();
-      // The session is over (logged out elsewhere, expired, revoked): forget the tokens so no later call
-      // tries again, and hand the 401 to the caller, who shows the login screen.
+      // The session is over (logged out elsewhere, expired, revoked, or ended by the server because its refresh
+      // token was used without this device's key): forget the tokens so no later call tries again, and hand the
+      // 401 to the caller, who shows the login screen.
       if ("invalid_grant".equals(answer.error())) store.clear();
       // Anything else (429, 503) keeps the tokens: the next call may refresh once the server is back.
       return null;
