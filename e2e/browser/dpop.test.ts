@@ -96,6 +96,7 @@ describe('device-bound sessions in Chromium', () => {
 
     const key = await storedKey(page);
     expect(key).toMatchObject({ extractable: false, curve: 'P-256', exported: 'InvalidAccessError' });
+    expect(await page.getByTestId('session-binding').textContent()).toMatch(/^Bound to a key only this browser holds/);
 
     await navTo(page, 'Get number');
     await page.getByRole('button', { name: 'Get number' }).click();

@@ -1,11 +1,14 @@
-import { useAuth } from '@tessera/react';
+import { useAuth, useAuthClient } from '@tessera/react';
 import { longDate } from '../time.js';
 import { Link } from '../router.js';
 import { EmailStatus } from './account-mail-pages.js';
 
 export function ProfilePage() {
   const { user } = useAuth();
+  const client = useAuthClient();
   if (!user) return null;
+  // Fixed for the life of a session: bound at login, or not at all.
+  const bound = client.getTokenType() === 'DPoP';
   return (
     <section className="card">
       <h1>Hello, {user.name ?? user.email.split('@')[0]}</h1>
@@ -18,6 +21,10 @@ export function ProfilePage() {
         <dd>{longDate(user.createdAt)}</dd>
         <dt>User ID</dt>
         <dd><code>{user.id}</code></dd>
+        <dt>This session</dt>
+        <dd data-testid="session-binding">
+          {bound ? 'Bound to a key only this browser holds: a copied cookie or token is refused elsewhere' : 'A bearer session: not bound to this browser'}
+        </dd>
       </dl>
       <EmailStatus />
       <div className="actions">
