@@ -1,5 +1,5 @@
 import type { AuthEvent } from '@tessera/core';
-import { TOTP, URI } from 'otpauth';
+import { URI, type TOTP } from 'otpauth';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestApp, json, ORIGIN, PASSWORD } from '../test/harness.js';
 import { dpopTestKey, type DpopTestKey } from '../test/dpop.js';
