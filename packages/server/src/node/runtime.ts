@@ -148,7 +148,7 @@ export async function openRuntime(config: ServerConfig, options: RuntimeOptions 
       await mail.close();
       await stores.close();
     };
-    return { config, stores, keys, auth, secret, mail, verifyDpopProof, ...(dpopNonces ? { dpopNonces } : {}), close, checkStores, ...(redis ? { announceKeyRotation: redis.announceKeyRotation } : {}) };
+    return { config, stores, keys, auth, secret, mail, verifyDpopProof, dpopNonces, close, checkStores, ...(redis ? { announceKeyRotation: redis.announceKeyRotation } : {}) };
   } catch (error) {
     await stores.close();
     throw error;
