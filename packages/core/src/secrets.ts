@@ -16,6 +16,11 @@ export interface DerivedKeys {
   refresh: Buffer;
   /** AES-256-GCM key that encrypts users' TOTP secrets at rest (a database dump alone yields no second factor). */
   totpEncryption: Buffer;
+  /**
+   * MACs the server's DPoP nonces (RFC 9449 §8, `createDpopNonces`): every instance sharing the secret accepts
+   * the others' nonces with no shared state, and a nonce is no CSRF token or refresh successor.
+   */
+  dpopNonce: Buffer;
 }
 
 export const MIN_SECRET_BYTES = 32;
@@ -32,6 +37,7 @@ export function deriveKeys(secret: Uint8Array): DerivedKeys {
     keyEncryption: derive(secret, 'key-encryption'),
     refresh: derive(secret, 'refresh-successor'),
     totpEncryption: derive(secret, 'totp-secret-encryption'),
+    dpopNonce: derive(secret, 'dpop-nonce'),
   };
 }
 

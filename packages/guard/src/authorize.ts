@@ -12,8 +12,11 @@ export interface RequireAuthOptions {
   scopes?: readonly string[];
 }
 
-/** The framework-free result every adapter translates: the claims, or the status, headers and JSON body to send. */
-export type AuthOutcome = { ok: true; claims: AccessTokenClaims } | ({ ok: false } & ErrorParts);
+/**
+ * The framework-free result every adapter translates: the claims and the headers to add to the route's answer
+ * (`DPoP-Nonce`), or the status, headers and JSON body to send.
+ */
+export type AuthOutcome = { ok: true; claims: AccessTokenClaims; headers: Record<string, string> } | ({ ok: false } & ErrorParts);
 
 function names(value: unknown, option: 'roles' | 'scopes'): readonly string[] {
   if (value === undefined) return [];
@@ -34,14 +37,22 @@ export function createAuthorizer(guard: Guard, options: RequireAuthOptions = {})
   }
   const roles = names(options.roles, 'roles');
   const scopes = names(options.scopes, 'scopes');
+  // RFC 9449 §8: with `dpop.nonces`, every answer to a DPoP client carries the current nonce, refusals included,
+  // so a proof refused with use_dpop_nonce is signed again at once.
+  const nonceHeaders = (request: GuardRequest | undefined): Record<string, string> => {
+    if (request === undefined || request.dpop === undefined || request.dpop === null || request.dpop === '') return {};
+    const nonce = guard.currentDpopNonce();
+    return nonce === undefined ? {} : { 'dpop-nonce': nonce };
+  };
   return async (authorization, request) => {
     try {
       const claims = await guard.authenticate(authorization, request);
       if (roles.length > 0) requireRoles(claims, ...roles);
       if (scopes.length > 0) requireScopes(claims, ...scopes);
-      return { ok: true, claims };
+      return { ok: true, claims, headers: nonceHeaders(request) };
     } catch (error) {
-      return { ok: false, ...renderError(error, challengeContextFor(authorization, error)) };
+      const parts = renderError(error, challengeContextFor(authorization, error));
+      return { ok: false, ...parts, headers: { ...parts.headers, ...nonceHeaders(request) } };
     }
   };
 }

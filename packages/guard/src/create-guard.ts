@@ -27,6 +27,8 @@ export interface Guard {
    * the token; a DPoP-bound token also needs `request`'s proof by its key (else `invalid_token` or `invalid_dpop_proof`).
    */
   authenticate(authorization: AuthorizationHeader, request?: GuardRequest): Promise<AccessTokenClaims>;
+  /** With `dpop.nonces`: the nonce to hand a DPoP client in `DPoP-Nonce` (RFC 9449 §8); otherwise undefined. */
+  currentDpopNonce(): string | undefined;
   /** Stops the revocation feed's connection. The guard refuses to verify afterwards. */
   close(): Promise<void>;
 }
@@ -65,7 +67,7 @@ export function createGuard(options: GuardOptions): Guard {
   };
   // Core validates issuer, audience, tolerance, now and cacheSize here, before any key is read or socket opened.
   let verifySync = buildVerifier();
-  const { verifyProof, publicOrigin } = resolveDpop(options, revocation);
+  const { verifyProof, publicOrigin, nonces } = resolveDpop(options, revocation);
   const now = options.now ?? Date.now;
   const source: KeySource =
     keySource.kind === 'key'
@@ -123,6 +125,7 @@ export function createGuard(options: GuardOptions): Guard {
       // The server's rule (core's checkTokenBinding): a bound token without its key's proof is refused here too.
       return checkTokenBinding(claims, credential, { dpop: request?.dpop, method: request?.method ?? '', url: urls }, verifyProof);
     },
+    currentDpopNonce: () => nonces?.current(),
     async close() {
       closed = true;
       await feed?.close();

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { createDpopNonces } from '@tessera/core/dpop';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGuard, type Guard } from './index.js';
 import { FRAMEWORKS, type Listening } from '../test/frameworks.js';
@@ -55,7 +57,54 @@ describe.each(Object.keys(FRAMEWORKS))('DPoP-bound tokens at requireAuth on %s',
   });
 });
 
+describe.each(Object.keys(FRAMEWORKS))('server nonces (dpop.nonces) at requireAuth on %s', (framework) => {
+  let app: Listening;
+  let nonced: Guard;
+  const clock = { now: Date.now() };
+  const nonces = createDpopNonces({ secret: randomBytes(32), now: () => clock.now });
+  beforeAll(async () => {
+    nonced = createGuard({ issuer: tessera.issuer, audience: 'tessera', algorithms: ['ES256'], jwksUrl: tessera.jwksUrl, dpop: { nonces } });
+    app = await FRAMEWORKS[framework]!(nonced);
+  });
+  afterAll(async () => {
+    await app.close();
+    await nonced.close();
+  });
+
+  it('asks a proof without the nonce for it, hands it out on the refusal and on success, and refuses a stale one', async () => {
+    const url = `${app.url}/me`;
+    const asked = await fetch(url, { headers: { authorization: `DPoP ${bound}`, dpop: device.proof('GET', url, bound) } });
+    expect({ status: asked.status, body: await asked.json() }).toMatchObject({ status: 401, body: { error: 'use_dpop_nonce' } });
+    expect(asked.headers.get('www-authenticate')).toMatch(/^DPoP realm="tessera", algs="ES256 EdDSA RS256", error="use_dpop_nonce"/);
+    const nonce = asked.headers.get('dpop-nonce');
+    expect(nonce).toBe(nonces.current());
+    const answered = await fetch(url, { headers: { authorization: `DPoP ${bound}`, dpop: device.proof('GET', url, bound, { nonce: nonce! }) } });
+    expect(answered.status).toBe(200);
+    expect(answered.headers.get('dpop-nonce')).toBe(nonce);
+    // Two nonce steps (5 minutes each) later the nonce is refused (only the nonces' clock moves: the proof is fresh).
+    clock.now += 600_000;
+    const stale = await fetch(url, { headers: { authorization: `DPoP ${bound}`, dpop: device.proof('GET', url, bound, { nonce: nonce! }) } });
+    expect({ status: stale.status, body: await stale.json() }).toMatchObject({ status: 401, body: { error: 'use_dpop_nonce' } });
+    expect(stale.headers.get('dpop-nonce')).toBe(nonces.current());
+    expect(nonces.current()).not.toBe(nonce);
+    clock.now -= 600_000;
+  });
+
+  it('hands no nonce to a request without a DPoP header', async () => {
+    const response = await fetch(`${app.url}/me`, { headers: { authorization: `Bearer ${tessera.mint({})}` } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('dpop-nonce')).toBeNull();
+  });
+});
+
 describe('createGuard dpop options', () => {
+  it('refuses nonces that are not createDpopNonces\'s, naming the option', () => {
+    const base = { issuer: 'https://auth.example.test', audience: 'tessera', algorithms: ['ES256' as const], jwksUrl: 'https://auth.example.test/.well-known/jwks.json' };
+    expect(() => createGuard({ ...base, dpop: { nonces: { current: () => 'x' } as never } })).toThrow(
+      'createGuard: "dpop.nonces" must be nonces from createDpopNonces({ secret }) (@tessera/core/dpop): { current(), isValid(nonce) }.',
+    );
+  });
+
   it('refuses a publicOrigin that is not a bare origin, naming the option', () => {
     const base = { issuer: 'https://auth.example.test', audience: 'tessera', algorithms: ['ES256'] as const, jwksUrl: 'https://auth.example.test/.well-known/jwks.json' };
     expect(() => createGuard({ ...base, algorithms: [...base.algorithms], dpop: { publicOrigin: 'https://api.example.test/v1' } })).toThrow(

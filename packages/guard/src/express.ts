@@ -26,6 +26,7 @@ export function requireAuth(guard: Guard, options?: RequireAuthOptions): Request
           return;
         }
         req.auth = outcome.claims;
+        res.set(outcome.headers);
         next();
       })
       .catch(next);

@@ -24,6 +24,7 @@ export function requireAuth(guard: Guard, options?: RequireAuthOptions): preHand
     const outcome = await authorize(nodeAuthorization(request.raw), { dpop: request.headers.dpop, method: request.method, url: `${request.protocol}://${request.headers.host ?? ''}${request.url}` });
     if (!outcome.ok) return reply.code(outcome.status).headers(outcome.headers).send(outcome.body);
     request.auth = outcome.claims;
+    reply.headers(outcome.headers);
   };
 }
 

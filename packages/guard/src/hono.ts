@@ -25,5 +25,6 @@ export function requireAuth(guard: Guard, options?: RequireAuthOptions): Middlew
     if (!outcome.ok) return new Response(JSON.stringify(outcome.body), { status: outcome.status, headers: outcome.headers });
     c.set('auth', outcome.claims);
     await next();
+    for (const [name, value] of Object.entries(outcome.headers)) c.res.headers.set(name, value);
   };
 }

@@ -29,6 +29,7 @@ export function requireAuth(guard: Guard, options?: RequireAuthOptions): Middlew
     }
     ctx.state.auth = outcome.claims;
     ctx.auth = outcome.claims;
+    ctx.set(outcome.headers);
     await next();
   };
 }

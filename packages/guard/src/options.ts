@@ -2,7 +2,7 @@ import type { JsonWebKey, KeyObject } from 'node:crypto';
 import type { PublicJwk } from '@tessera/core/keys';
 import { SIGNING_ALGS, type SigningAlg } from '@tessera/core/token';
 import { DEFAULT_KEY_PREFIX } from '@tessera/wire';
-import { createDpopProofVerifier, createMemoryReplayCache, createRedisReplayCache, type DpopReplayCache, type VerifyDpopProof } from '@tessera/core/dpop';
+import { createDpopProofVerifier, createMemoryReplayCache, createRedisReplayCache, type DpopNonces, type DpopReplayCache, type VerifyDpopProof } from '@tessera/core/dpop';
 import type { Redis } from 'ioredis';
 
 /** A fixed key as the guard takes it; core's `publicJwk()` output fits as it is, so a key never needs a cast. */
@@ -68,6 +68,12 @@ export interface GuardDpopOptions {
   publicOrigin?: string;
   /** How long after its `iat` a proof is accepted, in seconds. Default 60. */
   maxAgeSeconds?: number;
+  /**
+   * Server nonces (RFC 9449 §8), e.g. `createDpopNonces({ secret })` from `@tessera/core/dpop`: every proof must
+   * then carry a current one (else `401 use_dpop_nonce`), and `requireAuth` hands the current one out in
+   * `DPoP-Nonce` on every answer to a request with a `DPoP` header. Unset: proofs need no nonce.
+   */
+  nonces?: DpopNonces;
 }
 
 export const DEFAULT_COOLDOWN_MS = 30_000;
@@ -163,9 +169,13 @@ export function rethrowAsGuardError(error: unknown): never {
 }
 
 /** The DPoP proof verifier: core's, with the replay cache in Redis when the revocation feed's Redis is there. */
-export function resolveDpop(options: GuardOptions, revocation: ResolvedRevocation | undefined): { verifyProof: VerifyDpopProof; publicOrigin: string | undefined } {
+export function resolveDpop(options: GuardOptions, revocation: ResolvedRevocation | undefined): { verifyProof: VerifyDpopProof; publicOrigin: string | undefined; nonces: DpopNonces | undefined } {
   const dpop = options.dpop ?? {};
-  if (typeof dpop !== 'object' || dpop === null) fail('"dpop" must be an object: { replayCache?, publicOrigin?, maxAgeSeconds? }.');
+  if (typeof dpop !== 'object' || dpop === null) fail('"dpop" must be an object: { replayCache?, publicOrigin?, maxAgeSeconds?, nonces? }.');
+  const { nonces } = dpop;
+  if (nonces !== undefined && (typeof nonces !== 'object' || nonces === null || typeof nonces.current !== 'function' || typeof nonces.isValid !== 'function')) {
+    fail('"dpop.nonces" must be nonces from createDpopNonces({ secret }) (@tessera/core/dpop): { current(), isValid(nonce) }.');
+  }
   let publicOrigin: string | undefined;
   if (dpop.publicOrigin !== undefined) {
     let url: URL;
@@ -180,8 +190,9 @@ export function resolveDpop(options: GuardOptions, revocation: ResolvedRevocatio
   const replayCache = dpop.replayCache ?? (revocation ? createRedisReplayCache(revocation.redis, { keyPrefix: revocation.keyPrefix }) : createMemoryReplayCache({ now: options.now }));
   try {
     return {
-      verifyProof: createDpopProofVerifier({ replayCache, now: options.now, clockToleranceSeconds: options.clockToleranceSeconds, maxAgeSeconds: dpop.maxAgeSeconds }),
+      verifyProof: createDpopProofVerifier({ replayCache, now: options.now, clockToleranceSeconds: options.clockToleranceSeconds, maxAgeSeconds: dpop.maxAgeSeconds, nonces }),
       publicOrigin,
+      nonces,
     };
   } catch (error) {
     return rethrowAsGuardError(error);

@@ -4,7 +4,8 @@ import { createHash, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 export interface DpopTestKey {
   /** The RFC 7638 thumbprint: what a bound token's `cnf.jkt` names. */
   jkt: string;
-  proof(method: string, url: string, accessToken: string, options?: { iat?: number }): string;
+  /** A proof for one request with `accessToken`; `nonce` adds the server's nonce (RFC 9449 §8). */
+  proof(method: string, url: string, accessToken: string, options?: { iat?: number; nonce?: string }): string;
 }
 
 export function dpopTestKey(): DpopTestKey {
@@ -15,7 +16,7 @@ export function dpopTestKey(): DpopTestKey {
   return {
     jkt: createHash('sha256').update(JSON.stringify(jwk)).digest('base64url'),
     proof(method, url, accessToken, options = {}) {
-      const claims = { jti: randomUUID(), htm: method, htu: url, iat: options.iat ?? Math.floor(Date.now() / 1000), ath: createHash('sha256').update(accessToken).digest('base64url') };
+      const claims = { jti: randomUUID(), htm: method, htu: url, iat: options.iat ?? Math.floor(Date.now() / 1000), ath: createHash('sha256').update(accessToken).digest('base64url'), ...(options.nonce === undefined ? {} : { nonce: options.nonce }) };
       const input = `${encode({ typ: 'dpop+jwt', alg: 'ES256', jwk })}.${encode(claims)}`;
       return `${input}.${sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
     },

@@ -1,10 +1,11 @@
 import { CSRF_HEADER } from '@tessera/wire';
 import { randomBytes } from 'node:crypto';
 import { toTesseraError } from '@tessera/core/http';
-import { createDpopProofVerifier, createMemoryReplayCache, TesseraError, type Auth, type AuthEventListener, type ClientInfo, type VerifyDpopProof } from '@tessera/core';
+import { challengeContextFor, createDpopProofVerifier, createMemoryReplayCache, TesseraError, type Auth, type AuthEventListener, type ClientInfo, type DpopNonces, type VerifyDpopProof } from '@tessera/core';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import type { ServerConfig } from './config.js';
+import { mediaTypeFor, requestErrorResponse } from './graphql/errors.js';
 import { graphqlRoutes } from './graphql/routes.js';
 import { isSecureRequest, type CookiePolicy } from './http/cookies.js';
 import { createErrorLog } from './http/error-log.js';
@@ -38,6 +39,12 @@ export interface AppOptions {
    * Default: a verifier with an in-memory replay cache, which holds for this process only.
    */
   verifyDpopProof?: VerifyDpopProof;
+  /**
+   * Server nonces (RFC 9449 §8, TESSERA_DPOP_NONCE=on: the runtime's `dpopNonces`). Every response to a request
+   * that carried a `DPoP` header then carries `DPoP-Nonce` with the current one. Give the verifier the same
+   * nonces, or clients are handed nonces nobody asks for; the default verifier takes them.
+   */
+  dpopNonces?: DpopNonces;
   /** The peer address of the connection (the Node entry passes it; a bare fetch handler has none). */
   socketAddress?: (c: Context) => string | undefined;
   /**
@@ -81,7 +88,9 @@ export function createApp(options: AppOptions): Hono {
   const allowedOrigins = new Set([new URL(config.issuer).origin, ...config.corsOrigins]);
   const cookies: CookiePolicy = { alwaysSecure: config.production, trustProxy: config.trustProxy !== null };
   const dpopMode = config.dpop ?? 'optional';
-  const access = createResourceAccess(auth, options.verifyDpopProof ?? createDpopProofVerifier({ replayCache: createMemoryReplayCache() }), config.issuer);
+  const nonces = dpopMode === 'off' ? undefined : options.dpopNonces;
+  const verifyProof = options.verifyDpopProof ?? createDpopProofVerifier({ replayCache: createMemoryReplayCache(), ...(nonces ? { nonces } : {}) });
+  const access = createResourceAccess(auth, verifyProof, config.issuer);
   // The key thumbprint of each token request's verified proof, for the session it starts or refreshes.
   const proofKeys = new WeakMap<Request, string>();
   const clientInfo: ClientInfoReader = (c) => ({
@@ -90,13 +99,19 @@ export function createApp(options: AppOptions): Hono {
     dpopJkt: proofKeys.get(c.req.raw) ?? null,
   });
   /**
-   * Signup, login and refresh with a `DPoP` header: the proof is checked (this method, this URL, fresh, never seen)
-   * before the route runs, and its key is what the session is bound to or must already be bound to. Without the
-   * header the core decides (a bearer session, or a refusal under TESSERA_DPOP=required or for a bound session).
+   * Every request that starts or refreshes a session (signup, login, the second-factor step, a passkey sign-in,
+   * refresh) with a `DPoP` header: the proof is checked (this method, this URL, fresh, never seen, the server
+   * nonce when asked for) before the route runs, and its key is what the session is bound to or must already be
+   * bound to. Without the header the core decides (a bearer session, or a refusal under TESSERA_DPOP=required or
+   * for a bound session). A refused proof never reaches the core: a refresh answered `use_dpop_nonce` is not
+   * taken for a stolen token, and a login so answered spends no challenge and counts no password.
    */
-  const proofAtTokenEndpoint: MiddlewareHandler = async (c, next) => {
+  const checkTokenEndpointProof = async (c: Context): Promise<void> => {
     const header = dpopMode === 'off' ? undefined : dpopHeaderOf(c);
     if (header !== undefined) proofKeys.set(c.req.raw, (await access.verifyProof(header, { method: c.req.method, url: access.urls(c) })).jkt);
+  };
+  const proofAtTokenEndpoint: MiddlewareHandler = async (c, next) => {
+    await checkTokenEndpointProof(c);
     await next();
   };
   const reportError = createErrorLog({ write: options.logError ?? ((text) => console.error(text)) });
@@ -106,6 +121,15 @@ export function createApp(options: AppOptions): Hono {
   const app = new Hono();
   // First, so that the time covers every other middleware too.
   if (options.observeRequest) app.use('*', httpMetrics(options.observeRequest));
+  if (nonces) {
+    // RFC 9449 §8: the nonce goes out on every answer to a DPoP client, successes and refusals alike, so a client
+    // always holds a current one and a refused proof (use_dpop_nonce) is retried at once. After the route, so
+    // that error answers get it too.
+    app.use('*', async (c, next) => {
+      await next();
+      if (c.req.raw.headers.has('dpop')) c.res.headers.set(DPOP_NONCE_HEADER, nonces.current());
+    });
+  }
   if (!options.hostSetsSecurityHeaders) {
     app.use('*', async (c, next) => {
       await next();
@@ -120,7 +144,7 @@ export function createApp(options: AppOptions): Hono {
     credentials: true,
     allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
     allowHeaders: ['Content-Type', 'Authorization', CSRF_HEADER, 'DPoP'],
-    exposeHeaders: ['WWW-Authenticate', 'Retry-After', 'X-Request-Id'],
+    exposeHeaders: ['WWW-Authenticate', 'Retry-After', 'X-Request-Id', DPOP_NONCE_HEADER],
     maxAge: 600,
   });
   const corsForListedOrigins: MiddlewareHandler = (c, next) => (listed.has(c.req.header('origin') ?? '') ? corsMiddleware(c, next) : next());
@@ -133,16 +157,28 @@ export function createApp(options: AppOptions): Hono {
 
   const sessions = createSessionTransport({ auth, cookies, allowedOrigins, clientInfo });
   const graphql = graphqlRoutes({ auth, sessions, clientInfo, access, production: config.production, logError: reportError });
-  for (const path of ['/auth/signup', '/auth/login', '/auth/refresh']) app.post(path, proofAtTokenEndpoint);
+  for (const path of ['/auth/signup', '/auth/login', '/auth/refresh', '/auth/two-factor/verify']) app.post(path, proofAtTokenEndpoint);
   // GraphQL's signUp, logIn and refresh come without an access token; with one, the proof is the token's (its
-  // `ath`), checked by the resource authorizer instead, and must not be spent here first.
-  const proofAtGraphql: MiddlewareHandler = (c, next) => (authorizationOf(c) === undefined ? proofAtTokenEndpoint(c, next) : next());
+  // `ath`), checked by the resource authorizer instead, and must not be spent here first. A refused proof is
+  // answered as GraphQL, like every other refusal on this route.
+  const proofAtGraphql: MiddlewareHandler = async (c, next) => {
+    if (authorizationOf(c) === undefined) {
+      try {
+        await checkTokenEndpointProof(c);
+      } catch (error) {
+        const [body, init] = requestErrorResponse(error, mediaTypeFor(c.req.header('accept')), nonceChallenge(error));
+        return new Response(body, init);
+      }
+    }
+    await next();
+  };
   for (const path of ['/graphql', '/auth/graphql']) app.post(path, proofAtGraphql);
   // Passkeys: with WebAuthn settings (from the configuration) and stores that keep passkeys; before /auth, so
   // that its routes do not shadow these.
   const passkeySettings = config.webauthn ? passkeySettingsFor(config.webauthn, config.issuer) : null;
   if (passkeySettings !== null && auth.context.stores.passkeys !== undefined) {
     const passkeys = createPasskeys(auth.context, passkeySettings);
+    app.post('/auth/passkeys/login', proofAtTokenEndpoint);
     app.route('/auth/passkeys', passkeyRoutes({ auth, passkeys, sessions, clientInfo, access }));
   }
   // Also under /auth: browsers send the refresh cookie (Path=/auth) only there, which the cookie transport of the
@@ -190,7 +226,7 @@ export function createApp(options: AppOptions): Hono {
   app.notFound(() => errorResponse(new TesseraError('not_found', 'There is nothing at this address.')));
   app.onError((error) => {
     const tessera = toTesseraError(error);
-    const response = errorResponse(tessera);
+    const response = errorResponse(tessera, nonceChallenge(tessera));
     if (tessera.code === 'internal_error' || tessera.code === 'unavailable') {
       // The id ties the client's report ("I got a 503 with this id") to the one log line about it.
       const requestId = randomBytes(8).toString('hex');
@@ -200,4 +236,15 @@ export function createApp(options: AppOptions): Hono {
     return response;
   });
   return app;
+}
+
+/** RFC 9449 §8: the response header that hands a DPoP client the server's current nonce. */
+const DPOP_NONCE_HEADER = 'DPoP-Nonce';
+
+/**
+ * A proof without the server's current nonce is refused with a DPoP challenge naming `use_dpop_nonce` (RFC 9449
+ * §8), wherever it was sent; protected routes add it themselves (requireAuth), token endpoints get it here.
+ */
+function nonceChallenge(error: unknown): ReturnType<typeof challengeContextFor> | undefined {
+  return error instanceof TesseraError && error.code === 'use_dpop_nonce' ? challengeContextFor(undefined, error) : undefined;
 }

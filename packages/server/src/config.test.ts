@@ -29,6 +29,7 @@ describe('configuration', () => {
       corsOrigins: [],
       rateLimit: true,
       dpop: 'optional',
+      dpopNonce: false,
       trustProxy: null,
       secret: null,
       demoNumberUrl: null,
@@ -55,6 +56,8 @@ describe('configuration', () => {
     [{ TESSERA_DEMO_NUMBER_URL: '/getnumber' }, /^TESSERA_DEMO_NUMBER_URL="\/getnumber" is not a URL/],
     [{ TESSERA_RATE_LIMIT: 'maybe' }, /TESSERA_RATE_LIMIT/],
     [{ TESSERA_DPOP: 'sometimes' }, /^TESSERA_DPOP="sometimes" must be off, optional or required\.$/],
+    [{ TESSERA_DPOP_NONCE: 'yes' }, /^TESSERA_DPOP_NONCE="yes" must be on or off\.$/],
+    [{ TESSERA_DPOP_NONCE: 'on', TESSERA_DPOP: 'off' }, /^TESSERA_DPOP_NONCE=on needs DPoP proofs, but TESSERA_DPOP=off ignores them; set TESSERA_DPOP to optional or required, or unset TESSERA_DPOP_NONCE\.$/],
     [{ TESSERA_TRUST_PROXY: 'yes' }, /TESSERA_TRUST_PROXY/],
     [{ TESSERA_ACCESS_TTL: '14d', TESSERA_REFRESH_TTL: '1h' }, /TESSERA_ACCESS_TTL must be shorter/],
   ])('refuses %o with a sentence naming the variable', (env, pattern) => {

@@ -38,6 +38,11 @@ export interface ServerConfig {
   rateLimit: boolean;
   /** TESSERA_DPOP: `off`, `optional` (bind sessions whose login carried a DPoP proof; the default) or `required`. */
   dpop: DpopMode;
+  /**
+   * TESSERA_DPOP_NONCE=on: every DPoP proof must carry a nonce the server handed out (RFC 9449 §8, `DPoP-Nonce`),
+   * derived from the server secret so that every instance sharing it accepts the others'. Off by default.
+   */
+  dpopNonce: boolean;
   trustProxy: number | null;
   production: boolean;
   /** TESSERA_LOG_LEVEL: the level of the structured (pino) log, audit events included. */
@@ -240,6 +245,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
 
   const dpopText = (read(env, 'TESSERA_DPOP') ?? 'optional').toLowerCase();
   if (!(DPOP_MODES as readonly string[]).includes(dpopText)) throw new ConfigError(`TESSERA_DPOP="${dpopText}" must be off, optional or required.`);
+  const dpopNonceText = (read(env, 'TESSERA_DPOP_NONCE') ?? 'off').toLowerCase();
+  if (dpopNonceText !== 'on' && dpopNonceText !== 'off') throw new ConfigError(`TESSERA_DPOP_NONCE="${dpopNonceText}" must be on or off.`);
+  // Nonces for proofs that are ignored would be a setting that silently does nothing.
+  if (dpopNonceText === 'on' && dpopText === 'off') throw new ConfigError('TESSERA_DPOP_NONCE=on needs DPoP proofs, but TESSERA_DPOP=off ignores them; set TESSERA_DPOP to optional or required, or unset TESSERA_DPOP_NONCE.');
 
   const logLevelText = (read(env, 'TESSERA_LOG_LEVEL') ?? 'info').toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(logLevelText)) {
@@ -300,6 +309,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     corsOrigins: (read(env, 'TESSERA_CORS_ORIGINS') ?? '').split(',').map((o) => o.trim()).filter((o) => o !== '').map((o) => origin('TESSERA_CORS_ORIGINS', o)),
     rateLimit: rateLimitText === 'on',
     dpop: dpopText as DpopMode,
+    dpopNonce: dpopNonceText === 'on',
     trustProxy: trustText === undefined ? null : Number(trustText),
     production,
     logLevel: logLevelText as LogLevel,

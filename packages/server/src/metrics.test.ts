@@ -7,6 +7,7 @@ import { demoApi } from '@tessera/demo-api';
 import { TEST_SECRET } from '@tessera/testing';
 import { ConfigError, loadConfig } from './config.js';
 import { observeStores } from './metrics/observe-stores.js';
+import { dpopTestKey } from '../test/dpop.js';
 import { scrape } from '../test/metrics.js';
 import { startServer, type RunningServer } from './node/serve.js';
 import { PASSWORD } from '../test/harness.js';
@@ -132,6 +133,30 @@ describe('metrics on a listener of their own (TESSERA_METRICS_PORT)', () => {
     expect(m.type('tessera_password_work_waited_seconds_total')).toBe('COUNTER');
     expect(m.value('process_cpu_user_seconds_total')).toBeGreaterThan(0);
     expect(m.type('nodejs_heap_size_used_bytes')).toBe('GAUGE');
+  });
+
+  it('counts a refresh token stolen from a DPoP-bound session, by what the thief sent instead of the key\'s proof', async () => {
+    const server = await start({ TESSERA_METRICS_PORT: '0' });
+    const { url } = server;
+    const device = dpopTestKey(Date.now);
+    const boundSession = async (email: string) => {
+      const signup = await post(`${url}/auth/signup`, { email, password: PASSWORD, transport: 'body' }, { dpop: device.proof('POST', `${url}/auth/signup`) });
+      const body = (await signup.json()) as { tokenType: string; refreshToken: string };
+      expect(body.tokenType).toBe('DPoP');
+      return body.refreshToken;
+    };
+    // The thief's copies: one refreshed without any proof, one with a proof by the thief's own key.
+    const withoutProof = await post(`${url}/auth/refresh`, { refreshToken: await boundSession('ann@example.test') });
+    const otherKey = await post(`${url}/auth/refresh`, { refreshToken: await boundSession('bob@example.test') }, { dpop: dpopTestKey(Date.now).proof('POST', `${url}/auth/refresh`) });
+    for (const refused of [withoutProof, otherKey]) expect({ status: refused.status, body: await refused.json() }).toMatchObject({ status: 401, body: { error: 'invalid_grant' } });
+
+    const m = await scrape(server.metricsUrl!);
+    expect(m.type('tessera_stolen_token_detections_total')).toBe('COUNTER');
+    expect(m.value('tessera_stolen_token_detections_total', { proof: 'missing' })).toBe(1);
+    expect(m.value('tessera_stolen_token_detections_total', { proof: 'other_key' })).toBe(1);
+    expect(m.value('tessera_session_revocations_total', { reason: 'stolen_token' })).toBe(2);
+    // Not counted as rotated-token reuse: a different attack with a different answer.
+    expect(m.value('tessera_refresh_reuse_detections_total')).toBe(0);
   });
 
   it('serves only GET /metrics there, and each server counts in its own registry', async () => {

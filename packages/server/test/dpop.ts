@@ -2,20 +2,25 @@
 import { createHash, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
 
 export interface DpopTestKey {
-  /** A proof for one request; `accessToken` adds its `ath`. */
-  proof(method: string, url: string, options?: { accessToken?: string; iat?: number; jti?: string }): string;
+  /** The key's RFC 7638 thumbprint: what a session bound to it stores and its access tokens carry as `cnf.jkt`. */
+  jkt: string;
+  /** A proof for one request; `accessToken` adds its `ath`, `nonce` the server's nonce (RFC 9449 §8). */
+  proof(method: string, url: string, options?: { accessToken?: string; iat?: number; jti?: string; nonce?: string }): string;
 }
 
 export function dpopTestKey(now: () => number): DpopTestKey {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const { kty, crv, x, y } = publicKey.export({ format: 'jwk' });
   return {
+    // RFC 7638: the required members in lexicographic order, no whitespace.
+    jkt: createHash('sha256').update(JSON.stringify({ crv, kty, x, y })).digest('base64url'),
     proof: (method, url, options = {}) => signProof(privateKey, { kty, crv, x, y }, {
       jti: options.jti ?? randomUUID(),
       htm: method,
       htu: url,
       iat: options.iat ?? Math.floor(now() / 1000),
       ...(options.accessToken === undefined ? {} : { ath: createHash('sha256').update(options.accessToken).digest('base64url') }),
+      ...(options.nonce === undefined ? {} : { nonce: options.nonce }),
     }),
   };
 }

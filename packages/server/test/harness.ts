@@ -20,7 +20,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: {
   const config = loadConfig({ TESSERA_DATABASE_URL: 'sqlite::memory:', TESSERA_SECRET: TEST_SECRET, TESSERA_DATA_DIR: dataDir, ...env }, dataDir);
   const runtime = await openRuntime(config, { now: clock.now });
   // Mounted as `tessera serve` mounts it: with TESSERA_DEMO on (the default outside production).
-  const app = createApp({ auth: runtime.auth, keys: runtime.keys, config, logError: options.logError ?? (() => {}), verifyDpopProof: runtime.verifyDpopProof, outbox: runtime.mail.outbox, ...(config.demo ? { demoApi: (access: ResourceAccess) => demoApi(runtime.auth, access) } : {}) });
+  const app = createApp({ auth: runtime.auth, keys: runtime.keys, config, logError: options.logError ?? (() => {}), verifyDpopProof: runtime.verifyDpopProof, dpopNonces: runtime.dpopNonces, outbox: runtime.mail.outbox, ...(config.demo ? { demoApi: (access: ResourceAccess) => demoApi(runtime.auth, access) } : {}) });
   const request = checkedRequest(app);
   return { app, runtime, clock, config, request, close: () => runtime.close() };
 }

@@ -4,7 +4,7 @@ import type { AuthContext, ClientInfo, IssuedTokens } from '../auth/context.js';
 import { emitEvent, type AuthEventDetails } from '../auth/events.js';
 import { hitLimit } from '../auth/limit-checks.js';
 import { revokeOneSession } from '../auth/revoke.js';
-import { startSession } from '../auth/start-session.js';
+import { sessionKeyFor, startSession } from '../auth/start-session.js';
 import { TesseraError } from '../errors.js';
 import { normalizeEmail } from '../input/email.js';
 import type { PasskeyStore } from '../store/passkey-types.js';
@@ -69,6 +69,9 @@ export async function finishPasskeySignIn(
 ): Promise<{ user: UserRecord; tokens: IssuedTokens }> {
   await hitLimit(ctx, 'passkey', client);
   const response = readAuthenticationResponse(input.response);
+  // Before the challenge is consumed and the counter moves: a sign-in refused for want of a proof
+  // (TESSERA_DPOP=required) leaves the ceremony as it was, and the client can answer it again with a proof.
+  sessionKeyFor(ctx, client);
   const fail = (details: Omit<Extract<AuthEventDetails, { type: 'passkey_login_failed' }>, 'type'>, error = rejected()): never => {
     emitEvent(ctx, client, { type: 'passkey_login_failed', ...details });
     throw error;

@@ -12,7 +12,7 @@ export interface Metrics {
   observeRequest(method: string, route: string, status: number, seconds: number): void;
   /** One store call by store and operation name, and whether it rejected. */
   observeStore(store: string, operation: string, seconds: number, failed: boolean): void;
-  /** The audit-event listener that counts logins, refreshes, reuse, revocations and rate limits. */
+  /** The audit-event listener that counts logins, refreshes, reuse, stolen tokens, revocations and rate limits. */
   onEvent(event: AuthEvent): void;
   /** Where the verified-token cache counts are read from at each scrape (the running auth core's verifier). */
   readCacheStatsFrom(source: () => VerifierCacheStats): void;
@@ -37,7 +37,8 @@ export function createMetrics(): Metrics {
   const refreshes = new Counter({ name: 'tessera_refreshes_total', help: 'Successful refreshes: kind="rotation" issued a new refresh token, kind="grace" answered a concurrent refresh within the grace window.', labelNames: ['kind'] as const, registers });
   const refreshFailures = new Counter({ name: 'tessera_refresh_failures_total', help: 'Refreshes refused other than for reuse, by reason (invalid_token, session_ended, account_deleted).', labelNames: ['reason'] as const, registers });
   const reuse = new Counter({ name: 'tessera_refresh_reuse_detections_total', help: 'Rotated refresh tokens presented after the grace window; each revoked its session.', registers });
-  const revocations = new Counter({ name: 'tessera_session_revocations_total', help: 'Sessions revoked, by reason (logout, logout_all, deleted, admin, password_changed, reuse).', labelNames: ['reason'] as const, registers });
+  const stolen = new Counter({ name: 'tessera_stolen_token_detections_total', help: 'Refreshes of DPoP-bound sessions without a proof by their key (proof="missing") or with another key\'s (proof="other_key"): a copied refresh token; each revoked its session.', labelNames: ['proof'] as const, registers });
+  const revocations = new Counter({ name: 'tessera_session_revocations_total', help: 'Sessions revoked, by reason (logout, logout_all, deleted, admin, password_changed, reuse, stolen_token).', labelNames: ['reason'] as const, registers });
   const rateLimited = new Counter({ name: 'tessera_rate_limited_total', help: 'Requests refused by a rate limit, by action (login, signup, refresh, password_change).', labelNames: ['action'] as const, registers });
 
   const storeDuration = new Histogram({ name: 'tessera_store_operation_duration_seconds', help: 'Time of each store call, by store and operation.', labelNames: ['store', 'operation'] as const, buckets: STORE_BUCKETS, registers });
@@ -114,6 +115,10 @@ export function createMetrics(): Metrics {
         case 'reuse_detected':
           reuse.inc();
           revocations.inc({ reason: 'reuse' });
+          return;
+        case 'stolen_token_detected':
+          stolen.inc({ proof: event.proof });
+          revocations.inc({ reason: 'stolen_token' });
           return;
         case 'logout':
           revocations.inc({ reason: 'logout' });

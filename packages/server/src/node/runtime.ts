@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { createAuth, createDpopProofVerifier, createMemoryReplayCache, createRedisReplayCache, deriveKeys, importSigningKey, KeyRing, TesseraError, type Auth, type AuthEventListener, type VerifyDpopProof } from '@tessera/core';
+import { createAuth, createDpopNonces, createDpopProofVerifier, createMemoryReplayCache, createRedisReplayCache, deriveKeys, importSigningKey, KeyRing, TesseraError, type Auth, type AuthEventListener, type DpopNonces, type VerifyDpopProof } from '@tessera/core';
 import { createSqlStores, type SqlStores } from '@tessera/store-sql';
 import { ConfigError, type ServerConfig } from '../config.js';
 import { describeDatabase, describeError } from '../describe-error.js';
@@ -23,6 +23,8 @@ export interface Runtime {
   mail: AccountMailer;
   /** Checks DPoP proofs (RFC 9449) with the runtime's clock and replay cache (Redis when configured). */
   verifyDpopProof: VerifyDpopProof;
+  /** With TESSERA_DPOP_NONCE=on: the server nonces `verifyDpopProof` requires, for the app's `DPoP-Nonce` header. */
+  dpopNonces?: DpopNonces;
   close(): Promise<void>;
   /** Asks every backing store for a round trip: which are reachable now (`/readyz`). Never rejects. */
   checkStores(): Promise<StoreStatus>;
@@ -127,10 +129,13 @@ export async function openRuntime(config: ServerConfig, options: RuntimeOptions 
         dpop: config.dpop,
       },
     });
+    // Stateless: the MAC key comes from the server secret, so instances sharing it need no store to agree.
+    const dpopNonces = config.dpopNonce ? createDpopNonces({ secret: derived.dpopNonce, now }) : undefined;
     // One replay cache for every instance on the Redis, so a proof used here cannot be replayed at another.
     const verifyDpopProof = createDpopProofVerifier({
       replayCache: redis ? createRedisReplayCache(redis.redis, { keyPrefix: config.redisPrefix }) : createMemoryReplayCache({ now }),
       clockToleranceSeconds: config.clockToleranceSeconds,
+      ...(dpopNonces ? { nonces: dpopNonces } : {}),
       now,
     });
     // No onRevoke above: the Redis store publishes each revocation itself, in the same step that records it.
@@ -143,7 +148,7 @@ export async function openRuntime(config: ServerConfig, options: RuntimeOptions 
       await mail.close();
       await stores.close();
     };
-    return { config, stores, keys, auth, secret, mail, verifyDpopProof, close, checkStores, ...(redis ? { announceKeyRotation: redis.announceKeyRotation } : {}) };
+    return { config, stores, keys, auth, secret, mail, verifyDpopProof, dpopNonces, close, checkStores, ...(redis ? { announceKeyRotation: redis.announceKeyRotation } : {}) };
   } catch (error) {
     await stores.close();
     throw error;

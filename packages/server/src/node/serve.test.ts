@@ -8,6 +8,7 @@ import { deriveKeys, parseSecret } from '@tessera/core';
 import { demoApi } from '@tessera/demo-api';
 import { loadConfig } from '../config.js';
 import { startServer, type RunningServer } from './serve.js';
+import { dpopTestKey } from '../../test/dpop.js';
 import { cookieHeader, cookieJar, PASSWORD, TEST_SECRET } from '../../test/harness.js';
 
 const running: RunningServer[] = [];
@@ -118,6 +119,24 @@ describe('the Node listener', () => {
     const response = await fetch(`${url}/api/number`, { headers: { authorization: `Bearer ${'a'.repeat(20 * 1024)}.b.c` } });
     expect(response.status).toBeGreaterThanOrEqual(400);
     expect(response.status).toBeLessThan(500);
+  });
+
+  it('with TESSERA_DPOP_NONCE=on asks a proof for the server nonce and binds the session once it carries it', async () => {
+    const { url } = await start({ TESSERA_DPOP_NONCE: 'on' });
+    const device = dpopTestKey(Date.now);
+    const signUp = (nonce?: string) => fetch(`${url}/auth/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', dpop: device.proof('POST', `${url}/auth/signup`, nonce === undefined ? {} : { nonce }) },
+      body: JSON.stringify({ email: 'ann@example.test', password: PASSWORD }),
+    });
+    const asked = await signUp();
+    expect(asked.status).toBe(401);
+    expect(((await asked.json()) as { error: string }).error).toBe('use_dpop_nonce');
+    const nonce = asked.headers.get('dpop-nonce');
+    expect(nonce).toEqual(expect.any(String));
+    const created = await signUp(nonce!);
+    expect(created.status).toBe(201);
+    expect(((await created.json()) as { tokenType: string }).tokenType).toBe('DPoP');
   });
 });
 

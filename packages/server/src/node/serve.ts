@@ -122,6 +122,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     socketAddress: (c) => (c.env as HttpBindings | undefined)?.incoming?.socket.remoteAddress,
     hostSetsSecurityHeaders: true,
     verifyDpopProof: runtime.verifyDpopProof,
+    dpopNonces: runtime.dpopNonces,
     checkStores: runtime.checkStores,
     // Failed requests: one line each with its request id (stack traces only for internal errors, rate limited).
     logError: options.log ?? ((text) => console.error(text)),

@@ -1,10 +1,8 @@
-import type { ErrorCode } from '@tessera/core';
 import { changeEmailFields, passwordResetCompleteFields, passwordResetFields, verifyEmailFields } from '../routes/auth-fields.js';
 import { fieldsToJsonSchema, type JsonSchema } from './field-schema.js';
 import type { RouteDoc } from './routes.js';
-import { BEARER } from './security.js';
+import { BEARER, BEARER_REFUSED } from './security.js';
 
-const BEARER_REFUSED = ['invalid_token', 'token_expired'] as const satisfies readonly ErrorCode[];
 const userResult: JsonSchema = {
   type: 'object', required: ['user'], additionalProperties: false,
   properties: { user: { $ref: '#/components/schemas/User' }, emailVerified: { type: 'boolean' } },

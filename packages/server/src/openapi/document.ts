@@ -78,15 +78,26 @@ function requestBody(schema: JsonSchema): JsonSchema {
   };
 }
 
+/** RFC 9449 §8, with TESSERA_DPOP_NONCE=on: on every answer to a request that carried a `DPoP` header. */
+const DPOP_NONCE: JsonSchema = {
+  description: 'With TESSERA_DPOP_NONCE=on, on every answer to a request that carried a `DPoP` header: the nonce the next proof must carry (RFC 9449 §8).',
+  schema: { type: 'string' },
+};
+
+/** A route that checks DPoP proofs (it may answer use_dpop_nonce) hands out the server nonce on every answer. */
+function takesProofs(route: RouteDoc): boolean {
+  return route.errors.includes('use_dpop_nonce');
+}
+
 function successResponse(route: RouteDoc): JsonSchema {
   const { description, schema, setsCookies } = route.success;
-  const headers = setsCookies
-    ? { 'Set-Cookie': { description: 'The refresh cookie (HttpOnly, Path=/auth) and the CSRF cookie, set or cleared.', schema: { type: 'string' } } }
-    : undefined;
+  const headers: Record<string, JsonSchema> = {};
+  if (setsCookies) headers['Set-Cookie'] = { description: 'The refresh cookie (HttpOnly, Path=/auth) and the CSRF cookie, set or cleared.', schema: { type: 'string' } };
+  if (takesProofs(route)) headers['DPoP-Nonce'] = DPOP_NONCE;
   const mediaTypes = route.graphql ? GRAPHQL_MEDIA_TYPES : ['application/json'];
   return {
     description,
-    ...(headers ? { headers } : {}),
+    ...(Object.keys(headers).length > 0 ? { headers } : {}),
     ...(schema ? { content: Object.fromEntries(mediaTypes.map((type) => [type, { schema }])) } : {}),
   };
 }
@@ -102,7 +113,13 @@ function errorResponse(route: RouteDoc, status: number, codes: readonly ErrorCod
       required: route.challenges === true,
       schema: { type: 'string', pattern: '^(Bearer|DPoP) realm="tessera"' },
     };
+  } else if (status === 401 && codes.includes('use_dpop_nonce')) {
+    headers['WWW-Authenticate'] = {
+      description: 'Only with `use_dpop_nonce`: `DPoP realm="tessera", algs="…", error="use_dpop_nonce", …` (RFC 9449 §8).',
+      schema: { type: 'string', pattern: '^DPoP realm="tessera"' },
+    };
   }
+  if (takesProofs(route)) headers['DPoP-Nonce'] = DPOP_NONCE;
   if (codes.includes('rate_limited')) headers['Retry-After'] = { description: 'Seconds until a retry may succeed.', required: true, schema: { type: 'integer', minimum: 1 } };
   if (codes.includes('internal_error') || codes.includes('unavailable')) {
     headers['X-Request-Id'] = { description: 'The id of the server log line about this failure.', schema: { type: 'string' } };

@@ -77,14 +77,23 @@ describe('GET /openapi.json', () => {
 
   it('states the contract per route: statuses, codes, challenges and Retry-After', () => {
     const op = (method: string, path: string) => document.paths[path]![method]!;
-    expect(codesOf(op('post', '/auth/login'), 401)).toEqual(['invalid_credentials', 'two_factor_required', 'invalid_dpop_proof']);
+    expect(codesOf(op('post', '/auth/login'), 401)).toEqual(['invalid_credentials', 'two_factor_required', 'invalid_dpop_proof', 'use_dpop_nonce']);
     expect(codesOf(op('post', '/auth/signup'), 409)).toEqual(['email_taken']);
-    expect(codesOf(op('post', '/auth/refresh'), 401)).toEqual(['invalid_grant', 'invalid_dpop_proof']);
+    expect(codesOf(op('post', '/auth/refresh'), 401)).toEqual(['invalid_grant', 'invalid_dpop_proof', 'use_dpop_nonce']);
+    // Every way into a session checks a proof that comes along: the second-factor step and a passkey sign-in too.
+    expect(codesOf(op('post', '/auth/two-factor/verify'), 401)).toEqual(['invalid_challenge', 'invalid_two_factor_code', 'invalid_dpop_proof', 'use_dpop_nonce']);
+    expect(codesOf(op('post', '/auth/passkeys/login'), 401)).toEqual(['invalid_dpop_proof', 'use_dpop_nonce']);
+    // Documented, not required: they come only with TESSERA_DPOP_NONCE=on and a DPoP header.
+    const refreshRefused = op('post', '/auth/refresh').responses['401']!.headers!;
+    expect([refreshRefused['WWW-Authenticate']?.required, refreshRefused['DPoP-Nonce']?.required]).toEqual([undefined, undefined]);
+    expect(Object.keys(refreshRefused).sort()).toEqual(['DPoP-Nonce', 'WWW-Authenticate']);
+    expect(op('post', '/auth/login').responses['200']!.headers).toHaveProperty('DPoP-Nonce');
+    expect(op('get', '/healthz').responses['200']!.headers).toBeUndefined();
     expect(codesOf(op('post', '/auth/refresh'), 403)).toEqual(['csrf_failed']);
     expect(codesOf(op('delete', '/auth/sessions/{id}'), 404)).toEqual(['not_found']);
     expect(codesOf(op('get', '/readyz'), 503)).toEqual(['unavailable']);
     expect(codesOf(op('post', '/auth/login'), 415)).toEqual(['unsupported_media_type']);
-    expect(codesOf(op('get', '/auth/me'), 401)).toEqual(['invalid_token', 'token_expired', 'invalid_dpop_proof']);
+    expect(codesOf(op('get', '/auth/me'), 401)).toEqual(['invalid_token', 'token_expired', 'invalid_dpop_proof', 'use_dpop_nonce']);
     expect(op('get', '/auth/me').responses['401']!.headers!['WWW-Authenticate']!.required).toBe(true);
     expect(op('post', '/auth/login').responses['429']!.headers!['Retry-After']!.required).toBe(true);
     expect(Object.keys(op('post', '/auth/signup').responses)).toEqual(['201', '400', '401', '409', '415', '429', '500', '503']);

@@ -1,4 +1,3 @@
-import type { ErrorCode } from '@tessera/core';
 import {
   passkeyRegistrationFinishFields,
   passkeyRegistrationStartFields,
@@ -6,10 +5,9 @@ import {
   passkeySignInStartFields,
 } from '../routes/passkey-fields.js';
 import { fieldsToJsonSchema, type JsonSchema } from './field-schema.js';
-import { BEARER } from './security.js';
+import { BEARER, BEARER_REFUSED, PROOF_REFUSED } from './security.js';
 import type { RouteDoc } from './routes.js';
 
-const BEARER_REFUSED = ['invalid_token', 'token_expired'] as const satisfies readonly ErrorCode[];
 const dateTime: JsonSchema = { type: 'string', format: 'date-time' };
 
 const passkey: JsonSchema = {
@@ -85,6 +83,6 @@ export const PASSKEY_ROUTES: readonly RouteDoc[] = [
     description: 'The same answer and `transport` rule as `POST /auth/login`. Every failed check is 400 passkey_rejected; a disabled account is 403 account_disabled.',
     body: fieldsToJsonSchema(passkeySignInFinishFields),
     success: { status: 200, description: 'A new session.', schema: { $ref: '#/components/schemas/SessionTokens' }, setsCookies: true },
-    errors: ['invalid_request', 'passkey_rejected', 'account_disabled', 'rate_limited', 'unavailable'],
+    errors: ['invalid_request', 'passkey_rejected', ...PROOF_REFUSED, 'account_disabled', 'rate_limited', 'unavailable'],
   },
 ];

@@ -5,7 +5,7 @@ import { credentialFields, passwordFields, refreshFields, signupFields } from '.
 import { twoFactorCodeFields, twoFactorDisableFields, twoFactorVerifyFields } from '../routes/two-factor-fields.js';
 import { fieldsToJsonSchema, type JsonSchema } from './field-schema.js';
 import { ACCOUNT_MAIL_ROUTES } from './account-mail-routes.js';
-import { BEARER, COOKIE_WITH_CSRF, NONE, type SecurityRequirement } from './security.js';
+import { BEARER, BEARER_REFUSED, COOKIE_WITH_CSRF, NONE, PROOF_REFUSED, type SecurityRequirement } from './security.js';
 import { PASSKEY_ROUTES } from './passkey-routes.js';
 
 /** One route of the HTTP API as the OpenAPI document describes it. */
@@ -33,7 +33,6 @@ export interface RouteDoc {
 }
 
 const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
-const BEARER_REFUSED = ['invalid_token', 'token_expired', 'invalid_dpop_proof'] as const satisfies readonly ErrorCode[];
 
 /** The admin API: Bearer with the `admin` role (403 insufficient_scope, with its challenge, without it); rate limited. */
 const ADMIN_ERRORS = ['invalid_request', ...BEARER_REFUSED, 'insufficient_scope', 'not_found', 'rate_limited', 'unavailable'] as const satisfies readonly ErrorCode[];
@@ -72,7 +71,7 @@ export const ROUTES: readonly RouteDoc[] = [
     description: 'With `transport: "body"` (native apps) the refresh token comes back in the body and no cookie is set; otherwise it is set as the refresh cookie.',
     body: fieldsToJsonSchema(signupFields),
     success: { status: 201, description: 'The account and its first session.', schema: ref('SessionTokens'), setsCookies: true },
-    errors: ['invalid_request', 'invalid_dpop_proof', 'email_taken', 'rate_limited', 'unavailable'],
+    errors: ['invalid_request', ...PROOF_REFUSED, 'email_taken', 'rate_limited', 'unavailable'],
   },
   {
     method: 'post', path: '/auth/login', operationId: 'login', tag: 'auth',
@@ -80,7 +79,7 @@ export const ROUTES: readonly RouteDoc[] = [
     description: 'The same answer for an unknown email and a wrong password (401 invalid_credentials); the right password of a disabled account is 403 account_disabled. Same `transport` rule as signup. The right password of an account with two-factor authentication answers 401 two_factor_required with a `twoFactor` challenge instead of tokens.',
     body: fieldsToJsonSchema(credentialFields),
     success: { status: 200, description: 'A new session.', schema: ref('SessionTokens'), setsCookies: true },
-    errors: ['invalid_request', 'invalid_credentials', 'two_factor_required', 'invalid_dpop_proof', 'account_disabled', 'email_unverified', 'rate_limited', 'unavailable'],
+    errors: ['invalid_request', 'invalid_credentials', 'two_factor_required', ...PROOF_REFUSED, 'account_disabled', 'email_unverified', 'rate_limited', 'unavailable'],
   },
   {
     method: 'post', path: '/auth/refresh', operationId: 'refresh', tag: 'auth',
@@ -89,7 +88,7 @@ export const ROUTES: readonly RouteDoc[] = [
     security: [COOKIE_WITH_CSRF, NONE],
     body: fieldsToJsonSchema(refreshFields),
     success: { status: 200, description: 'A fresh access token and the rotated refresh token.', schema: ref('RefreshedTokens'), setsCookies: true },
-    errors: ['invalid_request', 'invalid_grant', 'invalid_dpop_proof', 'csrf_failed', 'rate_limited', 'unavailable'],
+    errors: ['invalid_request', 'invalid_grant', ...PROOF_REFUSED, 'csrf_failed', 'rate_limited', 'unavailable'],
   },
   {
     method: 'post', path: '/auth/logout', operationId: 'logout', tag: 'auth',
@@ -184,7 +183,7 @@ export const ROUTES: readonly RouteDoc[] = [
     description: 'Issues the session exactly as login does, with the same `transport` rule. A wrong code keeps the challenge usable and counts against the account lockout; an unknown, used or expired challenge is 401 invalid_challenge.',
     body: fieldsToJsonSchema(twoFactorVerifyFields),
     success: { status: 200, description: 'A new session.', schema: ref('SessionTokens'), setsCookies: true },
-    errors: ['invalid_request', 'invalid_challenge', 'invalid_two_factor_code', 'account_disabled', 'rate_limited', 'unavailable'],
+    errors: ['invalid_request', 'invalid_challenge', 'invalid_two_factor_code', ...PROOF_REFUSED, 'account_disabled', 'rate_limited', 'unavailable'],
   },
   {
     method: 'get', path: '/admin/users', operationId: 'adminSearchUsers', tag: 'admin',

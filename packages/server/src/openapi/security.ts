@@ -1,3 +1,4 @@
+import type { ErrorCode } from '@tessera/core';
 import { CSRF_COOKIE, REFRESH_COOKIE, REFRESH_COOKIE_PATH } from '../http/cookies.js';
 
 import { CSRF_HEADER } from '@tessera/wire';
@@ -27,6 +28,11 @@ export const securitySchemes = {
     description: `The session's \`csrfToken\` (also readable by same-site scripts as the \`${CSRF_COOKIE}\` cookie). Required with the refresh cookie; the request's Origin, when present, must be allowed, or the answer is 403 csrf_failed.`,
   },
 } as const;
+
+/** A refused DPoP proof (RFC 9449): anywhere a proof is checked, with TESSERA_DPOP_NONCE=on also for want of the server nonce. */
+export const PROOF_REFUSED = ['invalid_dpop_proof', 'use_dpop_nonce'] as const satisfies readonly ErrorCode[];
+/** Every refusal of an access token: Bearer, or DPoP-bound with its proof. */
+export const BEARER_REFUSED = ['invalid_token', 'token_expired', ...PROOF_REFUSED] as const satisfies readonly ErrorCode[];
 
 /** Only the access token. */
 export const BEARER: SecurityRequirement[] = [{ bearer: [] }];

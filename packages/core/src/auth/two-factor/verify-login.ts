@@ -5,7 +5,7 @@ import type { AuthContext, ClientInfo, IssuedTokens } from '../context.js';
 import { emitEvent } from '../events.js';
 import { startPasswordAttempt } from '../limit-checks.js';
 import { revokeOneSession } from '../revoke.js';
-import { startSession } from '../start-session.js';
+import { sessionKeyFor, startSession } from '../start-session.js';
 import { secondFactorMethod, spendSecondFactor, type SecondFactorInput } from './code-check.js';
 
 export interface VerifyLoginInput extends SecondFactorInput {
@@ -21,6 +21,9 @@ export interface VerifyLoginInput extends SecondFactorInput {
  */
 export async function verifyTwoFactorLogin(ctx: AuthContext, input: VerifyLoginInput, client: ClientInfo): Promise<{ user: UserRecord; tokens: IssuedTokens }> {
   const method = secondFactorMethod(input);
+  // Before the challenge is looked at: a request refused for want of a proof (TESSERA_DPOP=required) neither
+  // spends the challenge nor counts a code, so the client can send it again with a proof.
+  sessionKeyFor(ctx, client);
   const idHash = challengeHash(input.challenge);
   const challenge = idHash === null ? null : await ctx.stores.twoFactor.findTwoFactorChallenge(idHash);
   // An expired challenge is refused even before housekeeping deletes it: the password check it stands for is stale.
