@@ -57,6 +57,25 @@ describe('a demo served from another origin', () => {
     await context.close();
   });
 
+  test('a device whose clock is ten minutes fast still gets a bound session: its proofs take the server\'s Date', async () => {
+    const account = await createAccount(tessera.url);
+    const context = await browser.newContext({ viewport: DESKTOP });
+    const calls: string[] = [];
+    context.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/api/number') calls.push(request.headers().authorization ?? '');
+    });
+    const page = await context.newPage();
+    await page.clock.install({ time: Date.now() + 10 * 60_000 });
+    await fillLogin(page, allowed.url, account);
+    await page.getByTestId('profile-email').waitFor();
+    expect(await page.getByTestId('session-binding').textContent()).toMatch(/^Bound to a key/);
+    await navTo(page, 'Get number');
+    await page.getByRole('button', { name: 'Get number' }).click();
+    await expect.poll(() => page.getByTestId('number-count').textContent()).toBe('1 number received');
+    expect(calls.at(-1)).toMatch(/^DPoP /);
+    await context.close();
+  });
+
   test('is refused when its origin is not listed: a visible error, and no CORS headers', async () => {
     const account = await createAccount(tessera.url);
     const context = await browser.newContext({ viewport: DESKTOP });

@@ -235,6 +235,40 @@ describe('a server with DPoP off', () => {
   });
 });
 
+describe('a server that asks for nonces (TESSERA_DPOP_NONCE=on)', () => {
+  let strict: RunningServer;
+  const sent: string[] = [];
+  beforeAll(async () => {
+    strict = await startTestServer({ TESSERA_DPOP_NONCE: 'on' });
+  });
+  afterAll(async () => {
+    await strict.close();
+  });
+
+  it('signs again with the server\'s nonce when asked, then includes it from the start', async () => {
+    const answers: string[] = [];
+    const recording: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      const headers = new Headers(init?.headers);
+      if (headers.has('dpop')) sent.push(headers.get('dpop')!);
+      answers.push(`${new URL(String(input)).pathname} ${response.status}`);
+      return response;
+    };
+    const app = client({ baseUrl: strict.url, fetch: recording, dpop: { keys: memoryDpopKeys() } });
+    await app.signup({ email: uniqueEmail(), password: PASSWORD });
+    expect(app.getTokenType()).toBe('DPoP');
+    // The first proof had no nonce: refused once with use_dpop_nonce, then signed again with it.
+    expect(answers).toEqual(['/auth/signup 401', '/auth/signup 201']);
+    expect((await app.fetch('/api/number')).status).toBe(200);
+    await app.refresh();
+    expect((await app.fetch('/api/number')).status).toBe(200);
+    expect(answers.slice(2)).toEqual(['/api/number 200', '/auth/refresh 200', '/api/number 200']);
+    const nonces = sent.map((proof) => (decodeClaims(proof) as { nonce?: string }).nonce);
+    expect(nonces[0]).toBeUndefined();
+    expect(nonces.slice(1).every((nonce) => typeof nonce === 'string' && nonce.length > 0)).toBe(true);
+  });
+});
+
 describe('axios on a DPoP-bound session', () => {
   let short: RunningServer;
   beforeAll(async () => {

@@ -144,7 +144,8 @@ export function createApp(options: AppOptions): Hono {
     credentials: true,
     allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
     allowHeaders: ['Content-Type', 'Authorization', CSRF_HEADER, 'DPoP'],
-    exposeHeaders: ['WWW-Authenticate', 'Retry-After', 'X-Request-Id', DPOP_NONCE_HEADER],
+    // Date too: a client whose device clock is off dates its DPoP proofs by the server's clock instead.
+    exposeHeaders: ['WWW-Authenticate', 'Retry-After', 'X-Request-Id', DPOP_NONCE_HEADER, 'Date'],
     maxAge: 600,
   });
   const corsForListedOrigins: MiddlewareHandler = (c, next) => (listed.has(c.req.header('origin') ?? '') ? corsMiddleware(c, next) : next());
