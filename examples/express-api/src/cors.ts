@@ -2,8 +2,8 @@ import type { RequestHandler } from 'express';
 
 /**
  * Lets pages on the listed origins (your front end, e.g. the demo) call this API from a browser. Exact origins
- * only, and no credentials: the access token travels in the Authorization header, which a page on another
- * origin may send only once the preflight here allows it. A page on any other origin gets no CORS headers, so
+ * only, and no credentials: the access token travels in the Authorization header (with a DPoP proof beside it
+ * for a device-bound session), which a page on another origin may send only once the preflight here allows it. A page on any other origin gets no CORS headers, so
  * its browser neither sends the token-bearing request nor lets it read an answer.
  */
 export function allowOrigins(origins: readonly string[]): RequestHandler {
@@ -18,13 +18,15 @@ export function allowOrigins(origins: readonly string[]): RequestHandler {
     res.setHeader('Access-Control-Allow-Origin', origin);
     if (req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined) {
       res.setHeader('Access-Control-Allow-Methods', 'GET');
-      res.setHeader('Access-Control-Allow-Headers', 'Authorization');
+      // DPoP: a browser client whose session is bound to its key sends a proof with every call.
+      res.setHeader('Access-Control-Allow-Headers', 'Authorization, DPoP');
       res.setHeader('Access-Control-Max-Age', '600');
       res.status(204).end();
       return;
     }
     // The client reads the error code from the JSON body; the challenge header is there for other callers.
-    res.setHeader('Access-Control-Expose-Headers', 'WWW-Authenticate');
+    // DPoP-Nonce and Date go into the client's next proofs (a server nonce, the server's clock).
+    res.setHeader('Access-Control-Expose-Headers', 'WWW-Authenticate, DPoP-Nonce, Date');
     next();
   };
 }

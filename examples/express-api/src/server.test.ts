@@ -106,7 +106,7 @@ describe('examples/express-api, driven with tokens from a running Tessera server
       expect(allowed.status).toBe(204);
       expect(allowed.headers.get('access-control-allow-origin')).toBe(front);
       expect(allowed.headers.get('access-control-allow-methods')).toBe('GET');
-      expect(allowed.headers.get('access-control-allow-headers')).toBe('Authorization');
+      expect(allowed.headers.get('access-control-allow-headers')).toBe('Authorization, DPoP');
       expect(allowed.headers.get('access-control-allow-credentials')).toBeNull();
       expect(allowed.headers.get('vary')).toBe('Origin');
 
