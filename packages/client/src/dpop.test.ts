@@ -1,7 +1,13 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import type { AuthEvent } from '@tessera/core';
+import { createDpopNonces } from '@tessera/core/dpop';
+import { createGuard, type Guard } from '@tessera/guard';
+import { requireAuth, type GuardEnv } from '@tessera/guard/hono';
 import type { RunningServer } from '@tessera/server';
 import axios from 'axios';
+import { Hono } from 'hono';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { attachTessera } from './axios.js';
 import { AuthError } from './auth-error.js';
@@ -266,6 +272,73 @@ describe('a server that asks for nonces (TESSERA_DPOP_NONCE=on)', () => {
     const nonces = sent.map((proof) => (decodeClaims(proof) as { nonce?: string }).nonce);
     expect(nonces[0]).toBeUndefined();
     expect(nonces.slice(1).every((nonce) => typeof nonce === 'string' && nonce.length > 0)).toBe(true);
+  });
+});
+
+describe('an API behind @tessera/guard that asks for nonces', () => {
+  let guard: Guard;
+  let api: { url: string; close(): Promise<void> };
+  // The nonces' own clock: moving it ages the API's nonce without touching the proofs' iat.
+  let nonceTime = Date.now();
+  const statuses: string[] = [];
+
+  beforeAll(async () => {
+    const nonces = createDpopNonces({ secret: randomBytes(32), now: () => nonceTime });
+    guard = createGuard({ issuer: server.url, audience: 'tessera', algorithms: ['ES256'], jwksUrl: `${server.url}/.well-known/jwks.json`, dpop: { nonces } });
+    const app = new Hono<GuardEnv>();
+    app.get('/me', requireAuth(guard), (c) => c.json({ sub: c.get('auth').sub }));
+    const listener = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise((resolve) => listener.once('listening', resolve));
+    api = {
+      url: `http://127.0.0.1:${(listener.address() as AddressInfo).port}`,
+      close: () => new Promise((resolve) => listener.close(() => resolve())),
+    };
+  });
+  afterAll(async () => {
+    await guard.close();
+    await api.close();
+  });
+
+  const recording: typeof fetch = async (input, init) => {
+    const response = await fetch(input, init);
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    if (url.pathname === '/me') statuses.push(`${response.status} ${response.status === 401 ? ((await response.clone().json()) as { error: string }).error : ''}`.trim());
+    return response;
+  };
+
+  it('client.fetch signs again with the nonce an API hands out, once, and again when it goes stale', async () => {
+    const app = client({ fetch: recording, apiOrigins: [server.url, api.url], dpop: { keys: memoryDpopKeys() } });
+    await app.signup({ email: uniqueEmail(), password: PASSWORD });
+    statuses.length = 0;
+    expect((await app.fetch(`${api.url}/me`)).status).toBe(200);
+    expect((await app.fetch(`${api.url}/me`)).status).toBe(200);
+    nonceTime += 10 * 60_000;
+    expect((await app.fetch(`${api.url}/me`)).status).toBe(200);
+    expect(statuses).toEqual(['401 use_dpop_nonce', '200', '200', '401 use_dpop_nonce', '200']);
+    expect(app.getState().status).toBe('authenticated');
+  });
+
+  it('the axios adapter does the same', async () => {
+    const app = client({ apiOrigins: [server.url, api.url], dpop: { keys: memoryDpopKeys() } });
+    await app.signup({ email: uniqueEmail(), password: PASSWORD });
+    const instance = axios.create({ baseURL: api.url });
+    const seen: number[] = [];
+    instance.interceptors.response.use(
+      (response) => {
+        seen.push(response.status);
+        return response;
+      },
+      (error: { response?: { status: number } }) => {
+        seen.push(error.response?.status ?? 0);
+        throw error;
+      },
+    );
+    attachTessera(instance, app);
+    expect((await instance.get('/me')).status).toBe(200);
+    nonceTime += 10 * 60_000;
+    expect((await instance.get('/me')).status).toBe(200);
+    expect((await instance.get('/me')).status).toBe(200);
+    expect(seen).toEqual([401, 200, 401, 200, 200]);
   });
 });
 
