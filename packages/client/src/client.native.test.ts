@@ -2,7 +2,7 @@ import type { RunningServer } from '@tessera/server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthClient } from './create-auth-client.js';
 import { REFRESH_TOKEN_KEY } from './credentials.js';
-import { browserLikeFetch, CookieJar, PASSWORD, startTestServer, uniqueEmail } from '../test/helpers.js';
+import { asyncStorage, browserLikeFetch, CookieJar, PASSWORD, startTestServer, uniqueEmail } from '../test/helpers.js';
 import type { AuthClient, TokenStorage } from './types.js';
 
 let server: RunningServer;
@@ -18,17 +18,6 @@ afterAll(async () => {
 afterEach(() => {
   for (const client of clients.splice(0)) client.destroy();
 });
-
-/** AsyncStorage-shaped: every call is a promise. */
-function asyncStorage(): TokenStorage & { values: Map<string, string> } {
-  const values = new Map<string, string>();
-  return {
-    values,
-    get: async (key) => values.get(key) ?? null,
-    set: async (key, value) => void values.set(key, value),
-    remove: async (key) => void values.delete(key),
-  };
-}
 
 /**
  * The storage of an app that gets killed: after `kill()`, the next write never completes, as when the process

@@ -15,8 +15,8 @@ import { createAuthClient } from './create-auth-client.js';
 import { REFRESH_TOKEN_KEY } from './credentials.js';
 import { decodeClaims } from './decode-claims.js';
 import { memoryDpopKeys, type DpopKeyStore } from './dpop/key-store.js';
-import { PASSWORD, sleep, startTestServer, uniqueEmail } from '../test/helpers.js';
-import type { AuthClient, AuthClientOptions, TokenStorage } from './types.js';
+import { asyncStorage, PASSWORD, sleep, startTestServer, uniqueEmail } from '../test/helpers.js';
+import type { AuthClient, AuthClientOptions } from './types.js';
 
 // Device-bound sessions (RFC 9449) from the client's side, against a real server: a native client (Node) whose
 // key lives in memory, as a Node script's or a test's would. The browser's IndexedDB key is covered by the
@@ -34,15 +34,6 @@ afterAll(async () => {
 afterEach(() => {
   for (const client of clients.splice(0)) client.destroy();
 });
-
-function mapStorage(values = new Map<string, string>()): TokenStorage & { values: Map<string, string> } {
-  return {
-    values,
-    get: async (key) => values.get(key) ?? null,
-    set: async (key, value) => void values.set(key, value),
-    remove: async (key) => void values.delete(key),
-  };
-}
 
 function client(options: Partial<AuthClientOptions> & { baseUrl?: string } = {}): AuthClient {
   const made = createAuthClient({ baseUrl: server.url, mode: 'native', crossTab: false, ...options });
@@ -100,14 +91,14 @@ describe('a DPoP-bound session (native client, key in memory)', () => {
   });
 
   it('a copied refresh token is refused anywhere the key is not, and the theft ends the session', async () => {
-    const storage = mapStorage();
+    const storage = asyncStorage();
     const app = client({ storage, dpop: { keys: memoryDpopKeys() } });
     const endings: unknown[] = [];
     app.on('logout', (detail) => endings.push(detail));
     const { id } = await app.signup({ email: uniqueEmail(), password: PASSWORD });
 
     // The thief copied the stored refresh token (a backup, malware) and signs with a key of its own.
-    const thief = client({ storage: mapStorage(new Map(storage.values)), dpop: { keys: memoryDpopKeys() } });
+    const thief = client({ storage: asyncStorage(new Map(storage.values)), dpop: { keys: memoryDpopKeys() } });
     await expect(thief.refresh()).rejects.toMatchObject({ code: 'invalid_grant' });
     expect(events.some((event) => event.type === 'stolen_token_detected' && event.userId === id)).toBe(true);
 
@@ -118,10 +109,10 @@ describe('a DPoP-bound session (native client, key in memory)', () => {
   });
 
   it('a copy without any key is refused too', async () => {
-    const storage = mapStorage();
+    const storage = asyncStorage();
     const app = client({ storage, dpop: { keys: memoryDpopKeys() } });
     await app.signup({ email: uniqueEmail(), password: PASSWORD });
-    const thief = client({ storage: mapStorage(new Map(storage.values)) });
+    const thief = client({ storage: asyncStorage(new Map(storage.values)) });
     await expect(thief.refresh()).rejects.toMatchObject({ code: 'invalid_grant' });
     await expect(app.refresh()).rejects.toMatchObject({ code: 'invalid_grant' });
   });
@@ -152,7 +143,7 @@ describe('a DPoP-bound session (native client, key in memory)', () => {
   });
 
   it('a restarted app signs its first refresh with the saved key', async () => {
-    const storage = mapStorage();
+    const storage = asyncStorage();
     const keys = memoryDpopKeys();
     const first = client({ storage, dpop: { keys } });
     await first.signup({ email: uniqueEmail(), password: PASSWORD });
@@ -187,7 +178,7 @@ describe('a DPoP-bound session (native client, key in memory)', () => {
         disk.delete('tessera.dpopKey');
       },
     };
-    const storage = mapStorage();
+    const storage = asyncStorage();
     const first = client({ storage, dpop: { keys: fileKeys } });
     await first.signup({ email: uniqueEmail(), password: PASSWORD });
     expect(first.getTokenType()).toBe('DPoP');

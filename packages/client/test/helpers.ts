@@ -1,6 +1,7 @@
 // Helpers for the client's own tests, over the published server harness (@tessera/server/testing).
 import { demoApi } from '@tessera/demo-api';
 import { startTestServer as startServer, type TestServer, type TestServerOptions } from '@tessera/server/testing';
+import type { TokenStorage } from '../src/types.js';
 
 export { browserLikeFetch, CookieJar, TEST_PASSWORD as PASSWORD, uniqueEmail, type LoggedRequest } from '@tessera/server/testing';
 
@@ -24,5 +25,15 @@ export function memorySessionStorage(): Pick<Storage, 'getItem' | 'setItem' | 'r
     getItem: (key) => values.get(key) ?? null,
     setItem: (key, value) => void values.set(key, String(value)),
     removeItem: (key) => void values.delete(key),
+  };
+}
+
+/** AsyncStorage-shaped native storage (every call a promise) over `values`, which a test may read or copy. */
+export function asyncStorage(values = new Map<string, string>()): TokenStorage & { values: Map<string, string> } {
+  return {
+    values,
+    get: async (key) => values.get(key) ?? null,
+    set: async (key, value) => void values.set(key, value),
+    remove: async (key) => void values.delete(key),
   };
 }
