@@ -121,6 +121,9 @@ describe('device-bound sessions in Chromium', () => {
     const proofs = await Promise.all([...calls, ...refreshes].map(async (request) => (await request.allHeaders()).dpop));
     expect(new Set(proofs).size).toBe(proofs.length);
     expect(tessera.auditEvents().filter((event) => event.type === 'stolen_token_detected' || event.type === 'reuse_detected')).toHaveLength(0);
+    // The sessions page says so too.
+    await navTo(page, 'Sessions');
+    await expect.poll(() => page.getByTestId('session').filter({ hasText: 'This device' }).textContent()).toContain('Bound to device');
     await context.close();
   });
 

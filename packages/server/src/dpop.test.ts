@@ -94,6 +94,19 @@ describe('DPoP-bound sessions over HTTP', () => {
     expect(await t.runtime.stores.users.findUserByEmail('ann@example.test')).toBeNull();
   });
 
+  it('the session list says which sessions are bound to their device', async () => {
+    t = await createTestApp();
+    const device = dpopTestKey(t.clock.now);
+    const bound = await signUp(device);
+    expect((await t.request('/auth/login', json({ email: 'ann@example.test', password: PASSWORD, transport: 'body' }))).status).toBe(200);
+    const listed = async (env: typeof t) => {
+      const headers = { authorization: `DPoP ${bound.accessToken}`, dpop: device.proof('GET', url('/auth/sessions'), { accessToken: bound.accessToken }) };
+      const body = (await (await env.request('/auth/sessions', { headers })).json()) as { sessions: { current: boolean; deviceBound: boolean }[] };
+      return body.sessions.map((session) => [session.current, session.deviceBound]).sort();
+    };
+    expect(await listed(t)).toEqual([[false, false], [true, true]]);
+  });
+
   it('without a proof the session is a bearer session, as before', async () => {
     t = await createTestApp();
     const tokens = await signUp(undefined);

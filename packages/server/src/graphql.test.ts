@@ -83,15 +83,17 @@ describe('me and sessions', () => {
   it('answer for the Bearer token; without one each field fails with invalid_token', async () => {
     const { payload } = await signUp();
     const second = await logIn();
-    const { response, body } = await graphql(send, '{ me { id email name createdAt } sessions { id current createdAt lastUsedAt userAgent ip } }', {
+    const { response, body } = await graphql(send, '{ me { id email name createdAt } sessions { id current createdAt lastUsedAt userAgent ip deviceBound } }', {
       headers: bearer(payload.accessToken),
     });
     expect(response.status).toBe(200);
     expect(body.data).toMatchObject({ me: { id: payload.user.id, email: 'ann@example.test', name: 'Ann' } });
-    const sessions = (body.data as { sessions: { id: string; current: boolean }[] }).sessions;
+    const sessions = (body.data as { sessions: { id: string; current: boolean; deviceBound: boolean }[] }).sessions;
     expect(sessions.map((session) => [session.id, session.current]).sort()).toEqual(
       [[sidOf(payload.accessToken), true], [sidOf(second.accessToken), false]].sort(),
     );
+    // Logins without DPoP proofs: bearer sessions.
+    expect(sessions.map((session) => session.deviceBound)).toEqual([false, false]);
     const anonymous = await graphql(send, '{ me { id } }');
     expect(anonymous.response.status).toBe(200);
     expect(anonymous.body).toMatchObject({ data: { me: null }, errors: [{ path: ['me'], extensions: { code: 'invalid_token' } }] });

@@ -14,6 +14,8 @@ export interface WireSession {
   lastUsedAt: string;
   userAgent: string | null;
   ip: string | null;
+  /** Whether the session is bound to its device's key (DPoP): its tokens are refused anywhere that key is not. */
+  deviceBound: boolean;
 }
 
 /** One of the caller's passkeys (`GET /auth/passkeys`): never its public key or counter. */

@@ -49,6 +49,7 @@ function SessionRow({ session, busy, onRevoke }: { session: SessionInfo; busy: b
       <div className="session-main">
         <strong>{describeDevice(session.userAgent)}</strong>
         {session.current && <span className="badge">This device</span>}
+        {session.deviceBound && <span className="badge" title="Its tokens work only with a key this device holds">Bound to device</span>}
         <div className="muted small">
           {session.ip ?? 'Unknown IP'} · last used <time dateTime={String(session.lastUsedAt)} title={dateTime(session.lastUsedAt)}>{timeAgo(session.lastUsedAt)}</time>
           {' · '}signed in {dateTime(session.createdAt)}

@@ -19,6 +19,8 @@ export async function listSessions(ctx: AuthContext, claims: AccessTokenClaims):
     lastUsedAt: session.lastUsedAt.toISOString(),
     userAgent: session.userAgent,
     ip: session.ip,
+    // With DPoP off the stored key is ignored and the tokens are bearer tokens, whatever the session started as.
+    deviceBound: session.dpopJkt !== null && ctx.settings.dpop !== 'off',
   }));
 }
 

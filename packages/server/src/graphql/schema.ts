@@ -25,6 +25,8 @@ type Session {
   lastUsedAt: String!
   userAgent: String
   ip: String
+  "Whether the session is bound to its device's key (DPoP): its tokens work nowhere else."
+  deviceBound: Boolean!
 }
 
 "Where the refresh token travels: the httpOnly cookie (browsers) or the response body (native apps)."

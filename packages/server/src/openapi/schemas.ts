@@ -115,7 +115,7 @@ export const componentSchemas: Record<string, JsonSchema> = {
   RefreshedTokens: { ...tokenVariants(false), description: 'The answer of a refresh: the same transport the refresh token came in.' },
   Session: {
     type: 'object',
-    required: ['id', 'current', 'createdAt', 'lastUsedAt', 'userAgent', 'ip'],
+    required: ['id', 'current', 'createdAt', 'lastUsedAt', 'userAgent', 'ip', 'deviceBound'],
     additionalProperties: false,
     properties: {
       id: { type: 'string', description: 'The `sid` of the access tokens of this session.' },
@@ -124,6 +124,7 @@ export const componentSchemas: Record<string, JsonSchema> = {
       lastUsedAt: dateTime,
       userAgent: { type: ['string', 'null'] },
       ip: { type: ['string', 'null'] },
+      deviceBound: { type: 'boolean', description: 'Whether the session is bound to its device\'s key (DPoP): its tokens work nowhere else.' },
     },
   },
   Jwks: {
