@@ -68,8 +68,9 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     const response = await api(path, { method: 'POST', json: { ...fields, ...credential.loginFields }, proof });
     const body = readTokenBody(await expectOk(response));
     if (body.user === null) throw new AuthError('invalid_response', response.status, 'The server answered without a user.');
-    // A server with DPoP off answers with a Bearer session: then there is nothing to keep.
-    if (key !== null && boundKeyOf(body.accessToken) === key.jkt) await signer!.keep(key);
+    // A server with DPoP off answers with a Bearer session: then there is nothing to keep. A store that refuses the
+    // key (storage full) does not undo the login: the session works until this page closes, and the app hears why.
+    if (key !== null && boundKeyOf(body.accessToken) === key.jkt) await signer!.keep(key).catch((error: unknown) => session.report(error));
     await session.accept(body, 'login');
     return body.user;
   }

@@ -129,6 +129,25 @@ describe('a DPoP-bound session (native client, key in memory)', () => {
     expect((await app.fetch('/api/number')).status).toBe(200);
   });
 
+  it('a store that refuses the key does not undo the login: the session works in this client, and the app hears why', async () => {
+    const full: DpopKeyStore = {
+      load: async () => null,
+      save: async () => {
+        throw new Error('QuotaExceededError');
+      },
+      remove: async () => {},
+    };
+    const app = client({ dpop: { keys: full } });
+    const errors: unknown[] = [];
+    app.on('error', (error) => errors.push(error));
+    await app.signup({ email: uniqueEmail(), password: PASSWORD });
+    expect(app.getTokenType()).toBe('DPoP');
+    expect(errors).toEqual([new Error('QuotaExceededError')]);
+    expect((await app.fetch('/api/number')).status).toBe(200);
+    await app.refresh();
+    expect((await app.fetch('/api/number')).status).toBe(200);
+  });
+
   it('a new session gets a new key, and logging out deletes it', async () => {
     const keys = memoryDpopKeys();
     const app = client({ dpop: { keys } });

@@ -21,7 +21,10 @@ export interface ProofRequest {
 export interface ProofSigner {
   /** A new key for a session about to start; saved only by `keep`, once the server bound a session to it. */
   create(): Promise<ProofKey | null>;
-  /** Saves the key a new session was bound to: later proofs, in every tab and after reloads, use it. */
+  /**
+   * Saves the key a new session was bound to: later proofs, in every tab and after reloads, use it. Rejects when
+   * the store refused it; the key is then held in memory only, for as long as this client lives.
+   */
   keep(key: ProofKey): Promise<void>;
   /**
    * The saved key. With `jkt` (the session's thumbprint): the key in memory when it is that one, else the store
@@ -87,8 +90,9 @@ export function createProofSigner(deps: { store: DpopKeyStore; clock: () => numb
     },
 
     async keep(key) {
-      await store.save(key.keys);
+      // In memory first: should the store refuse the write, this page still holds the key its session needs.
       held = key;
+      await store.save(key.keys);
     },
 
     async keyFor(jkt) {
