@@ -7,7 +7,8 @@ export type FetchLike = (input: RequestInfo | URL, init?: RequestInit) => Promis
 /**
  * `client.fetch`: relative URLs resolve against `baseUrl`; requests to `apiOrigins` get `Authorization:
  * Bearer` (or, for a DPoP-bound session, `Authorization: DPoP` and a proof); a 401 `token_expired` leads to one
- * shared refresh and one retry, a 401 `use_dpop_nonce` to one retry with the server's nonce. The retry's answer goes back to
+ * shared refresh and one retry, a 401 `use_dpop_nonce` to one retry with the server's nonce, a 401
+ * `invalid_dpop_proof` whose `Date` showed the device's clock moved to one retry on the server's time. The retry's answer goes back to
  * the caller whatever it is — there is no second refresh and no loop. A request that already carries its own
  * Authorization header, or goes to another origin, passes through untouched.
  */
@@ -29,19 +30,20 @@ export function createAuthorizedFetch(deps: { fetch: typeof fetch; baseUrl: stri
     const spare = isRequest && retryable ? (input as Request).clone() : null;
     const token = await authorizer.token();
     const method = (init?.method ?? (isRequest ? (input as Request).method : 'GET')).toUpperCase();
+    let learned = false;
     const send = async (to: RequestInfo | URL, bearing: string | null): Promise<Response> => {
       if (bearing === null) return deps.fetch(to, init);
       const headers = headersOf(to, init);
       for (const [name, value] of Object.entries(await authorizer.headers(bearing, method, url))) headers.set(name, value);
       const response = await deps.fetch(to, { ...init, headers });
-      authorizer.observe(url, response.headers);
+      learned = authorizer.observe(url, response.headers);
       return response;
     };
     const response = await send(target, token);
     if (response.status !== 401 || token === null) return response;
 
     // fetch answers with responses: a refresh that failed leaves the caller this 401 (and the session ended).
-    const recovery = await authorizer.recover(token, await peekErrorCode(response), true);
+    const recovery = await authorizer.recover(token, await peekErrorCode(response), true, learned);
     if (recovery.outcome !== 'retry' || !retryable) return response;
     await response.body?.cancel().catch(() => undefined);
     const retried = await send(spare ?? target, recovery.token);

@@ -46,7 +46,7 @@ export function attachTessera(instance: AxiosInstance, client: AuthClient): () =
     const failed = unauthorized(error);
     if (failed === null) throw error;
     const { config, response } = failed;
-    observe(response);
+    const learned = observe(response);
     const sent = config.tesseraToken;
     if (sent === undefined) throw error;
     const code = await errorCode(response.data);
@@ -54,7 +54,7 @@ export function attachTessera(instance: AxiosInstance, client: AuthClient): () =
       await authorizer.recover(sent, code, false);
       throw error;
     }
-    const recovery = await authorizer.recover(sent, code, true);
+    const recovery = await authorizer.recover(sent, code, true, learned);
     // What went wrong is the refresh, not this request: its AuthError tells the caller why (session over,
     // server unreachable), where the request's own 401 token_expired would only say "refresh".
     if (recovery.outcome === 'refresh_failed') throw recovery.error;
@@ -65,16 +65,16 @@ export function attachTessera(instance: AxiosInstance, client: AuthClient): () =
     return instance.request(config);
   }
 
-  /** The server's DPoP nonce and clock, for the proofs that follow. */
-  function observe(response: AxiosResponse): void {
+  /** The server's DPoP nonce and clock, for the proofs that follow; true when either changed. */
+  function observe(response: AxiosResponse): boolean {
     const config = response.config as TesseraConfig | undefined;
-    if (config?.tesseraToken === undefined) return;
+    if (config?.tesseraToken === undefined) return false;
     const headers = response.headers as { get?: (name: string) => unknown } | undefined;
     const get = (name: string): string | null => {
       const value = typeof headers?.get === 'function' ? headers.get(name) : undefined;
       return typeof value === 'string' ? value : null;
     };
-    authorizer.observe(instance.getUri(config), { get });
+    return authorizer.observe(instance.getUri(config), { get });
   }
 
   const responseId = instance.interceptors.response.use((response: AxiosResponse) => {

@@ -10,6 +10,7 @@ import { resolveOptions, resolveUrl } from './options.js';
 import { createPendingLogout, logoutMayBeRetried } from './pending-logout.js';
 import { createRefresher } from './refresher.js';
 import { createRequestAuthorizer } from './request-authorizer.js';
+import { createServerClock } from './server-clock.js';
 import { SessionEngine } from './session-engine.js';
 import { boundKeyOf } from './session-state.js';
 import { createTabLock } from './tab-lock.js';
@@ -22,12 +23,20 @@ import type { AuthClient, AuthClientOptions, AuthClientEvent, AuthSession, AuthS
  */
 export function createAuthClient(options: AuthClientOptions): AuthClient {
   const config = resolveOptions(options);
-  const signer: ProofSigner | null = config.dpopKeys === null ? null : createProofSigner({ store: config.dpopKeys, clock: config.clock });
-  const api = createAuthApi({ ...config, observe: (url, headers) => signer?.observe(url, headers) ?? false });
+  const serverClock = createServerClock(config.clock);
+  const signer: ProofSigner | null = config.dpopKeys === null ? null : createProofSigner({ store: config.dpopKeys, clock: serverClock.now });
+  /** What every answer tells later requests: the server's clock, and its DPoP nonce. True when either changed. */
+  const observe = (url: string, headers: { get(name: string): string | null }): boolean => {
+    const clockMoved = serverClock.observe(headers);
+    const nonceChanged = signer?.observe(url, headers) ?? false;
+    return clockMoved || nonceChanged;
+  };
+  const api = createAuthApi({ ...config, observe });
   const credential = config.mode === 'browser' ? browserCredential() : nativeCredential(config.storage);
   const session = new SessionEngine({
     credential,
-    clock: config.clock,
+    // Token expiry is the server's time: a device clock minutes off must neither refresh early nor late.
+    clock: serverClock.now,
     refreshLeewayMs: config.refreshLeewayMs,
     openTabs: config.crossTab ? (onMessage) => openTabSync(onMessage) : null,
     onRefreshDue: () => {
@@ -37,7 +46,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   });
   const lock = createTabLock({ crossTab: config.crossTab, now: config.clock });
   const refresher = createRefresher({ session, api, credential, lock, signer });
-  const authorizer = createRequestAuthorizer({ session, refresher, apiOrigins: config.apiOrigins, signer });
+  const authorizer = createRequestAuthorizer({ session, refresher, apiOrigins: config.apiOrigins, signer, observe });
   const http = createAuthorizedFetch({ fetch: config.fetch, baseUrl: config.baseUrl, authorizer });
   const pendingLogout = createPendingLogout({ api, credential });
   const { store } = session;

@@ -218,6 +218,60 @@ describe('a DPoP-bound session (native client, key in memory)', () => {
     expect((await app.fetch('/api/number')).status).toBe(200);
   });
 
+  it('a device clock that jumps mid-session costs one refused proof: the answer\'s Date puts the retry on the server\'s time', async () => {
+    let offset = 0;
+    const statuses: string[] = [];
+    const recording: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (String(input).endsWith('/api/number')) statuses.push(`${response.status} ${response.status === 401 ? ((await response.clone().json()) as { error: string }).error : ''}`.trim());
+      return response;
+    };
+    const app = client({ fetch: recording, dpop: { keys: memoryDpopKeys() }, clock: () => Date.now() + offset });
+    await app.signup({ email: uniqueEmail(), password: PASSWORD });
+    // The user sets the phone's clock ten minutes ahead: the next proof's iat is from the future.
+    offset = 10 * 60_000;
+    expect((await app.fetch('/api/number')).status).toBe(200);
+    expect((await app.fetch('/api/number')).status).toBe(200);
+    expect(statuses).toEqual(['401 invalid_dpop_proof', '200', '200']);
+
+    // The same through axios, after another jump.
+    offset = -10 * 60_000;
+    const instance = axios.create({ baseURL: server.url });
+    const seen: number[] = [];
+    instance.interceptors.response.use(
+      (response) => {
+        seen.push(response.status);
+        return response;
+      },
+      (error: { response?: { status: number } }) => {
+        seen.push(error.response?.status ?? 0);
+        throw error;
+      },
+    );
+    attachTessera(instance, app);
+    expect((await instance.get('/api/number')).status).toBe(200);
+    expect((await instance.get('/api/number')).status).toBe(200);
+    expect(seen).toEqual([401, 200, 200]);
+    expect(app.getState().status).toBe('authenticated');
+  });
+
+  it('a proof refused for anything else is sent once: no retry, no loop, and the session stands', async () => {
+    const statuses: string[] = [];
+    // A proxy that rewrites the path: the proof names a URL the server did not receive (htu).
+    const rewriting: typeof fetch = async (input, init) => {
+      const response = await fetch(String(input).replace('/api/number-via-proxy', '/api/number'), init);
+      statuses.push(`${response.status} ${response.status === 401 ? ((await response.clone().json()) as { error: string }).error : ''}`.trim());
+      return response;
+    };
+    const app = client({ fetch: rewriting, dpop: { keys: memoryDpopKeys() } });
+    await app.signup({ email: uniqueEmail(), password: PASSWORD });
+    statuses.length = 0;
+    expect((await app.fetch('/api/number-via-proxy')).status).toBe(401);
+    expect(statuses).toEqual(['401 invalid_dpop_proof']);
+    expect(app.getState().status).toBe('authenticated');
+    expect((await app.fetch('/api/number')).status).toBe(200);
+  });
+
   it('dpop: false keeps sessions Bearer', async () => {
     const app = client({ dpop: false });
     await app.signup({ email: uniqueEmail(), password: PASSWORD });

@@ -113,3 +113,40 @@ describe('proactive refresh against a real server (2-second tokens)', () => {
     }
   });
 });
+
+describe('proactive refresh from a device whose clock is wrong (4-second tokens)', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startTestServer({ TESSERA_ACCESS_TTL: '4s' });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  // The token's exp is the server's time. Read on a phone set ten minutes ahead, every token would look expired on
+  // arrival (a refresh at once, then every second); ten minutes behind, none would come due until long after it
+  // expired. The client reckons by the server's Date instead: one refresh, half-way through the token's life.
+  it.each([
+    ['ahead', 10],
+    ['behind', -10],
+  ])('a device clock ten minutes %s still refreshes once, half-way through the token\'s life by the server\'s time', async (_, minutes) => {
+    const net = browserLikeFetch(new CookieJar());
+    const client = createAuthClient({ baseUrl: server.url, mode: 'native', fetch: net.fetch, clock: () => Date.now() + minutes * 60_000 });
+    try {
+      await client.signup({ email: uniqueEmail(), password: PASSWORD });
+      const { iat, exp } = decodeClaims(client.getAccessToken()!) as { iat: number; exp: number };
+      const fired = await Promise.race([
+        new Promise<number>((resolve) => client.on('refresh', () => resolve(Date.now()))),
+        sleep(8_000).then(() => Number.POSITIVE_INFINITY),
+      ]);
+      // Due at exp − 2 s by the server's clock; the Date header's whole seconds leave half a second either way.
+      expect(fired).toBeGreaterThanOrEqual(iat * 1000 + 1000);
+      expect(fired).toBeLessThan(exp * 1000);
+      await sleep(500);
+      expect(net.count('/auth/refresh')).toBe(1);
+      expect((await client.fetch('/api/number')).status).toBe(200);
+    } finally {
+      client.destroy();
+    }
+  });
+});

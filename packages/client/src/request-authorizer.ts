@@ -29,15 +29,17 @@ export interface RequestAuthorizer {
    * retries too: the server accepts each proof once).
    */
   headers(token: string, method: string, url: string): Promise<Record<string, string>>;
-  /** Reads what a response tells later proofs (the server's DPoP nonce and clock). */
+  /** Reads what a response tells later requests (the server's clock and DPoP nonce); true when either changed. */
   observe(url: string, headers: { get(name: string): string | null }): boolean;
   /**
    * After a 401 to a request sent with `sent`: what to do next. `token_expired` refreshes (one flight for
    * everybody) when `mayRefresh`; any other 401 to the current token means the session is gone — the client
    * ends it and tells the other tabs. `use_dpop_nonce` retries once with the server's new nonce;
-   * `invalid_dpop_proof` leaves the session alone (the next refresh finds out whether the key still holds).
+   * `invalid_dpop_proof` retries once when the answer `learned` something (its `Date` showed the device's clock
+   * moved, so the proof's `iat` was off), and otherwise leaves the session alone (the next refresh finds out
+   * whether the key still holds).
    */
-  recover(sent: string | null, errorCode: string | null, mayRefresh: boolean): Promise<Recovery>;
+  recover(sent: string | null, errorCode: string | null, mayRefresh: boolean, learned?: boolean): Promise<Recovery>;
 }
 
 export function createRequestAuthorizer(deps: {
@@ -45,6 +47,7 @@ export function createRequestAuthorizer(deps: {
   refresher: Refresher;
   apiOrigins: ReadonlySet<string>;
   signer: ProofSigner | null;
+  observe: RequestAuthorizer['observe'];
 }): RequestAuthorizer {
   const { session, refresher, apiOrigins, signer } = deps;
   return {
@@ -74,12 +77,12 @@ export function createRequestAuthorizer(deps: {
       return { Authorization: `DPoP ${token}`, DPoP: await signer.sign(key, { method, url, accessToken: token }) };
     },
 
-    observe: (url, headers) => signer?.observe(url, headers) ?? false,
+    observe: deps.observe,
 
-    async recover(sent, errorCode, mayRefresh) {
+    async recover(sent, errorCode, mayRefresh, learned = false) {
       if (sent === null) return GIVE_UP;
       if (errorCode === 'use_dpop_nonce') return mayRefresh ? { outcome: 'retry', token: sent } : GIVE_UP;
-      if (errorCode === 'invalid_dpop_proof') return GIVE_UP;
+      if (errorCode === 'invalid_dpop_proof') return mayRefresh && learned ? { outcome: 'retry', token: sent } : GIVE_UP;
       if (errorCode === 'token_expired') {
         if (!mayRefresh) return GIVE_UP;
         // The session ended after this request left (a refused refresh, a logout, another tab's logout). A

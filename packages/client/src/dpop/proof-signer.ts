@@ -33,8 +33,8 @@ export interface ProofSigner {
   keyFor(jkt?: string | null): Promise<ProofKey | null>;
   sign(key: ProofKey, request: ProofRequest): Promise<string>;
   /**
-   * Notes what a response says for later proofs: the server's `DPoP-Nonce`, and its clock (`Date`). True when
-   * either changed, so that a proof refused for its nonce or its `iat` is worth signing again.
+   * Notes the server's `DPoP-Nonce` (RFC 9449 §8) for later proofs to that origin. True when it changed, so that
+   * a proof refused for its nonce is worth signing again.
    */
   observe(url: string, headers: { get(name: string): string | null }): boolean;
   /** Deletes the saved key (a logout the user asked for): the next session gets a key of its own. */
@@ -43,13 +43,12 @@ export interface ProofSigner {
 
 const ALGORITHM: EcKeyGenParams = { name: 'ECDSA', namedCurve: 'P-256' };
 const SIGNATURE: EcdsaParams = { name: 'ECDSA', hash: 'SHA-256' };
-/** Below this, a difference from the server's `Date` (whole seconds) is rounding and latency, not a wrong clock. */
-const CLOCK_SKEW_IGNORED_MS = 2_000;
 
 /**
  * Signs DPoP proofs (RFC 9449 §4) with WebCrypto: ES256 with a P-256 key the client made itself and cannot read
  * back (non-extractable unless the store must export it). Null where WebCrypto is missing (a page served over
- * plain HTTP, an engine without `crypto.subtle`): then sessions stay Bearer.
+ * plain HTTP, an engine without `crypto.subtle`): then sessions stay Bearer. `clock` is the server's time as
+ * the device reckons it (see server-clock.ts), so that `iat` is fresh to the server whatever the device's clock says.
  */
 export function createProofSigner(deps: { store: DpopKeyStore; clock: () => number }): ProofSigner | null {
   const subtle = globalThis.crypto?.subtle;
@@ -57,7 +56,6 @@ export function createProofSigner(deps: { store: DpopKeyStore; clock: () => numb
   const { store, clock } = deps;
   let held: ProofKey | null = null;
   const nonces = new Map<string, string>();
-  let skewMs = 0;
   let lastAth: { token: string; ath: string } | null = null;
 
   async function describe(keys: CryptoKeyPair): Promise<ProofKey> {
@@ -109,7 +107,7 @@ export function createProofSigner(deps: { store: DpopKeyStore; clock: () => numb
         jti: encodeBase64url(globalThis.crypto.getRandomValues(new Uint8Array(16))),
         htm: request.method.toUpperCase(),
         htu,
-        iat: Math.floor((clock() + skewMs) / 1000),
+        iat: Math.floor(clock() / 1000),
       };
       if (request.accessToken !== undefined) claims.ath = await athOf(request.accessToken);
       const nonce = nonces.get(target.origin);
@@ -128,22 +126,10 @@ export function createProofSigner(deps: { store: DpopKeyStore; clock: () => numb
       } catch {
         origin = null;
       }
-      let changed = false;
       // RFC 9449 §8: the nonce is per server; the one it sent last is the one to use.
-      if (origin !== null && nonce !== null && nonce !== nonces.get(origin) && /^[\x21\x23-\x5b\x5d-\x7e]{1,256}$/.test(nonce)) {
-        nonces.set(origin, nonce);
-        changed = true;
-      }
-      // A device clock minutes off would make every proof's iat look stale or from the future: proofs take the
-      // server's time instead, as its Date header tells it.
-      const date = Date.parse(headers.get('date') ?? '');
-      if (Number.isFinite(date)) {
-        const skew = date - clock();
-        const next = Math.abs(skew) > CLOCK_SKEW_IGNORED_MS ? skew : 0;
-        if (Math.abs(next - skewMs) > CLOCK_SKEW_IGNORED_MS) changed = true;
-        skewMs = next;
-      }
-      return changed;
+      if (origin === null || nonce === null || nonce === nonces.get(origin) || !/^[\x21\x23-\x5b\x5d-\x7e]{1,256}$/.test(nonce)) return false;
+      nonces.set(origin, nonce);
+      return true;
     },
 
     async forget() {
