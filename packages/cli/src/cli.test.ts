@@ -84,6 +84,8 @@ describe('tessera CLI', () => {
     const { loadConfig, openRuntime } = await import('@tessera/server');
     const runtime = await openRuntime(loadConfig(cli.env, cli.dataDir));
     const { tokens } = await runtime.auth.login({ email: 'ann@example.test', password: 'a good long password' }, { userAgent: 'cli-test' });
+    // A second session, bound to a device key (DPoP) by its thumbprint.
+    const bound = await runtime.auth.login({ email: 'ann@example.test', password: 'a good long password' }, { userAgent: 'phone', dpopJkt: 'k'.repeat(43) });
     await runtime.close();
 
     const decoded = await run(['token', 'decode', tokens.accessToken]);
@@ -101,8 +103,14 @@ describe('tessera CLI', () => {
     expect(bad.err).toMatch(/invalid_token/);
 
     const sessions = await run(['sessions', 'list', 'ann@example.test', '--json']);
-    const [session] = JSON.parse(sessions.out) as { id: string }[];
-    expect(session!.id).toBe(tokens.sessionId);
+    expect(JSON.parse(sessions.out)).toEqual([
+      expect.objectContaining({ id: bound.tokens.sessionId, deviceBound: true, userAgent: 'phone' }),
+      expect.objectContaining({ id: tokens.sessionId, deviceBound: false, userAgent: 'cli-test' }),
+    ]);
+    expect((await run(['sessions', 'list', 'ann@example.test'])).out.split('\n')).toEqual([
+      expect.stringMatching(new RegExp(`^${bound.tokens.sessionId}  last used \\S+  device-bound  -  phone$`)),
+      expect.stringMatching(new RegExp(`^${tokens.sessionId}  last used \\S+  bearer  -  cli-test$`)),
+    ]);
     const revokedSession = await run(['sessions', 'revoke', tokens.sessionId]);
     expect(revokedSession.code).toBe(0);
     expect(auditEvents(revokedSession.err)).toMatchObject([{ type: 'session_revoked', sessionId: tokens.sessionId, userId: user.id, reason: 'admin' }]);

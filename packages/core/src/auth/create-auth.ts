@@ -18,7 +18,7 @@ import { login, type LoginInput } from './login.js';
 import { logoutAll, logoutWithAccessToken, logoutWithRefreshToken } from './logout.js';
 import { checkRefreshCsrf, refresh } from './rotate-refresh-token.js';
 import { revokeSessionRecord } from './revoke.js';
-import { deleteSession, listSessions } from './sessions.js';
+import { deleteSession, listSessions, sessionsOf } from './sessions.js';
 import { signup, type SignupInput } from './signup.js';
 import { confirmTwoFactor } from './two-factor/confirm.js';
 import { disableTwoFactor, type DisableTwoFactorInput } from './two-factor/disable.js';
@@ -158,6 +158,8 @@ function bindAuth(ctx: AuthContext, listeners: Set<AuthEventListener>) {
      * keys rotate and revoke), stamped and delivered like every other event. Such actions carry no client.
      */
     record: (details: AuthEventDetails) => emitEvent(ctx, undefined, details),
+    /** A user's live sessions for an operator (the CLI's `sessions list`), newest first. */
+    userSessions: (userId: string) => sessionsOf(ctx, userId),
     /** Ends one session for an operator: its tokens are refused at once; the event says `reason: 'admin'`. */
     revokeSession: async (sessionId: string): Promise<boolean> => {
       const revoked = await revokeSessionRecord(ctx, sessionId, 'admin');

@@ -10,11 +10,16 @@ import { revokeOneSession } from './revoke.js';
 export type SessionView = WireSession;
 
 /** The caller's live sessions, newest first; `current` marks the one the access token belongs to. */
-export async function listSessions(ctx: AuthContext, claims: AccessTokenClaims): Promise<SessionView[]> {
-  const sessions = await ctx.stores.sessions.listUserSessions(claims.sub, new Date(ctx.now()));
+export function listSessions(ctx: AuthContext, claims: AccessTokenClaims): Promise<SessionView[]> {
+  return sessionsOf(ctx, claims.sub, claims.sid);
+}
+
+/** A user's live sessions, newest first, as an operator sees them (the CLI): none is `current`. */
+export async function sessionsOf(ctx: AuthContext, userId: string, currentSessionId: string | null = null): Promise<SessionView[]> {
+  const sessions = await ctx.stores.sessions.listUserSessions(userId, new Date(ctx.now()));
   return sessions.map((session) => ({
     id: session.id,
-    current: session.id === claims.sid,
+    current: session.id === currentSessionId,
     createdAt: session.createdAt.toISOString(),
     lastUsedAt: session.lastUsedAt.toISOString(),
     userAgent: session.userAgent,
