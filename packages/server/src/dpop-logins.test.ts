@@ -3,6 +3,7 @@ import { URI, type TOTP } from 'otpauth';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestApp, json, ORIGIN, PASSWORD } from '../test/harness.js';
 import { dpopTestKey, type DpopTestKey } from '../test/dpop.js';
+import { VERIFY_TWO_FACTOR } from '../test/graphql.js';
 import { SoftAuthenticator } from './testing/soft-authenticator.js';
 
 // The second-factor step and a passkey sign-in start sessions as signup and login do: a proof that comes along
@@ -94,6 +95,19 @@ describe('the second-factor step with a DPoP proof', () => {
     const verified = await send('POST', '/auth/two-factor/verify', { key: device, body: { challenge, code: totp.generate({ timestamp: t.clock.now() }), transport: 'body' } });
     expect(verified.status).toBe(200);
     await expectBoundSession((await verified.json()) as TokenBody, device);
+  });
+
+  it('over GraphQL too: verifyTwoFactor at /graphql with a proof binds the session to its key', async () => {
+    await start();
+    const { totp } = await accountWithTwoFactor();
+    const device = dpopTestKey(t.clock.now);
+    const challenge = await passwordStep();
+    const response = await t.request('/graphql', json(
+      { query: VERIFY_TWO_FACTOR, variables: { challenge, code: totp.generate({ timestamp: t.clock.now() }), transport: 'BODY' } },
+      { dpop: device.proof('POST', url('/graphql')), accept: 'application/graphql-response+json' },
+    ));
+    const { data } = (await response.json()) as { data: { verifyTwoFactor: TokenBody } };
+    await expectBoundSession(data.verifyTwoFactor, device);
   });
 
   it('refuses a proof that does not fit the request, before the challenge or the code is looked at', async () => {

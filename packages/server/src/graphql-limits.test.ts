@@ -166,7 +166,7 @@ describe('development and production', () => {
   it('in development: introspection works and unknown fields get suggestions', async () => {
     const introspection = await graphql<{ __schema: { mutationType: { fields: { name: string }[] } } }>(send, '{ __schema { mutationType { fields { name } } } }');
     expect(introspection.body.data!.__schema.mutationType.fields.map((field) => field.name)).toEqual([
-      'signUp', 'logIn', 'refresh', 'logOut', 'logOutAll', 'changePassword', 'revokeSession',
+      'signUp', 'logIn', 'verifyTwoFactor', 'refresh', 'logOut', 'logOutAll', 'changePassword', 'revokeSession',
     ]);
     expect((await graphql(send, '{ mee { id } }')).body.errors![0]!.message).toBe('Cannot query field "mee" on type "Query". Did you mean "me"?');
   });

@@ -3,7 +3,7 @@ import { Secret, TOTP, URI } from 'otpauth';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from './app.js';
 import { createAuditLog } from './audit/audit-log.js';
-import { codes, graphql, LOG_IN } from '../test/graphql.js';
+import { codes, graphql, LOG_IN, VERIFY_TWO_FACTOR, type AuthPayload } from '../test/graphql.js';
 import { checkedRequest, cookieHeader, cookieJar, createTestApp, json, ORIGIN, PASSWORD, signupWithCookie } from '../test/harness.js';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
@@ -336,6 +336,54 @@ describe('GraphQL logIn', () => {
     expect(twoFactor.methods).toEqual(['totp', 'recovery_code']);
     expect(JSON.stringify(body)).not.toMatch(/accessToken"\s*:\s*"ey/);
     expect((await verify({ challenge: twoFactor.challenge, code: codeNow(totp), transport: 'body' })).status).toBe(200);
+  });
+});
+
+describe('GraphQL verifyTwoFactor', () => {
+  async function graphqlChallenge(): Promise<string> {
+    const { body } = await graphql<{ logIn: unknown }>(request, LOG_IN, { variables: { email: EMAIL, password: PASSWORD } });
+    return body.errors![0]!.extensions.twoFactor!.challenge;
+  }
+
+  it('finishes logIn with the authenticator\'s code: the session as POST /auth/two-factor/verify starts it, each challenge once', async () => {
+    const { totp } = await enabledAccount();
+    const challenge = await graphqlChallenge();
+    const { body } = await graphql<{ verifyTwoFactor: AuthPayload }>(request, VERIFY_TWO_FACTOR, { variables: { challenge, code: codeNow(totp), transport: 'BODY' } });
+    expect(body.errors).toBeUndefined();
+    const payload = body.data!.verifyTwoFactor;
+    expect(payload).toMatchObject({ user: { email: EMAIL }, tokenType: 'Bearer', expiresIn: 900 });
+    expect((await request('/auth/me', bearer(payload.accessToken))).status).toBe(200);
+    expect((await request('/auth/refresh', json({ refreshToken: payload.refreshToken }))).status).toBe(200);
+    expect(events.filter((e) => e.type === 'login_succeeded')).toEqual([expect.objectContaining({ email: EMAIL })]);
+
+    // The challenge is spent with the session it started.
+    t.clock.advance(30_000);
+    const again = await graphql<{ verifyTwoFactor: AuthPayload | null }>(request, VERIFY_TWO_FACTOR, { variables: { challenge, code: codeNow(totp), transport: 'BODY' } });
+    expect(again.body.data?.verifyTwoFactor ?? null).toBeNull();
+    expect(codes(again.body)).toEqual(['invalid_challenge']);
+  });
+
+  it('with the cookie transport sets the refresh cookie; a wrong code gives no session; a recovery code works once', async () => {
+    const { totp, recoveryCodes } = await enabledAccount();
+    const challenge = await graphqlChallenge();
+    const wrong = await graphql<{ verifyTwoFactor: AuthPayload | null }>(request, VERIFY_TWO_FACTOR, { variables: { challenge, code: codeNow(totp) === '000000' ? '111111' : '000000' } });
+    expect(codes(wrong.body)).toEqual(['invalid_two_factor_code']);
+    expect(wrong.response.headers.getSetCookie()).toEqual([]);
+
+    const { response, body } = await graphql<{ verifyTwoFactor: AuthPayload }>(request, VERIFY_TWO_FACTOR, { variables: { challenge, recoveryCode: recoveryCodes[0] } });
+    expect(body.data!.verifyTwoFactor.refreshToken).toBeNull();
+    expect(Object.keys(cookieJar(response)).sort()).toEqual(['tessera_csrf', 'tessera_refresh']);
+
+    const reused = await graphql(request, VERIFY_TWO_FACTOR, { variables: { challenge: await graphqlChallenge(), recoveryCode: recoveryCodes[0] } });
+    expect(codes(reused.body)).toEqual(['invalid_two_factor_code']);
+  });
+
+  it('refuses the input REST refuses: no challenge, an oversized code', async () => {
+    await enabledAccount();
+    const missing = await graphql(request, `mutation { verifyTwoFactor(challenge: "", code: "123456") { accessToken } }`);
+    expect(codes(missing.body)).toEqual(['invalid_challenge']);
+    const oversized = await graphql(request, VERIFY_TWO_FACTOR, { variables: { challenge: await graphqlChallenge(), code: '1'.repeat(17) } });
+    expect(codes(oversized.body)).toEqual(['invalid_request']);
   });
 });
 

@@ -45,6 +45,10 @@ export const LOG_IN = `mutation LogIn($email: String!, $password: String!, $tran
   logIn(email: $email, password: $password, transport: $transport) { user { id email } accessToken expiresIn csrfToken refreshToken }
 }`;
 
+export const VERIFY_TWO_FACTOR = `mutation VerifyTwoFactor($challenge: String!, $code: String, $recoveryCode: String, $transport: Transport) {
+  verifyTwoFactor(challenge: $challenge, code: $code, recoveryCode: $recoveryCode, transport: $transport) { user { id email } accessToken tokenType expiresIn csrfToken refreshToken }
+}`;
+
 export const REFRESH = `mutation Refresh($refreshToken: String) { refresh(refreshToken: $refreshToken) { accessToken tokenType expiresIn csrfToken refreshToken } }`;
 
 export interface AuthPayload {

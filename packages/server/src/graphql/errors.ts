@@ -65,7 +65,7 @@ export function createErrorFormatter(options: { production: boolean; logError: (
         code,
         ...(retryAfter === undefined ? {} : { retryAfter: Math.max(1, Math.ceil(retryAfter)) }),
         ...(requestId === undefined ? {} : { requestId }),
-        // logIn of an account with a second factor: the challenge to finish at POST /auth/two-factor/verify.
+        // logIn of an account with a second factor: the challenge to finish with verifyTwoFactor (or POST /auth/two-factor/verify).
         ...(twoFactor === undefined ? {} : { twoFactor }),
       },
     });

@@ -4,6 +4,7 @@ import type { ClientInfoReader } from '../app.js';
 import { checkFields } from '../http/json-body.js';
 import type { SessionTransport, Transport } from '../http/session-transport.js';
 import { credentialFields, passwordFields, refreshFields, signupFields } from '../routes/auth-fields.js';
+import { twoFactorVerifyFields } from '../routes/two-factor-fields.js';
 
 /** What every resolver of one request sees. */
 export type GraphqlContext = {
@@ -49,6 +50,15 @@ export function createResolvers(deps: { auth: Auth; sessions: SessionTransport; 
     async logIn(args, { c }) {
       const input = checkFields(withTransport(args), credentialFields);
       const { user, tokens } = await auth.login({ email: input.email!, password: input.password! }, clientInfo(c));
+      return sessions.deliver(c, tokens, transportOf(input.transport), user);
+    },
+
+    async verifyTwoFactor(args, { c }) {
+      const input = checkFields(withTransport(args), twoFactorVerifyFields);
+      const { user, tokens } = await auth.twoFactor.verifyLogin(
+        { challenge: input.challenge!, code: input.code, recoveryCode: input.recoveryCode },
+        clientInfo(c),
+      );
       return sessions.deliver(c, tokens, transportOf(input.transport), user);
     },
 

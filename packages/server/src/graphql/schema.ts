@@ -35,7 +35,7 @@ enum Transport {
   BODY
 }
 
-"The answer of signUp and logIn, as POST /auth/signup and /auth/login give it."
+"The answer of signUp, logIn and verifyTwoFactor, as POST /auth/signup, /auth/login and /auth/two-factor/verify give it."
 type AuthPayload {
   user: User!
   accessToken: String!
@@ -67,6 +67,8 @@ type Query {
 type Mutation {
   signUp(email: String!, password: String!, name: String, transport: Transport = COOKIE): AuthPayload
   logIn(email: String!, password: String!, transport: Transport = COOKIE): AuthPayload
+  "Finishes the logIn of an account with a second factor: the challenge from extensions.twoFactor, and a code from the authenticator app or one recovery code. As POST /auth/two-factor/verify."
+  verifyTwoFactor(challenge: String!, code: String, recoveryCode: String, transport: Transport = COOKIE): AuthPayload
   "With refreshToken (native apps), or the refresh cookie plus the X-CSRF-Token header (browsers, at /auth/graphql)."
   refresh(refreshToken: String): TokenPayload
   "Ends the session of refreshToken, of the refresh cookie (with X-CSRF-Token), or of the Bearer token; true even when there was none."
