@@ -19,7 +19,7 @@ afterAll(async () => {
   await tessera?.stop();
 });
 
-test('enable TOTP in the demo, then log in with a code and with a recovery code (once)', async () => {
+test('enable TOTP in the demo, then log in with a code and with a recovery code (once), and renew the recovery codes', async () => {
   const context = await browser.newContext();
   context.setDefaultTimeout(10_000);
   const page = await context.newPage();
@@ -73,6 +73,24 @@ test('enable TOTP in the demo, then log in with a code and with a recovery code 
   await page.getByRole('button', { name: 'Verify' }).click();
   expect(await page.getByRole('alert').textContent()).toBe("That code isn't right, or it was already used. Wait for the next code and try again.");
   await page.getByLabel('Recovery code').fill(recoveryCodes[1]!);
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await page.getByTestId('profile-email').waitFor();
+
+  // Eight left: a new set, confirmed with the password, replaces them all.
+  await navTo(page, 'Two-factor');
+  await page.getByTestId('two-factor-status').filter({ hasText: 'On. 8 recovery codes left.' }).waitFor();
+  await page.getByLabel('Or your password').fill(account.password);
+  await page.getByRole('button', { name: 'Get new recovery codes' }).click();
+  await page.getByTestId('two-factor-status').filter({ hasText: 'On. 10 recovery codes left.' }).waitFor();
+  const renewed = (await page.getByTestId('recovery-codes').locator('code').allTextContents()).map((c) => c.trim());
+  expect(renewed).toHaveLength(10);
+  expect(renewed.filter((c) => recoveryCodes.includes(c))).toEqual([]);
+  await logOutAndEnterPassword();
+  await page.getByRole('button', { name: 'Use a recovery code instead' }).click();
+  await page.getByLabel('Recovery code').fill(recoveryCodes[2]!);
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await page.getByRole('alert').waitFor();
+  await page.getByLabel('Recovery code').fill(renewed[0]!);
   await page.getByRole('button', { name: 'Verify' }).click();
   await page.getByTestId('profile-email').waitFor();
   await context.close();

@@ -216,6 +216,8 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       async disable(input) {
         await authed('/auth/two-factor/disable', { method: 'POST', body: JSON.stringify(input) });
       },
+      regenerateRecoveryCodes: async (input) =>
+        (await authed('/auth/two-factor/recovery-codes', { method: 'POST', body: JSON.stringify(input) })) as TwoFactorConfirmation,
       verify: (input) => establish('/auth/two-factor/verify', { ...input }),
     },
 

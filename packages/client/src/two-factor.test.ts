@@ -67,7 +67,7 @@ describe('client.twoFactor', () => {
     expect((await client.me()).email).toBe(email);
   });
 
-  it('signs in with a recovery code once, and disables with the password', async () => {
+  it('signs in with a recovery code once, renews the codes, and disables with the password', async () => {
     const { client } = nativeClient();
     const email = uniqueEmail('recovery');
     const { recoveryCodes } = await enrolled(client, email);
@@ -79,6 +79,20 @@ describe('client.twoFactor', () => {
       .catch((e: unknown) => e);
     expect(again).toMatchObject({ code: 'invalid_two_factor_code', status: 401 });
     await client.twoFactor.verify({ challenge: await challengeOf(client.login({ email, password: PASSWORD })), recoveryCode: recoveryCodes[1]! });
+
+    // Nine left; a fresh set replaces them, and the old ones stop working.
+    const renewed = await client.twoFactor.regenerateRecoveryCodes({ password: PASSWORD });
+    expect(renewed.recoveryCodes).toHaveLength(10);
+    expect(await client.twoFactor.status()).toEqual({ enabled: true, pending: false, recoveryCodesLeft: 10 });
+    const wrong = await client.twoFactor.regenerateRecoveryCodes({ password: 'not the password at all' }).catch((e: unknown) => e);
+    expect(wrong).toMatchObject({ code: 'invalid_request', status: 400 });
+    expect(client.getState().status).toBe('authenticated');
+    await client.logout();
+    const stale = await client.twoFactor
+      .verify({ challenge: await challengeOf(client.login({ email, password: PASSWORD })), recoveryCode: recoveryCodes[2]! })
+      .catch((e: unknown) => e);
+    expect(stale).toMatchObject({ code: 'invalid_two_factor_code' });
+    await client.twoFactor.verify({ challenge: await challengeOf(client.login({ email, password: PASSWORD })), recoveryCode: renewed.recoveryCodes[0]! });
     await client.twoFactor.disable({ password: PASSWORD });
     await client.logout();
     expect((await client.login({ email, password: PASSWORD })).email).toBe(email);

@@ -128,7 +128,7 @@ export interface AuthClient {
   destroy(): void;
 }
 
-/** `client.twoFactor`: enrol, confirm and remove a TOTP second factor, and finish a login that needs one. */
+/** `client.twoFactor`: enrol, confirm and remove a TOTP second factor, renew its recovery codes, and finish a login that needs one. */
 export interface TwoFactorApi {
   status(): Promise<TwoFactorStatus>;
   /** Starts an enrolment: show `otpauthUri` as a QR code; it is on only after `confirm`. */
@@ -137,6 +137,11 @@ export interface TwoFactorApi {
   confirm(input: { code: string }): Promise<TwoFactorConfirmation>;
   /** Turns it off with exactly one of a fresh code, a recovery code or the password. */
   disable(input: { code: string } | { recoveryCode: string } | { password: string }): Promise<void>;
+  /**
+   * Replaces every recovery code with ten new ones (resolved, shown this once); the old ones stop working. Needs
+   * the same proof as `disable`.
+   */
+  regenerateRecoveryCodes(input: { code: string } | { recoveryCode: string } | { password: string }): Promise<TwoFactorConfirmation>;
   /** The second step of a login: signs in like `login` does. */
   verify(input: { challenge: string; code: string } | { challenge: string; recoveryCode: string }): Promise<AuthUser>;
 }

@@ -312,6 +312,52 @@ describe('disabling', () => {
   });
 });
 
+describe('new recovery codes', () => {
+  const renew = (accessToken: string, body: Record<string, unknown>) => request('/auth/two-factor/recovery-codes', bearer(accessToken, body));
+
+  it('replace every old code with ten new ones, shown once; the old ones stop working at once', async () => {
+    const { accessToken, totp, recoveryCodes: old } = await enabledAccount();
+    const renewed = await renew(accessToken, { code: codeNow(totp) });
+    expect(renewed.status).toBe(200);
+    const { recoveryCodes } = (await renewed.json()) as { recoveryCodes: string[] };
+    expect(recoveryCodes).toHaveLength(10);
+    expect(new Set(recoveryCodes).size).toBe(10);
+    expect(recoveryCodes.filter((code) => old.includes(code))).toEqual([]);
+    expect(events.filter((e) => e.type === 'recovery_codes_regenerated')).toEqual([expect.objectContaining({ by: 'totp' })]);
+
+    const refused = await verify({ challenge: await challenge(), recoveryCode: old[1] });
+    expect(((await refused.json()) as { error: string }).error).toBe('invalid_two_factor_code');
+    expect((await verify({ challenge: await challenge(), recoveryCode: recoveryCodes[0] })).status).toBe(200);
+    expect(await (await request('/auth/two-factor', bearer(accessToken))).json()).toEqual({ enabled: true, pending: false, recoveryCodesLeft: 9 });
+  });
+
+  it('need the same proof as turning the factor off: a stolen access token alone mints no codes', async () => {
+    const { accessToken, totp, recoveryCodes } = await enabledAccount();
+    expect(await (await renew(accessToken, {})).json()).toMatchObject({ error: 'invalid_request' });
+    expect(await (await renew(accessToken, { password: 'not the password at all' })).json()).toEqual({ error: 'invalid_request', message: 'The password is incorrect.' });
+    const stale = await renew(accessToken, { code: totp.generate({ timestamp: t.clock.now() - 600_000 }) });
+    expect(await stale.json()).toEqual({ error: 'invalid_request', message: 'The code is incorrect or was already used.' });
+    expect(events.filter((e) => e.type === 'two_factor_failed')).toEqual([
+      expect.objectContaining({ stage: 'recovery_codes', method: 'password' }),
+      expect.objectContaining({ stage: 'recovery_codes', method: 'totp' }),
+    ]);
+    // Nothing changed: the old codes still work.
+    expect((await verify({ challenge: await challenge(), recoveryCode: recoveryCodes[2] })).status).toBe(200);
+    expect((await request('/auth/two-factor/recovery-codes', json({ password: PASSWORD }))).status).toBe(401);
+
+    // A recovery code or the password is proof too (the code it spends is gone with the rest).
+    expect((await renew(accessToken, { recoveryCode: recoveryCodes[3] })).status).toBe(200);
+    expect((await renew(accessToken, { password: PASSWORD })).status).toBe(200);
+  });
+
+  it('are not_found without an enabled second factor, pending included', async () => {
+    const { body } = await signupWithCookie(request);
+    expect((await renew(body.accessToken, { password: PASSWORD })).status).toBe(404);
+    expect((await request('/auth/two-factor/enroll', bearer(body.accessToken, {}))).status).toBe(200);
+    expect(await (await renew(body.accessToken, { password: PASSWORD })).json()).toMatchObject({ error: 'not_found' });
+  });
+});
+
 describe('audit log', () => {
   it('at TESSERA_LOG_LEVEL=warn keeps wrong codes and a removed factor, not the routine steps, and never a code or secret', async () => {
     const lines: string[] = [];

@@ -101,11 +101,41 @@ export function createSqlTwoFactorStore(db: Db, dialect: SqlDialect): TwoFactorS
         return Number(result.numDeletedRows) === 1;
       }),
 
+    /**
+     * Locks the enabled factor's row first (SQLite: the transaction's write lock), so that a concurrent disable,
+     * which deletes codes and row in one transaction too, runs wholly before or after: never orphaned codes.
+     */
+    replaceRecoveryCodes: (userId, recoveryCodeHashes) =>
+      withStoreErrors(() =>
+        transact(db, async (trx) => {
+          const factor = await trx
+            .selectFrom('tessera_two_factor')
+            .select('user_id')
+            .where('user_id', '=', userId)
+            .where('enabled_at', 'is not', null)
+            .$if(dialect !== 'sqlite', (query) => query.forUpdate())
+            .executeTakeFirst();
+          if (factor === undefined) return false;
+          await trx.deleteFrom('tessera_two_factor_recovery_codes').where('user_id', '=', userId).execute();
+          if (recoveryCodeHashes.length > 0) {
+            await trx
+              .insertInto('tessera_two_factor_recovery_codes')
+              .values(recoveryCodeHashes.map((code_hash) => ({ user_id: userId, code_hash })))
+              .execute();
+          }
+          return true;
+        }),
+      ),
+
+    /**
+     * The factor's row first: its row lock orders this against replaceRecoveryCodes, which locks the same row
+     * before it writes codes. Codes first would let a replacement slip new ones in between, outliving the factor.
+     */
     deleteTwoFactor: (userId) =>
       withStoreErrors(() =>
         transact(db, async (trx) => {
-          await trx.deleteFrom('tessera_two_factor_recovery_codes').where('user_id', '=', userId).execute();
           const result = await trx.deleteFrom('tessera_two_factor').where('user_id', '=', userId).executeTakeFirst();
+          await trx.deleteFrom('tessera_two_factor_recovery_codes').where('user_id', '=', userId).execute();
           return Number(result.numDeletedRows) > 0;
         }),
       ),

@@ -4,7 +4,7 @@ import { useAuth } from '@tessera/react';
 import QRCode from 'qrcode';
 import { Alert, Field, useAction } from '../components.js';
 
-/** Turn TOTP on (QR code, first code, recovery codes shown once) or off (a code or the password). */
+/** Turn TOTP on (QR code, first code, recovery codes shown once), renew the recovery codes, or turn it off (a code or the password). */
 export function TwoFactorPage() {
   const { twoFactor } = useAuth();
   const [status, setStatus] = useState<TwoFactorStatus | null>(null);
@@ -38,10 +38,20 @@ export function TwoFactorPage() {
     }
   };
 
+  /** A current code from the app, else the password: what turning off and new recovery codes both need. */
+  const proof = () => (code !== '' ? { code: code.replace(/\s/g, '') } : { password });
+
+  const renewCodes = async () => {
+    if (await run(async () => setRecoveryCodes((await twoFactor.regenerateRecoveryCodes(proof())).recoveryCodes))) {
+      setCode('');
+      setPassword('');
+      await reload();
+    }
+  };
+
   const disable = async (event: FormEvent) => {
     event.preventDefault();
-    const proof = code !== '' ? { code: code.replace(/\s/g, '') } : { password };
-    if (await run(() => twoFactor.disable(proof))) {
+    if (await run(() => twoFactor.disable(proof()))) {
       setCode('');
       setPassword('');
       setRecoveryCodes(null);
@@ -84,11 +94,12 @@ export function TwoFactorPage() {
 
       {status?.enabled && (
         <form onSubmit={(event) => void disable(event)} noValidate>
-          <h2>Turn off</h2>
-          <p className="muted">Confirm with a current code from the app, or with your password.</p>
+          <h2>Recovery codes and turning off</h2>
+          <p className="muted">Confirm with a current code from the app, or with your password. New recovery codes replace every old one.</p>
           <Field label="Code from the app" name="disable-code" inputMode="numeric" autoComplete="one-time-code" value={code} onChange={(e) => setCode(e.target.value)} />
           <Field label="Or your password" type="password" name="disable-password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
           <Alert>{error}</Alert>
+          <button type="button" className="button" disabled={busy} onClick={() => void renewCodes()}>Get new recovery codes</button>{' '}
           <button type="submit" className="button" disabled={busy}>Turn off two-factor authentication</button>
         </form>
       )}

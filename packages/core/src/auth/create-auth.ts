@@ -22,6 +22,8 @@ import { deleteSession, listSessions, sessionsOf } from './sessions.js';
 import { signup, type SignupInput } from './signup.js';
 import { confirmTwoFactor } from './two-factor/confirm.js';
 import { disableTwoFactor, type DisableTwoFactorInput } from './two-factor/disable.js';
+import { regenerateRecoveryCodes } from './two-factor/regenerate-recovery-codes.js';
+import type { StepUpInput } from './two-factor/step-up.js';
 import { startTwoFactorEnrollment } from './two-factor/enroll.js';
 import { twoFactorStatus } from './two-factor/status.js';
 import { verifyTwoFactorLogin, type VerifyLoginInput } from './two-factor/verify-login.js';
@@ -123,6 +125,7 @@ function bindAuth(ctx: AuthContext, listeners: Set<AuthEventListener>) {
       confirm: (claims: AccessTokenClaims, code: string, client?: ClientInfo) => confirmTwoFactor(ctx, claims, code, client),
       disable: (claims: AccessTokenClaims, input: DisableTwoFactorInput, client?: ClientInfo) => disableTwoFactor(ctx, claims, input, client),
       verifyLogin: (input: VerifyLoginInput, client: ClientInfo) => verifyTwoFactorLogin(ctx, input, client),
+      regenerateRecoveryCodes: (claims: AccessTokenClaims, input: StepUpInput, client?: ClientInfo) => regenerateRecoveryCodes(ctx, claims, input, client),
     },
     logoutWithRefreshToken: (token: string, client?: ClientInfo) => logoutWithRefreshToken(ctx, token, client),
     logoutWithAccessToken: (claims: AccessTokenClaims, client?: ClientInfo) => logoutWithAccessToken(ctx, claims, client),

@@ -119,6 +119,8 @@ export type AuthEvent = EventBase &
     | { type: 'two_factor_enrollment_started'; userId: string }
     | { type: 'two_factor_enabled'; userId: string }
     | { type: 'two_factor_disabled'; userId: string; by: 'totp' | 'recovery_code' | 'password' }
+    /** New recovery codes replaced every old one (proven by `by`). */
+    | { type: 'recovery_codes_regenerated'; userId: string; by: 'totp' | 'recovery_code' | 'password' }
     /** A password was right and the account has a second factor: a challenge was issued instead of tokens. */
     | { type: 'two_factor_challenged'; userId: string; email: string }
     | {
@@ -126,7 +128,7 @@ export type AuthEvent = EventBase &
         type: 'two_factor_failed';
         userId: string;
         email: string;
-        stage: 'login' | 'confirm' | 'disable';
+        stage: 'login' | 'confirm' | 'disable' | 'recovery_codes';
         method: 'totp' | 'recovery_code' | 'password';
       }
     /*
@@ -169,6 +171,7 @@ const EVENT_TYPES: Record<AuthEventType, true> = {
   two_factor_enrollment_started: true,
   two_factor_enabled: true,
   two_factor_disabled: true,
+  recovery_codes_regenerated: true,
   two_factor_challenged: true,
   two_factor_failed: true,
   session_revoked: true,

@@ -307,6 +307,12 @@ export interface TwoFactorStore {
   useTotpStep(userId: string, step: number): Promise<boolean>;
   /** Atomically removes one unused recovery code of an enabled second factor; `true` for exactly one caller. */
   useRecoveryCode(userId: string, codeHash: string): Promise<boolean>;
+  /**
+   * Replaces every recovery code of an enabled second factor with `recoveryCodeHashes`, in one atomic step: no
+   * moment has old and new codes both valid, or none. Resolves to `false`, writing nothing, when the user has no
+   * enabled second factor (never enrolled, pending, or removed meanwhile).
+   */
+  replaceRecoveryCodes(userId: string, recoveryCodeHashes: readonly string[]): Promise<boolean>;
   /** Removes the second factor (pending or enabled) and its recovery codes; `false` when there was none. */
   deleteTwoFactor(userId: string): Promise<boolean>;
   createTwoFactorChallenge(challenge: TwoFactorChallengeRecord): Promise<void>;

@@ -3,7 +3,7 @@ import { pino, type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from '../config.js';
 
 /** Events an operator should look at: guessing, lockouts, stolen refresh tokens, floods, a leaked key withdrawn. */
-const WARNINGS: ReadonlySet<AuthEvent['type']> = new Set(['login_failed', 'password_change_failed', 'lockout', 'reuse_detected', 'stolen_token_detected', 'rate_limited', 'key_revoked', 'two_factor_failed', 'two_factor_disabled']);
+const WARNINGS: ReadonlySet<AuthEvent['type']> = new Set(['login_failed', 'password_change_failed', 'lockout', 'reuse_detected', 'stolen_token_detected', 'rate_limited', 'key_revoked', 'two_factor_failed', 'two_factor_disabled', 'recovery_codes_regenerated']);
 
 /** A refresh token we never issued is a guess; a real one of an ended session is a browser's stale cookie. */
 function isWarning(event: AuthEvent): boolean {

@@ -2,7 +2,7 @@ import type { ErrorCode } from '@tessera/core';
 import { graphqlRequestFields } from '../graphql/routes.js';
 import { noFields, rolesFields } from '../routes/admin-fields.js';
 import { credentialFields, passwordFields, refreshFields, signupFields } from '../routes/auth-fields.js';
-import { twoFactorCodeFields, twoFactorDisableFields, twoFactorVerifyFields } from '../routes/two-factor-fields.js';
+import { twoFactorCodeFields, twoFactorStepUpFields, twoFactorVerifyFields } from '../routes/two-factor-fields.js';
 import { fieldsToJsonSchema, type JsonSchema } from './field-schema.js';
 import { ACCOUNT_MAIL_ROUTES } from './account-mail-routes.js';
 import { BEARER, BEARER_REFUSED, COOKIE_WITH_CSRF, NONE, PROOF_REFUSED, type SecurityRequirement } from './security.js';
@@ -173,8 +173,17 @@ export const ROUTES: readonly RouteDoc[] = [
     summary: 'Turn two-factor authentication off with exactly one of a fresh code, a recovery code or the password',
     description: 'A wrong code or password is 400 invalid_request (not 401: the session is fine) and counts against the account lockout.',
     security: BEARER, challenges: true,
-    body: fieldsToJsonSchema(twoFactorDisableFields),
+    body: fieldsToJsonSchema(twoFactorStepUpFields),
     success: { status: 204, description: 'Two-factor authentication is off.' },
+    errors: ['invalid_request', ...BEARER_REFUSED, 'not_found', 'rate_limited', 'unavailable'],
+  },
+  {
+    method: 'post', path: '/auth/two-factor/recovery-codes', operationId: 'twoFactorRecoveryCodes', tag: 'auth',
+    summary: 'Replace every recovery code with ten new ones, with exactly one of a fresh code, a recovery code or the password',
+    description: 'The new codes are shown this once; the old ones stop working at the same moment. A wrong code or password is 400 invalid_request (not 401: the session is fine) and counts against the account lockout; no enabled second factor is 404.',
+    security: BEARER, challenges: true,
+    body: fieldsToJsonSchema(twoFactorStepUpFields),
+    success: { status: 200, description: 'The new recovery codes.', schema: ref('TwoFactorConfirmation') },
     errors: ['invalid_request', ...BEARER_REFUSED, 'not_found', 'rate_limited', 'unavailable'],
   },
   {

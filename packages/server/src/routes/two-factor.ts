@@ -5,7 +5,7 @@ import { readJsonBody } from '../http/json-body.js';
 import { requireAuth, type AuthVariables } from '../http/require-auth.js';
 import type { ResourceAccess } from '../http/resource-access.js';
 import type { SessionTransport } from '../http/session-transport.js';
-import { twoFactorCodeFields, twoFactorDisableFields, twoFactorVerifyFields } from './two-factor-fields.js';
+import { twoFactorCodeFields, twoFactorStepUpFields, twoFactorVerifyFields } from './two-factor-fields.js';
 
 export interface TwoFactorRoutesOptions {
   /** How protected routes take access tokens: Bearer, or DPoP with its proof (http/resource-access.ts). */
@@ -16,7 +16,8 @@ export interface TwoFactorRoutesOptions {
 }
 
 /**
- * `/auth/two-factor`: enrol, confirm, disable and see the TOTP second factor (Bearer), and `verify`, the second
+ * `/auth/two-factor`: enrol, confirm, disable and see the TOTP second factor and renew its recovery codes (Bearer),
+ * and `verify`, the second
  * step of a login that answered `two_factor_required`. Its tokens go out through the same session transport as
  * login's, so cookie and body transports behave exactly alike.
  */
@@ -38,9 +39,15 @@ export function twoFactorRoutes(options: TwoFactorRoutesOptions): Hono<{ Variabl
   });
 
   app.post('/disable', bearer, async (c) => {
-    const body = await readJsonBody(c.req.raw, twoFactorDisableFields);
+    const body = await readJsonBody(c.req.raw, twoFactorStepUpFields);
     await auth.twoFactor.disable(c.var.auth, { code: body.code, recoveryCode: body.recoveryCode, password: body.password }, options.clientInfo(c));
     return c.body(null, 204);
+  });
+
+  app.post('/recovery-codes', bearer, async (c) => {
+    const body = await readJsonBody(c.req.raw, twoFactorStepUpFields);
+    const input = { code: body.code, recoveryCode: body.recoveryCode, password: body.password };
+    return c.json(await auth.twoFactor.regenerateRecoveryCodes(c.var.auth, input, options.clientInfo(c)));
   });
 
   app.post('/verify', async (c) => {

@@ -74,6 +74,36 @@ export function describeTwoFactorStore(ctx: ConformanceContext): void {
       expect((await twoFactor.findTwoFactor(userId))?.recoveryCodeHashes).toHaveLength(9);
     });
 
+    it('replaces every recovery code of an enabled factor at once, and only of an enabled one', async () => {
+      const { twoFactor } = ctx.stores();
+      const userId = await enabled();
+      const fresh = ['fresh-hash-a', 'fresh-hash-b'];
+      expect(await twoFactor.replaceRecoveryCodes(userId, fresh)).toBe(true);
+      expect([...((await twoFactor.findTwoFactor(userId))?.recoveryCodeHashes ?? [])].sort()).toEqual(fresh);
+      expect(await twoFactor.useRecoveryCode(userId, HASHES[0] as string)).toBe(false);
+      expect(await twoFactor.useRecoveryCode(userId, 'fresh-hash-a')).toBe(true);
+      // The secret and the last step are untouched.
+      expect(await twoFactor.findTwoFactor(userId)).toMatchObject({ secretEncrypted: 'sealed-1', lastUsedStep: 100 });
+
+      const pending = randomId();
+      expect(await twoFactor.savePendingTwoFactor(pending, 'sealed-1', at(0))).toBe(true);
+      expect(await twoFactor.replaceRecoveryCodes(pending, fresh)).toBe(false);
+      expect((await twoFactor.findTwoFactor(pending))?.recoveryCodeHashes).toEqual([]);
+      expect(await twoFactor.replaceRecoveryCodes(randomId(), fresh)).toBe(false);
+    });
+
+    it('a replacement racing the factor\'s removal never leaves codes behind without a factor', async () => {
+      const { twoFactor } = ctx.stores();
+      for (let round = 0; round < 10; round += 1) {
+        const userId = await enabled();
+        await Promise.all([twoFactor.replaceRecoveryCodes(userId, ['raced-hash']), twoFactor.deleteTwoFactor(userId)]);
+        expect(await twoFactor.findTwoFactor(userId)).toBeNull();
+        // Codes left behind would show up on the next enrolment.
+        expect(await twoFactor.savePendingTwoFactor(userId, 'sealed-4', at(0))).toBe(true);
+        expect((await twoFactor.findTwoFactor(userId))?.recoveryCodeHashes).toEqual([]);
+      }
+    });
+
     it('deletes a factor with its recovery codes', async () => {
       const { twoFactor } = ctx.stores();
       const userId = await enabled();

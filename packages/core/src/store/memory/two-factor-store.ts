@@ -38,6 +38,12 @@ export function createMemoryTwoFactorStore(): TwoFactorStore {
       record.recoveryCodeHashes.splice(index, 1);
       return true;
     },
+    async replaceRecoveryCodes(userId, recoveryCodeHashes) {
+      const record = factors.get(userId);
+      if (!record || record.enabledAt === null) return false;
+      record.recoveryCodeHashes = [...recoveryCodeHashes];
+      return true;
+    },
     async deleteTwoFactor(userId) {
       return factors.delete(userId);
     },
