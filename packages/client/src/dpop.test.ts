@@ -6,7 +6,7 @@ import { createDpopNonces } from '@tessera/core/dpop';
 import { createGuard, type Guard } from '@tessera/guard';
 import { requireAuth, type GuardEnv } from '@tessera/guard/hono';
 import type { RunningServer } from '@tessera/server';
-import axios from 'axios';
+import axios, { type AxiosInstance } from 'axios';
 import { Hono } from 'hono';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { attachTessera } from './axios.js';
@@ -47,6 +47,29 @@ async function thumbprintOf(keys: DpopKeyStore): Promise<string> {
   if (pair === null) throw new Error('no key saved');
   const { crv, kty, x, y } = await crypto.subtle.exportKey('jwk', pair.publicKey);
   return createHash('sha256').update(JSON.stringify({ crv, kty, x, y })).digest('base64url');
+}
+
+/** "200", or "401 use_dpop_nonce": a response's status and, for a 401, its error code. */
+async function statusLine(response: Response): Promise<string> {
+  return response.status === 401 ? `401 ${((await response.clone().json()) as { error: string }).error}` : String(response.status);
+}
+
+/** An axios instance with the client attached, noting the status of every answer it gets, retries included. */
+function recordingAxios(baseURL: string, app: AuthClient): { instance: AxiosInstance; seen: number[] } {
+  const instance = axios.create({ baseURL });
+  const seen: number[] = [];
+  instance.interceptors.response.use(
+    (response) => {
+      seen.push(response.status);
+      return response;
+    },
+    (error: { response?: { status: number } }) => {
+      seen.push(error.response?.status ?? 0);
+      throw error;
+    },
+  );
+  attachTessera(instance, app);
+  return { instance, seen };
 }
 
 describe('a DPoP-bound session (native client, key in memory)', () => {
@@ -223,7 +246,7 @@ describe('a DPoP-bound session (native client, key in memory)', () => {
     const statuses: string[] = [];
     const recording: typeof fetch = async (input, init) => {
       const response = await fetch(input, init);
-      if (String(input).endsWith('/api/number')) statuses.push(`${response.status} ${response.status === 401 ? ((await response.clone().json()) as { error: string }).error : ''}`.trim());
+      if (String(input).endsWith('/api/number')) statuses.push(await statusLine(response));
       return response;
     };
     const app = client({ fetch: recording, dpop: { keys: memoryDpopKeys() }, clock: () => Date.now() + offset });
@@ -236,19 +259,7 @@ describe('a DPoP-bound session (native client, key in memory)', () => {
 
     // The same through axios, after another jump.
     offset = -10 * 60_000;
-    const instance = axios.create({ baseURL: server.url });
-    const seen: number[] = [];
-    instance.interceptors.response.use(
-      (response) => {
-        seen.push(response.status);
-        return response;
-      },
-      (error: { response?: { status: number } }) => {
-        seen.push(error.response?.status ?? 0);
-        throw error;
-      },
-    );
-    attachTessera(instance, app);
+    const { instance, seen } = recordingAxios(server.url, app);
     expect((await instance.get('/api/number')).status).toBe(200);
     expect((await instance.get('/api/number')).status).toBe(200);
     expect(seen).toEqual([401, 200, 200]);
@@ -260,7 +271,7 @@ describe('a DPoP-bound session (native client, key in memory)', () => {
     // A proxy that rewrites the path: the proof names a URL the server did not receive (htu).
     const rewriting: typeof fetch = async (input, init) => {
       const response = await fetch(String(input).replace('/api/number-via-proxy', '/api/number'), init);
-      statuses.push(`${response.status} ${response.status === 401 ? ((await response.clone().json()) as { error: string }).error : ''}`.trim());
+      statuses.push(await statusLine(response));
       return response;
     };
     const app = client({ fetch: rewriting, dpop: { keys: memoryDpopKeys() } });
@@ -366,7 +377,7 @@ describe('an API behind @tessera/guard that asks for nonces', () => {
   const recording: typeof fetch = async (input, init) => {
     const response = await fetch(input, init);
     const url = new URL(input instanceof Request ? input.url : String(input));
-    if (url.pathname === '/me') statuses.push(`${response.status} ${response.status === 401 ? ((await response.clone().json()) as { error: string }).error : ''}`.trim());
+    if (url.pathname === '/me') statuses.push(await statusLine(response));
     return response;
   };
 
@@ -385,19 +396,7 @@ describe('an API behind @tessera/guard that asks for nonces', () => {
   it('the axios adapter does the same', async () => {
     const app = client({ apiOrigins: [server.url, api.url], dpop: { keys: memoryDpopKeys() } });
     await app.signup({ email: uniqueEmail(), password: PASSWORD });
-    const instance = axios.create({ baseURL: api.url });
-    const seen: number[] = [];
-    instance.interceptors.response.use(
-      (response) => {
-        seen.push(response.status);
-        return response;
-      },
-      (error: { response?: { status: number } }) => {
-        seen.push(error.response?.status ?? 0);
-        throw error;
-      },
-    );
-    attachTessera(instance, app);
+    const { instance, seen } = recordingAxios(api.url, app);
     expect((await instance.get('/me')).status).toBe(200);
     nonceTime += 10 * 60_000;
     expect((await instance.get('/me')).status).toBe(200);
