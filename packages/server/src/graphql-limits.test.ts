@@ -167,6 +167,8 @@ describe('development and production', () => {
     const introspection = await graphql<{ __schema: { mutationType: { fields: { name: string }[] } } }>(send, '{ __schema { mutationType { fields { name } } } }');
     expect(introspection.body.data!.__schema.mutationType.fields.map((field) => field.name)).toEqual([
       'signUp', 'logIn', 'verifyTwoFactor', 'refresh', 'logOut', 'logOutAll', 'changePassword', 'revokeSession',
+      'enrollTwoFactor', 'confirmTwoFactor', 'disableTwoFactor', 'regenerateRecoveryCodes',
+      'verifyEmail', 'resendVerification', 'requestPasswordReset', 'completePasswordReset', 'changeEmail',
     ]);
     expect((await graphql(send, '{ mee { id } }')).body.errors![0]!.message).toBe('Cannot query field "mee" on type "Query". Did you mean "me"?');
   });

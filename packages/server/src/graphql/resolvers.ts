@@ -1,10 +1,19 @@
-import { TesseraError, toPublicUser, type AccessTokenClaims, type Auth } from '@tessera/core';
+import { TesseraError, toPublicUser, type AccessTokenClaims, type Auth, type PublicUser, type UserRecord } from '@tessera/core';
 import type { Context } from 'hono';
 import type { ClientInfoReader } from '../app.js';
 import { checkFields } from '../http/json-body.js';
 import type { SessionTransport, Transport } from '../http/session-transport.js';
-import { credentialFields, passwordFields, refreshFields, signupFields } from '../routes/auth-fields.js';
-import { twoFactorVerifyFields } from '../routes/two-factor-fields.js';
+import {
+  changeEmailFields,
+  credentialFields,
+  passwordFields,
+  passwordResetCompleteFields,
+  passwordResetFields,
+  refreshFields,
+  signupFields,
+  verifyEmailFields,
+} from '../routes/auth-fields.js';
+import { twoFactorCodeFields, twoFactorStepUpFields, twoFactorVerifyFields } from '../routes/two-factor-fields.js';
 
 /** What every resolver of one request sees. */
 export type GraphqlContext = {
@@ -36,10 +45,12 @@ export function createResolvers(deps: { auth: Auth; sessions: SessionTransport; 
 
   return {
     async me(_args, context) {
-      return toPublicUser(await auth.currentUser(claimsOf(context)));
+      return withVerification(await auth.currentUser(claimsOf(context)));
     },
 
     sessions: (_args, context) => auth.listSessions(claimsOf(context)),
+
+    twoFactor: (_args, context) => auth.twoFactor.status(claimsOf(context)),
 
     async signUp(args, { c }) {
       const input = checkFields(withTransport(args), signupFields);
@@ -96,7 +107,62 @@ export function createResolvers(deps: { auth: Auth; sessions: SessionTransport; 
       await auth.deleteSession(claimsOf(context), input.id!, clientInfo(context.c));
       return true;
     },
+
+    async enrollTwoFactor(_args, context) {
+      return auth.twoFactor.enroll(claimsOf(context), clientInfo(context.c));
+    },
+
+    async confirmTwoFactor(args, context) {
+      const input = checkFields(args, twoFactorCodeFields);
+      return auth.twoFactor.confirm(claimsOf(context), input.code!, clientInfo(context.c));
+    },
+
+    async disableTwoFactor(args, context) {
+      const input = checkFields(args, twoFactorStepUpFields);
+      await auth.twoFactor.disable(claimsOf(context), { code: input.code, recoveryCode: input.recoveryCode, password: input.password }, clientInfo(context.c));
+      return true;
+    },
+
+    async regenerateRecoveryCodes(args, context) {
+      const input = checkFields(args, twoFactorStepUpFields);
+      return auth.twoFactor.regenerateRecoveryCodes(claimsOf(context), { code: input.code, recoveryCode: input.recoveryCode, password: input.password }, clientInfo(context.c));
+    },
+
+    async verifyEmail(args, { c }) {
+      const input = checkFields(args, verifyEmailFields);
+      await auth.verifyEmail(input.token!, clientInfo(c));
+      return true;
+    },
+
+    async resendVerification(_args, context) {
+      return (await auth.resendVerification(claimsOf(context), clientInfo(context.c))).sent;
+    },
+
+    async requestPasswordReset(args, { c }) {
+      const input = checkFields(args, passwordResetFields);
+      await auth.requestPasswordReset(input.email!, clientInfo(c));
+      return true;
+    },
+
+    async completePasswordReset(args, { c }) {
+      const input = checkFields(args, passwordResetCompleteFields);
+      await auth.completePasswordReset(input.token!, input.newPassword!, clientInfo(c));
+      return true;
+    },
+
+    async changeEmail(args, context) {
+      const input = checkFields(args, changeEmailFields);
+      return withVerification(await auth.changeEmail(claimsOf(context), { newEmail: input.newEmail!, password: input.password! }, clientInfo(context.c)));
+    },
   };
+
+  /**
+   * The public user and, while email verification is on, whether its email is verified (as REST's /auth/me). A
+   * function, which graphql-js calls only when the query selects the field: the store is asked only then.
+   */
+  function withVerification(user: UserRecord): PublicUser & { emailVerified: () => Promise<boolean | null> } {
+    return { ...toPublicUser(user), emailVerified: async () => (await auth.emailVerified(user)) ?? null };
+  }
 }
 
 /** The schema's enum (COOKIE, BODY) in the REST body's spelling, so one rule list checks both. */

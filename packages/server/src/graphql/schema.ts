@@ -14,6 +14,8 @@ type User {
   name: String
   "ISO 8601"
   createdAt: String!
+  "Whether the email is verified (me and changeEmail); null while email verification is off, and on other answers."
+  emailVerified: Boolean
 }
 
 "One signed-in device. The id is the sid of its access tokens."
@@ -57,11 +59,32 @@ type TokenPayload {
   refreshToken: String
 }
 
+"The caller's second factor, as GET /auth/two-factor gives it."
+type TwoFactorStatus {
+  enabled: Boolean!
+  "An enrolment waits for its first code; it protects nothing yet."
+  pending: Boolean!
+  recoveryCodesLeft: Int!
+}
+
+"A pending TOTP enrolment: show otpauthUri as a QR code; secret is the same key for typing in."
+type TwoFactorEnrollment {
+  otpauthUri: String!
+  secret: String!
+}
+
+"Ten recovery codes, shown this once: only their hashes are kept."
+type RecoveryCodes {
+  recoveryCodes: [String!]!
+}
+
 type Query {
   "The caller (Bearer)."
   me: User
   "The caller's active sessions (Bearer)."
   sessions: [Session!]
+  "The caller's second factor (Bearer)."
+  twoFactor: TwoFactorStatus
 }
 
 type Mutation {
@@ -79,6 +102,24 @@ type Mutation {
   changePassword(currentPassword: String!, newPassword: String!): Boolean
   "Ends one of the caller's sessions (Bearer); not_found for a session that is not theirs."
   revokeSession(id: ID!): Boolean
+  "Starts a TOTP enrolment (Bearer), as POST /auth/two-factor/enroll; two_factor_enabled while one is on."
+  enrollTwoFactor: TwoFactorEnrollment
+  "Turns the pending enrolment on with the app's first code (Bearer), as POST /auth/two-factor/confirm."
+  confirmTwoFactor(code: String!): RecoveryCodes
+  "Turns the second factor off (Bearer) with exactly one of a fresh code, a recovery code or the password."
+  disableTwoFactor(code: String, recoveryCode: String, password: String): Boolean
+  "Replaces every recovery code (Bearer), with the same proof as disableTwoFactor."
+  regenerateRecoveryCodes(code: String, recoveryCode: String, password: String): RecoveryCodes
+  "Verifies the email with the token of the verification mail, as POST /auth/verify-email; invalid_link when used or expired."
+  verifyEmail(token: String!): Boolean
+  "Mails the caller a new verification link (Bearer); false when the email is already verified."
+  resendVerification: Boolean
+  "Mails a reset link when an account uses this email; true either way, so the answer tells nobody which emails have accounts."
+  requestPasswordReset(email: String!): Boolean
+  "Sets a new password with the token of the reset mail; every session of the account ends."
+  completePasswordReset(token: String!, newPassword: String!): Boolean
+  "Changes the caller's email (Bearer) with the password; the new address is unverified until its own link."
+  changeEmail(newEmail: String!, password: String!): User
 }
 `;
 
