@@ -73,7 +73,7 @@ export async function createSqlStores(url: string, options: SqlStoreOptions = {}
     twoFactor: createSqlTwoFactorStore(db, dialect),
     passkeys: createSqlPasskeyStore(db),
     keys: createSqlKeyStore(db, dialect),
-    oneTimeTokens: createSqlOneTimeTokenStore(db),
+    oneTimeTokens: createSqlOneTimeTokenStore(db, dialect),
     emailVerifications: createSqlEmailVerificationStore(db, dialect),
     migrate: () =>
       withStoreErrors(() => migrateToLatest(db, dialect, target.dialect === 'postgres' ? target.schema : undefined)),

@@ -6,6 +6,7 @@ import { accountMailMigration } from './migrations/0004-account-mail.js';
 import { twoFactorMigration } from './migrations/0005-two-factor.js';
 import { passkeysMigration } from './migrations/0006-passkeys.js';
 import { sessionDpopJktMigration } from './migrations/0007-session-dpop-jkt.js';
+import { oneLinkPerPurposeMigration } from './migrations/0008-one-link-per-purpose.js';
 import type { Db, SqlDialect } from './schema.js';
 
 /** Every migration, in order. Names sort lexically; never rename or reorder a shipped one, only append. */
@@ -18,6 +19,7 @@ export function tesseraMigrations(dialect: SqlDialect): Record<string, Migration
     '0005_two_factor': twoFactorMigration(dialect),
     '0006_passkeys': passkeysMigration(dialect),
     '0007_session_dpop_jkt': sessionDpopJktMigration,
+    '0008_one_link_per_purpose': oneLinkPerPurposeMigration(dialect),
   };
 }
 

@@ -63,7 +63,7 @@ describe.skipIf(!available)('MySQL/MariaDB', () => {
     await Promise.all([a.migrate(), b.migrate()]);
     await a.migrate();
     const [rows] = await admin.query(`select name from \`${name}\`.tessera_migration order by name`);
-    expect(rows).toEqual([{ name: '0001_initial' }, { name: '0002_recent_rotations' }, { name: '0003_user_disabled_at' }, { name: '0004_account_mail' }, { name: '0005_two_factor' }, { name: '0006_passkeys' }, { name: '0007_session_dpop_jkt' }]);
+    expect(rows).toEqual([{ name: '0001_initial' }, { name: '0002_recent_rotations' }, { name: '0003_user_disabled_at' }, { name: '0004_account_mail' }, { name: '0005_two_factor' }, { name: '0006_passkeys' }, { name: '0007_session_dpop_jkt' }, { name: '0008_one_link_per_purpose' }]);
     const user = makeUser();
     expect(await a.users.createUser(user)).toBe(true);
     expect((await b.users.findUserById(user.id))?.email).toBe(user.email);

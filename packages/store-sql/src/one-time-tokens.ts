@@ -19,26 +19,31 @@ function toRecord(row: Selectable<OneTimeTokensTable>): OneTimeTokenRecord {
   };
 }
 
-export function createSqlOneTimeTokenStore(db: Db): OneTimeTokenStore {
+export function createSqlOneTimeTokenStore(db: Db, dialect: SqlDialect): OneTimeTokenStore {
   return {
-    /** Delete the user's earlier tokens of the purpose and insert the new one, in one transaction. */
+    /**
+     * One upsert on the unique (user_id, purpose) index (migration 0008): the new link replaces the user's earlier
+     * one of that purpose in a single statement, so of two issued at the same instant only one can stay alive.
+     */
     issueOneTimeToken: (token) =>
-      withStoreErrors(() =>
-        transact(db, async (trx) => {
-          await trx.deleteFrom('tessera_one_time_tokens').where('user_id', '=', token.userId).where('purpose', '=', token.purpose).execute();
-          await trx
-            .insertInto('tessera_one_time_tokens')
-            .values({
-              hash: token.hash,
-              purpose: token.purpose,
-              user_id: token.userId,
-              email: token.email,
-              created_at: toMillis(token.createdAt),
-              expires_at: toMillis(token.expiresAt),
-            })
-            .execute();
-        }),
-      ),
+      withStoreErrors(async () => {
+        const values = {
+          hash: token.hash,
+          purpose: token.purpose,
+          user_id: token.userId,
+          email: token.email,
+          created_at: toMillis(token.createdAt),
+          expires_at: toMillis(token.expiresAt),
+        };
+        const { hash, email, created_at, expires_at } = values;
+        // InnoDB can still call two concurrent upserts of one key a deadlock (it rolled one back whole): transact
+        // runs it again.
+        await transact(db, async (trx) => {
+          const insert = trx.insertInto('tessera_one_time_tokens').values(values);
+          if (dialect === 'mysql') await insert.onDuplicateKeyUpdate({ hash, email, created_at, expires_at }).execute();
+          else await insert.onConflict((oc) => oc.columns(['user_id', 'purpose']).doUpdateSet({ hash, email, created_at, expires_at })).execute();
+        });
+      }),
 
     /**
      * Read, then DELETE by hash: the DELETE is the atomic step. Of concurrent consumers that all read the row, only

@@ -59,7 +59,7 @@ describe.skipIf(!available)('PostgreSQL', () => {
     await Promise.all([stores.migrate(), stores.migrate()]);
     await stores.migrate();
     const { rows } = await admin.query<{ name: string }>(`select name from "${s}".tessera_migration order by name`);
-    expect(rows.map((r) => r.name)).toEqual(['0001_initial', '0002_recent_rotations', '0003_user_disabled_at', '0004_account_mail', '0005_two_factor', '0006_passkeys', '0007_session_dpop_jkt']);
+    expect(rows.map((r) => r.name)).toEqual(['0001_initial', '0002_recent_rotations', '0003_user_disabled_at', '0004_account_mail', '0005_two_factor', '0006_passkeys', '0007_session_dpop_jkt', '0008_one_link_per_purpose']);
     await stores.close();
   });
 

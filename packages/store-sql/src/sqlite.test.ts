@@ -7,6 +7,7 @@ import { TesseraError } from '@tessera/core';
 import { DAY, at, makeSession, makeUser, randomId, runStoreConformance } from '@tessera/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSqlStores } from './create-sql-stores.js';
+import { tesseraMigrations } from './migrate.js';
 import { initialMigration } from './migrations/0001-initial.js';
 import { recentRotationsMigration } from './migrations/0002-recent-rotations.js';
 
@@ -99,6 +100,28 @@ describe('SQLite specifics', () => {
     expect((await stores.sessions.findSession(session.id))?.recentRotations).toEqual([
       { supersededHash: next.newSecretHash, nonce: 'nonce-old-3', rotatedAt: at(3) },
     ]);
+    await stores.close();
+  });
+
+  it('upgrading to one link per user and purpose keeps only the newest of the duplicates a race left', async () => {
+    const file = freshFile();
+    mkdirSync(dirname(file), { recursive: true });
+    const old = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new Database(file) }) });
+    const before = Object.fromEntries(Object.entries(tesseraMigrations('sqlite')).filter(([name]) => name < '0008'));
+    const migrator = new Migrator({ db: old, provider: { getMigrations: async () => before }, migrationTableName: 'tessera_migration', migrationLockTableName: 'tessera_migration_lock' });
+    expect((await migrator.migrateToLatest()).error).toBeUndefined();
+    await old.destroy();
+    const raw = new Database(file);
+    const insert = raw.prepare('insert into tessera_one_time_tokens (hash, purpose, user_id, email, created_at, expires_at) values (?, ?, ?, ?, ?, ?)');
+    for (const [hash, purpose, createdAt] of [['older', 'password_reset', 1], ['newer', 'password_reset', 2], ['verify', 'verify_email', 1]] as const) {
+      insert.run(hash, purpose, 'u1', 'ann@example.test', at(createdAt).getTime(), at(DAY).getTime());
+    }
+    raw.close();
+
+    const stores = await createSqlStores(`sqlite:${file}`);
+    expect(await stores.oneTimeTokens.consumeOneTimeToken('older', 'password_reset', at(10))).toBeNull();
+    expect(await stores.oneTimeTokens.consumeOneTimeToken('newer', 'password_reset', at(10))).toMatchObject({ userId: 'u1' });
+    expect(await stores.oneTimeTokens.consumeOneTimeToken('verify', 'verify_email', at(10))).toMatchObject({ userId: 'u1' });
     await stores.close();
   });
 

@@ -236,7 +236,8 @@ export interface OneTimeTokenRecord {
 export interface OneTimeTokenStore {
   /**
    * Stores the token and, in the same atomic step, deletes every other token of the same user and purpose: a
-   * newer link kills the older ones, so only the last mail sent works.
+   * newer link kills the older ones, so only the last mail sent works. Of concurrent calls for one user and
+   * purpose, exactly one token survives.
    */
   issueOneTimeToken(token: OneTimeTokenRecord): Promise<void>;
   /**

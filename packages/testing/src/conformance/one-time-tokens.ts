@@ -63,6 +63,19 @@ export function describeOneTimeTokens(ctx: ConformanceContext): void {
       expect(await oneTimeTokens.consumeOneTimeToken(other.hash, 'password_reset', at(6000))).toEqual(other);
     });
 
+    it('of many concurrent links for one user and purpose, exactly one stays alive', async () => {
+      const { oneTimeTokens } = ctx.stores();
+      const userId = randomId();
+      const tokens = Array.from({ length: ctx.concurrency }, () => makeToken(userId));
+      await race(ctx.concurrency, (i) => oneTimeTokens.issueOneTimeToken(tokens[i]!));
+      const alive: OneTimeTokenRecord[] = [];
+      for (const token of tokens) {
+        const record = await oneTimeTokens.consumeOneTimeToken(token.hash, 'password_reset', at(1000));
+        if (record !== null) alive.push(record);
+      }
+      expect(alive).toHaveLength(1);
+    });
+
     it('deletes every token of a user for one purpose and counts them', async () => {
       const { oneTimeTokens } = ctx.stores();
       const reset = makeToken('u1');
