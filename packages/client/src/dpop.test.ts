@@ -405,6 +405,47 @@ describe('an API behind @tessera/guard that asks for nonces', () => {
   });
 });
 
+describe('an API whose clock is ten minutes ahead of the auth server\'s', () => {
+  const AHEAD = 10 * 60_000;
+  let guard: Guard;
+  let api: { url: string; close(): Promise<void> };
+
+  beforeAll(async () => {
+    guard = createGuard({ issuer: server.url, audience: 'tessera', algorithms: ['ES256'], jwksUrl: `${server.url}/.well-known/jwks.json`, now: () => Date.now() + AHEAD });
+    const app = new Hono<GuardEnv>();
+    // Its host's clock is wrong, and so is the Date header it answers with.
+    app.use('*', async (c, next) => {
+      await next();
+      c.header('Date', new Date(Date.now() + AHEAD).toUTCString());
+    });
+    app.get('/me', requireAuth(guard), (c) => c.json({ sub: c.get('auth').sub }));
+    const listener = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise((resolve) => listener.once('listening', resolve));
+    api = {
+      url: `http://127.0.0.1:${(listener.address() as AddressInfo).port}`,
+      close: () => new Promise((resolve) => listener.close(() => resolve())),
+    };
+  });
+  afterAll(async () => {
+    await guard.close();
+    await api.close();
+  });
+
+  it('each server gets proofs on its own time: the API refuses one, then neither refuses any', async () => {
+    const statuses: string[] = [];
+    const recording: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      const url = String(input);
+      if (url.endsWith('/me') || url.endsWith('/api/number')) statuses.push(`${url.startsWith(api.url) ? 'api' : 'auth'} ${await statusLine(response)}`);
+      return response;
+    };
+    const app = client({ fetch: recording, apiOrigins: [server.url, api.url], dpop: { keys: memoryDpopKeys() } });
+    await app.signup({ email: uniqueEmail(), password: PASSWORD });
+    for (const url of [`${api.url}/me`, '/api/number', `${api.url}/me`, '/api/number']) expect((await app.fetch(url)).status).toBe(200);
+    expect(statuses).toEqual(['api 401 invalid_dpop_proof', 'api 200', 'auth 200', 'api 200', 'auth 200']);
+  });
+});
+
 describe('axios on a DPoP-bound session', () => {
   let short: RunningServer;
   beforeAll(async () => {

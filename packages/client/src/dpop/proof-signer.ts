@@ -47,10 +47,10 @@ const SIGNATURE: EcdsaParams = { name: 'ECDSA', hash: 'SHA-256' };
 /**
  * Signs DPoP proofs (RFC 9449 §4) with WebCrypto: ES256 with a P-256 key the client made itself and cannot read
  * back (non-extractable unless the store must export it). Null where WebCrypto is missing (a page served over
- * plain HTTP, an engine without `crypto.subtle`): then sessions stay Bearer. `clock` is the server's time as
- * the device reckons it (see server-clock.ts), so that `iat` is fresh to the server whatever the device's clock says.
+ * plain HTTP, an engine without `crypto.subtle`): then sessions stay Bearer. `clock` is the time at an origin as
+ * the device reckons it (see server-clock.ts), so that `iat` is fresh to that server whatever the device's clock says.
  */
-export function createProofSigner(deps: { store: DpopKeyStore; clock: () => number }): ProofSigner | null {
+export function createProofSigner(deps: { store: DpopKeyStore; clock: (origin: string) => number }): ProofSigner | null {
   const subtle = globalThis.crypto?.subtle;
   if (subtle === undefined || typeof globalThis.crypto.getRandomValues !== 'function') return null;
   const { store, clock } = deps;
@@ -107,7 +107,7 @@ export function createProofSigner(deps: { store: DpopKeyStore; clock: () => numb
         jti: encodeBase64url(globalThis.crypto.getRandomValues(new Uint8Array(16))),
         htm: request.method.toUpperCase(),
         htu,
-        iat: Math.floor(clock() / 1000),
+        iat: Math.floor(clock(target.origin) / 1000),
       };
       if (request.accessToken !== undefined) claims.ath = await athOf(request.accessToken);
       const nonce = nonces.get(target.origin);
