@@ -72,6 +72,16 @@ function recordingAxios(baseURL: string, app: AuthClient): { instance: AxiosInst
   return { instance, seen };
 }
 
+/** Serves an API on a free local port. */
+async function listen(app: Hono<GuardEnv>): Promise<{ url: string; close(): Promise<void> }> {
+  const listener = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise((resolve) => listener.once('listening', resolve));
+  return {
+    url: `http://127.0.0.1:${(listener.address() as AddressInfo).port}`,
+    close: () => new Promise((resolve) => listener.close(() => resolve())),
+  };
+}
+
 describe('a DPoP-bound session (native client, key in memory)', () => {
   it('binds the session to a key only this client holds, and presents its tokens with proofs', async () => {
     const keys = memoryDpopKeys();
@@ -362,12 +372,7 @@ describe('an API behind @tessera/guard that asks for nonces', () => {
     guard = createGuard({ issuer: server.url, audience: 'tessera', algorithms: ['ES256'], jwksUrl: `${server.url}/.well-known/jwks.json`, dpop: { nonces } });
     const app = new Hono<GuardEnv>();
     app.get('/me', requireAuth(guard), (c) => c.json({ sub: c.get('auth').sub }));
-    const listener = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-    await new Promise((resolve) => listener.once('listening', resolve));
-    api = {
-      url: `http://127.0.0.1:${(listener.address() as AddressInfo).port}`,
-      close: () => new Promise((resolve) => listener.close(() => resolve())),
-    };
+    api = await listen(app);
   });
   afterAll(async () => {
     await guard.close();
@@ -419,12 +424,7 @@ describe('an API whose clock is ten minutes ahead of the auth server\'s', () => 
       c.header('Date', new Date(Date.now() + AHEAD).toUTCString());
     });
     app.get('/me', requireAuth(guard), (c) => c.json({ sub: c.get('auth').sub }));
-    const listener = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-    await new Promise((resolve) => listener.once('listening', resolve));
-    api = {
-      url: `http://127.0.0.1:${(listener.address() as AddressInfo).port}`,
-      close: () => new Promise((resolve) => listener.close(() => resolve())),
-    };
+    api = await listen(app);
   });
   afterAll(async () => {
     await guard.close();
