@@ -17,9 +17,8 @@ export interface TwoFactorRoutesOptions {
 
 /**
  * `/auth/two-factor`: enrol, confirm, disable and see the TOTP second factor and renew its recovery codes (Bearer),
- * and `verify`, the second
- * step of a login that answered `two_factor_required`. Its tokens go out through the same session transport as
- * login's, so cookie and body transports behave exactly alike.
+ * and `verify`, the second step of a login that answered `two_factor_required`. Its tokens go out through the same
+ * session transport as login's, so cookie and body transports behave exactly alike.
  */
 export function twoFactorRoutes(options: TwoFactorRoutesOptions): Hono<{ Variables: AuthVariables }> {
   const { auth, sessions } = options;
