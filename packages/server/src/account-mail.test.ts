@@ -201,6 +201,22 @@ describe('password reset over real SMTP', () => {
     });
   });
 
+  it('one account gets at most 3 reset mails an hour; the 4th request is answered alike and mails nothing', async () => {
+    await withApp({}, async (t, events) => {
+      await signupWithCookie(t.request, 'mona@example.test');
+      const answers: string[] = [];
+      for (let i = 0; i < 4; i += 1) {
+        const response = await t.request('/auth/password-reset', json({ email: 'mona@example.test' }));
+        answers.push(`${response.status} ${await response.text()}`);
+      }
+      expect(new Set(answers).size).toBe(1);
+      for (let i = 0; i < 3; i += 1) await smtp.next('mona@example.test', 'Reset your password');
+      await t.runtime.mail.idle();
+      expect(smtp.received.filter((m) => m.to === 'mona@example.test' && m.subject === 'Reset your password')).toEqual([]);
+      expect(events.filter((e) => e.type === 'rate_limited')).toEqual([expect.objectContaining({ action: 'account_mail', retryAfterSeconds: 3600 })]);
+    });
+  });
+
   it('a reset link dies after 30 minutes, when a newer one is issued, and when the password changes', async () => {
     await withApp({}, async (t) => {
       const { body } = await signupWithCookie(t.request, 'tess@example.test');

@@ -23,6 +23,9 @@ function fakeLimits(maxFailures: number, refused: LimitedAction[] = []) {
         succeeded: async () => void failures.delete(email),
       };
     },
+    async mailToAccount() {
+      return null;
+    },
   };
   return limits;
 }

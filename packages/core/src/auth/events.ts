@@ -143,7 +143,7 @@ export type AuthEvent = EventBase &
     | { type: 'password_reset_failed'; userId: string | null; reason: 'invalid_token' | 'account_changed' }
     | { type: 'email_changed'; userId: string; oldEmail: string; newEmail: string }
     | {
-        /** A request refused by a per-IP limit (signup, refresh, password change). */
+        /** A request refused by a per-IP limit (signup, refresh, password change), or a reset mail dropped by its account's cap. */
         type: 'rate_limited';
         action: LimitedAction;
         retryAfterSeconds: number;

@@ -40,4 +40,10 @@ export interface AbuseLimits {
    * allowance. Unknown emails are counted exactly like real ones, so a 429 never tells whether an account exists.
    */
   passwordAttempt(email: string, ip: string | null): Promise<PasswordAttempt>;
+  /**
+   * Counts one mail about to go to an account's address at somebody else's request (a password reset: anyone can
+   * ask for one, from any number of addresses). Resolves to `null` when it may go, else to the seconds until it
+   * may: the mail is then dropped without a word, since a refusal would say that the account exists.
+   */
+  mailToAccount(email: string): Promise<number | null>;
 }

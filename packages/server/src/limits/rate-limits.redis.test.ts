@@ -74,6 +74,17 @@ describe.skipIf(!available)('rate limits in Redis (shared by every instance)', (
     for (const key of keys) expect(key).not.toContain('carol');
   });
 
+  it('two instances share one account\'s reset-mail allowance; a dropped connection sends no mail', async () => {
+    const a = createRateLimits({ redis: await client(), keyPrefix: `${prefix}m` });
+    const b = createRateLimits({ redis: await client(), keyPrefix: `${prefix}m` });
+    expect([await a.mailToAccount('dora@example.test'), await b.mailToAccount('dora@example.test'), await a.mailToAccount('dora@example.test')]).toEqual([null, null, null]);
+    expect(await b.mailToAccount('dora@example.test')).toBeGreaterThan(3590);
+    const redis = await client();
+    const dropped = createRateLimits({ redis, keyPrefix: `${prefix}m` });
+    redis.disconnect();
+    await expect(dropped.mailToAccount('erin@example.test')).rejects.toMatchObject({ code: 'unavailable' });
+  });
+
   it('answers 503 unavailable at once when the connection drops', async () => {
     const redis = await client();
     const limits = createRateLimits({ redis, keyPrefix: prefix });

@@ -23,6 +23,19 @@ describe('limit keys for client addresses', () => {
   });
 });
 
+describe('reset mails per account', () => {
+  it('lets 3 an hour go to one account, whoever asks, then says how long until the next may', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.UTC(2031, 0, 1));
+    const limits = createRateLimits();
+    for (let i = 0; i < RATE_LIMITS.resetMailAccount.points; i += 1) expect(await limits.mailToAccount('ann@example.test')).toBeNull();
+    expect(await limits.mailToAccount('ann@example.test')).toBe(3600);
+    expect(await limits.mailToAccount('bob@example.test')).toBeNull();
+    vi.setSystemTime(Date.UTC(2031, 0, 1) + 60 * 60_000 + 1_000);
+    expect(await limits.mailToAccount('ann@example.test')).toBeNull();
+  });
+});
+
 describe('password failures', () => {
   it('locks an account on its 10th failure for the rest of the 15-minute window, then lets it try again', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });

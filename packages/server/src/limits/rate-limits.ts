@@ -33,6 +33,9 @@ export const RATE_LIMITS = {
   /** Requests that send mail (verification resend, password-reset request, email change) per address: 10 per
    * 15 minutes — a person needs two or three; a script mailing someone's inbox full is stopped. */
   account_mail: { points: 10, durationSeconds: 15 * 60 },
+  /** Password-reset mails per account, whoever asks from wherever: 3 an hour. Beyond, the mail is dropped silently
+   * (the answer is the same 202), so that nobody can fill a person's inbox from many addresses. */
+  resetMailAccount: { points: 3, durationSeconds: 60 * 60 },
   /** One-time tokens presented per address (verify-email, reset completion): 30 per 15 minutes. A token has 256
    * bits, so this caps floods rather than guessing. */
   one_time_token: { points: 30, durationSeconds: 15 * 60 },
@@ -82,6 +85,7 @@ export function createRateLimits(options: RateLimitOptions = {}): AbuseLimits {
     admin: limiter('admin'),
     account_mail: limiter('account_mail'),
     one_time_token: limiter('one_time_token'),
+    resetMailAccount: limiter('resetMailAccount'),
   };
 
   return {
@@ -109,6 +113,16 @@ export function createRateLimits(options: RateLimitOptions = {}): AbuseLimits {
           await store(() => limiters.loginIp.reward(ipKey, 1));
         },
       };
+    },
+
+    async mailToAccount(email: string): Promise<number | null> {
+      try {
+        await limiters.resetMailAccount.consume(accountKeyFor(email), 1);
+        return null;
+      } catch (error) {
+        if (error instanceof RateLimiterRes) return seconds(error.msBeforeNext);
+        throw unavailable(error);
+      }
     },
   };
 }

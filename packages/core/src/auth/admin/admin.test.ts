@@ -74,6 +74,7 @@ describe('admin: who may act', () => {
           if (action === 'admin') throw new TesseraError('rate_limited', undefined, { retryAfter: 30 });
         },
         passwordAttempt: async () => ({ failed: () => null, succeeded: async () => {} }),
+        mailToAccount: async () => null,
       },
     });
     const refused = await auth.admin.searchUsers(admin, {}, CLIENT).catch((error: unknown) => error);

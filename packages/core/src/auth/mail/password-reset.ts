@@ -17,8 +17,9 @@ function resetSettings(ctx: AuthContext) {
 /**
  * POST /auth/password-reset: mails a reset link when the email has an enabled account, and in every case resolves
  * the same way after the same awaited work (the rate-limit count and one lookup). Stops account enumeration: what
- * differs between a known and an unknown email — making the token, storing it, sending the mail — runs after the
- * answer, through `runLater`, so neither the body nor the time says whether the account exists.
+ * differs between a known and an unknown email — the account's mail allowance, making the token, storing it,
+ * sending the mail — runs after the answer, through `runLater`, so neither the body nor the time says whether the
+ * account exists.
  */
 export async function requestPasswordReset(ctx: AuthContext, email: string, client: ClientInfo): Promise<void> {
   const mail = resetSettings(ctx);
@@ -30,6 +31,12 @@ export async function requestPasswordReset(ctx: AuthContext, email: string, clie
   emitEvent(ctx, client, { type: 'password_reset_requested', email: normalized, userId: user?.id ?? null, mailed: eligible });
   if (!eligible) return;
   const send = async () => {
+    // Per account, whatever the addresses asking: a botnet cannot fill someone's inbox with reset mails.
+    const retryAfterSeconds = (await ctx.limits?.mailToAccount(normalized)) ?? null;
+    if (retryAfterSeconds !== null) {
+      emitEvent(ctx, client, { type: 'rate_limited', action: 'account_mail', retryAfterSeconds });
+      return;
+    }
     const token = await issueOneTimeToken(ctx, 'password_reset', user, mail.passwordResetTtlSeconds);
     await mail.send({ kind: 'password_reset', to: user.email, token, expiresInSeconds: mail.passwordResetTtlSeconds });
   };
