@@ -24,7 +24,7 @@ import type { AuthClient, AuthClientOptions, AuthClientEvent, AuthSession, AuthS
 export function createAuthClient(options: AuthClientOptions): AuthClient {
   const config = resolveOptions(options);
   const serverClock = createServerClock(config.clock, config.baseUrl);
-  const signer: ProofSigner | null = config.dpopKeys === null ? null : createProofSigner({ store: config.dpopKeys, clock: (origin) => serverClock.now(origin) });
+  const signer: ProofSigner | null = config.dpopKeys === null ? null : createProofSigner({ store: config.dpopKeys, clock: serverClock.now });
   /** What every answer tells later requests: the server's clock, and its DPoP nonce. True when either changed. */
   const observe = (url: string, headers: { get(name: string): string | null }): boolean => {
     const clockMoved = serverClock.observe(url, headers);
@@ -36,7 +36,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   const session = new SessionEngine({
     credential,
     // Token expiry is the server's time: a device clock minutes off must neither refresh early nor late.
-    clock: () => serverClock.now(),
+    clock: serverClock.now,
     refreshLeewayMs: config.refreshLeewayMs,
     openTabs: config.crossTab ? (onMessage) => openTabSync(onMessage) : null,
     onRefreshDue: () => {

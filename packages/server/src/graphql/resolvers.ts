@@ -119,13 +119,13 @@ export function createResolvers(deps: { auth: Auth; sessions: SessionTransport; 
 
     async disableTwoFactor(args, context) {
       const input = checkFields(args, twoFactorStepUpFields);
-      await auth.twoFactor.disable(claimsOf(context), { code: input.code, recoveryCode: input.recoveryCode, password: input.password }, clientInfo(context.c));
+      await auth.twoFactor.disable(claimsOf(context), input, clientInfo(context.c));
       return true;
     },
 
     async regenerateRecoveryCodes(args, context) {
       const input = checkFields(args, twoFactorStepUpFields);
-      return auth.twoFactor.regenerateRecoveryCodes(claimsOf(context), { code: input.code, recoveryCode: input.recoveryCode, password: input.password }, clientInfo(context.c));
+      return auth.twoFactor.regenerateRecoveryCodes(claimsOf(context), input, clientInfo(context.c));
     },
 
     async verifyEmail(args, { c }) {

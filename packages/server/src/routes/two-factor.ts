@@ -39,14 +39,13 @@ export function twoFactorRoutes(options: TwoFactorRoutesOptions): Hono<{ Variabl
 
   app.post('/disable', bearer, async (c) => {
     const body = await readJsonBody(c.req.raw, twoFactorStepUpFields);
-    await auth.twoFactor.disable(c.var.auth, { code: body.code, recoveryCode: body.recoveryCode, password: body.password }, options.clientInfo(c));
+    await auth.twoFactor.disable(c.var.auth, body, options.clientInfo(c));
     return c.body(null, 204);
   });
 
   app.post('/recovery-codes', bearer, async (c) => {
     const body = await readJsonBody(c.req.raw, twoFactorStepUpFields);
-    const input = { code: body.code, recoveryCode: body.recoveryCode, password: body.password };
-    return c.json(await auth.twoFactor.regenerateRecoveryCodes(c.var.auth, input, options.clientInfo(c)));
+    return c.json(await auth.twoFactor.regenerateRecoveryCodes(c.var.auth, body, options.clientInfo(c)));
   });
 
   app.post('/verify', async (c) => {
